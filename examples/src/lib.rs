@@ -1,0 +1,1 @@
+//! Runnable examples of `deletable`; see `examples/*.rs`.

@@ -1,0 +1,145 @@
+//! Code generation: the `Model` and `Deletable` impls of a validated model. Everything is named by
+//! absolute path through `::deletable::__private`, inside `const _: () = { ... };`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::attr::ActionAttr;
+use crate::model::{ForeignKey, Model};
+
+pub fn expand(model: &Model) -> TokenStream {
+    let model_impl = model_impl(model);
+    let deletable_impl = deletable_impl(model);
+    quote! {
+        const _: () = {
+            #model_impl
+            #deletable_impl
+        };
+    }
+}
+
+/// The fallback when the derive reported errors: a `Model` impl with no foreign keys, so the
+/// schema and other models that name this one still compile and the user sees only the errors
+/// that matter.
+pub fn fallback(model: &Model) -> TokenStream {
+    let ident = &model.ident;
+    let table_name = &model.table_name;
+    let private = private();
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #private::Model for #ident {
+                const TABLE: &'static str = #table_name;
+                const META: #private::ModelMeta = #private::ModelMeta {
+                    name: ::core::stringify!(#ident),
+                    table: #table_name,
+                    primary_key: &[],
+                    foreign_keys: &[],
+                };
+            }
+        };
+    }
+}
+
+fn private() -> TokenStream {
+    quote!(::deletable::__private)
+}
+
+fn model_impl(model: &Model) -> TokenStream {
+    let private = private();
+    let ident = &model.ident;
+    let table = &model.table;
+    let table_name = &model.table_name;
+    let key_columns = model.primary_key.iter().flatten().map(|key| {
+        let column = &key.column;
+        quote!(<#table::#column as #private::diesel::Column>::NAME)
+    });
+    let foreign_keys = model
+        .foreign_keys
+        .iter()
+        .map(|foreign_key| foreign_key_meta(model, foreign_key));
+    quote! {
+        #[automatically_derived]
+        impl #private::Model for #ident {
+            const TABLE: &'static str = #table_name;
+            const META: #private::ModelMeta = #private::ModelMeta {
+                name: ::core::stringify!(#ident),
+                table: #table_name,
+                primary_key: &[#(#key_columns),*],
+                foreign_keys: &[#(#foreign_keys),*],
+            };
+        }
+    }
+}
+
+fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
+    let private = private();
+    let table = &model.table;
+    let column = &foreign_key.column;
+    let parent = &foreign_key.parent;
+    let action = match &foreign_key.action {
+        ActionAttr::Cascade => quote!(Cascade),
+        ActionAttr::Protect => quote!(Protect),
+        ActionAttr::Restrict => quote!(Restrict),
+        ActionAttr::SetNull => quote!(SetNull),
+        ActionAttr::DoNothing => quote!(DoNothing),
+        ActionAttr::SetDefault(value) => {
+            let field_ty = &foreign_key.field_ty;
+            quote! {
+                SetDefault({
+                    fn default_value() -> #private::SqlValue {
+                        let value: #field_ty = ::core::convert::Into::into(#value);
+                        #private::IntoSqlValue::into_sql_value(value)
+                    }
+                    default_value
+                })
+            }
+        }
+    };
+    quote! {
+        #private::ForeignKey {
+            column: <#table::#column as #private::diesel::Column>::NAME,
+            parent_table: #private::table_of::<#parent>(),
+            action: #private::Action::#action,
+        }
+    }
+}
+
+fn deletable_impl(model: &Model) -> TokenStream {
+    let private = private();
+    let ident = &model.ident;
+    let table = &model.table;
+    let Some(keys) = &model.primary_key else {
+        return TokenStream::new();
+    };
+    let key_types = keys.iter().map(|key| &key.ty);
+    let key_type = if keys.len() == 1 {
+        let ty = &keys[0].ty;
+        quote!(#ty)
+    } else {
+        quote!((#(#key_types,)*))
+    };
+    let push_keys = keys.iter().map(|key| {
+        let field = &key.field;
+        quote! {
+            values.push(#private::IntoSqlValue::into_sql_value(
+                ::core::clone::Clone::clone(&self.#field),
+            ));
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl ::deletable::Deletable for #ident {
+            type Table = #table::table;
+            type PrimaryKey = #key_type;
+
+            fn plan() -> &'static ::deletable::Plan {
+                <Self as #private::Registered>::PLAN
+            }
+
+            fn __primary_key(&self, values: &mut ::std::vec::Vec<#private::SqlValue>) {
+                #(#push_keys)*
+            }
+        }
+    }
+}

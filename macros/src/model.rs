@@ -1,0 +1,262 @@
+//! Semantic validation: turns what the user wrote into a model whose every fact is resolved (the
+//! table, the key, each foreign key's parent and action), or records why it cannot be.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
+
+use crate::attr::{self, ActionAttr, DieselStruct, Field};
+use crate::ctxt::Ctxt;
+
+/// A model, validated. Fields that could not be resolved are `None`; code generation still
+/// emits what it can so that one mistake does not cause a cascade of errors.
+pub struct Model {
+    pub ident: Ident,
+    pub table: Path,
+    pub table_name: String,
+    pub primary_key: Option<Vec<KeyField>>,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// A primary key field.
+pub struct KeyField {
+    pub field: Ident,
+    pub column: Ident,
+    pub ty: Type,
+}
+
+/// A foreign key with its rule.
+pub struct ForeignKey {
+    pub column: Ident,
+    pub parent: Type,
+    pub action: ActionAttr,
+    pub field_ty: Type,
+}
+
+pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
+    let ident = input.ident.clone();
+    match &input.data {
+        Data::Struct(data) => {
+            if !matches!(data.fields, Fields::Named(_)) {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "`Deletable` needs a struct with named fields\nhelp: name the fields as Diesel's `Queryable` models do: `struct Post { id: i32, ... }`",
+                );
+            }
+        }
+        Data::Enum(data) => cx.error_spanned_by(
+            data.enum_token,
+            "`Deletable` can only be derived for a struct that maps a table, not for an enum",
+        ),
+        Data::Union(data) => cx.error_spanned_by(
+            data.union_token,
+            "`Deletable` can only be derived for a struct that maps a table, not for a union",
+        ),
+    }
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "`Deletable` cannot be derived for a generic struct\nhelp: derive it on the model that maps the table, with concrete field types",
+        );
+    }
+
+    let diesel = attr::diesel_struct(cx, &input.attrs);
+    let fields = parse_fields(cx, input);
+    let table = diesel.table_name.clone().unwrap_or_else(|| {
+        let inferred = format_ident!("{}s", snake_case(&ident.to_string()));
+        Path::from(inferred)
+    });
+    let table_name = table
+        .segments
+        .last()
+        .map(|segment| segment.ident.to_string())
+        .unwrap_or_default();
+    let primary_key = primary_key(cx, &ident, &diesel, &fields);
+    let foreign_keys = foreign_keys(cx, &diesel, &fields);
+    Model {
+        ident,
+        table,
+        table_name,
+        primary_key,
+        foreign_keys,
+    }
+}
+
+fn parse_fields(cx: &mut Ctxt, input: &DeriveInput) -> Vec<Field> {
+    let Data::Struct(data) = &input.data else {
+        return Vec::new();
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Vec::new();
+    };
+    named
+        .named
+        .iter()
+        .filter_map(|field| {
+            let ident = field.ident.clone()?;
+            Some(attr::field(cx, field, ident))
+        })
+        .collect()
+}
+
+fn column_of(field: &Field) -> Ident {
+    field
+        .column_name
+        .clone()
+        .unwrap_or_else(|| field.ident.clone())
+}
+
+fn primary_key(
+    cx: &mut Ctxt,
+    ident: &Ident,
+    diesel: &DieselStruct,
+    fields: &[Field],
+) -> Option<Vec<KeyField>> {
+    let (names, span) = match &diesel.primary_key {
+        Some((names, span)) => (names.clone(), *span),
+        None => (vec![Ident::new("id", Span::call_site())], ident.span()),
+    };
+    let mut keys = Vec::new();
+    for name in &names {
+        let found = fields
+            .iter()
+            .find(|field| field.ident == *name)
+            .or_else(|| fields.iter().find(|field| column_of(field) == *name));
+        match found {
+            Some(field) => keys.push(KeyField {
+                field: field.ident.clone(),
+                column: column_of(field),
+                ty: field.ty.clone(),
+            }),
+            None if diesel.primary_key.is_none() => {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!(
+                        "`{ident}` has no primary key Diesel knows: no field `id` and no `#[diesel(primary_key(...))]`\n\
+                         help: name the key's fields: `#[diesel(primary_key(user_id, group_id))]`"
+                    ),
+                ));
+                return None;
+            }
+            None => {
+                cx.syn_error(syn::Error::new(
+                    name.span(),
+                    format!("`primary_key` names `{name}`, which is not a field of `{ident}`"),
+                ));
+                return None;
+            }
+        }
+    }
+    if keys.is_empty() {
+        cx.syn_error(syn::Error::new(
+            span,
+            "`primary_key()` is empty\nhelp: name the key's fields: `#[diesel(primary_key(id))]`",
+        ));
+        return None;
+    }
+    Some(keys)
+}
+
+fn foreign_keys(cx: &mut Ctxt, diesel: &DieselStruct, fields: &[Field]) -> Vec<ForeignKey> {
+    let mut out = Vec::new();
+    for field in fields {
+        let Some(on_delete) = &field.on_delete else {
+            continue;
+        };
+        let Some((action, action_span)) = &on_delete.action else {
+            continue;
+        };
+        let column = column_of(field);
+        let parent = match &on_delete.references {
+            Some(parent) => Some(parent.clone()),
+            None => diesel
+                .belongs_to
+                .iter()
+                .find(|belongs_to| {
+                    let foreign_key = belongs_to.foreign_key.clone().or_else(|| {
+                        let parent = belongs_to.parent.segments.last()?;
+                        Some(format_ident!(
+                            "{}_id",
+                            snake_case(&parent.ident.to_string())
+                        ))
+                    });
+                    foreign_key.is_some_and(|key| key == column || key == field.ident)
+                })
+                .map(|belongs_to| {
+                    let parent = &belongs_to.parent;
+                    syn::parse_quote!(#parent)
+                }),
+        };
+        let Some(parent) = parent else {
+            cx.syn_error(syn::Error::new(
+                on_delete.span,
+                format!(
+                    "cannot tell which model `{}` references: no `references = ...` and no `#[diesel(belongs_to(...))]` with this foreign key\n\
+                     help: name the parent: `#[on_delete({}, references = User)]`",
+                    field.ident,
+                    action_name(action),
+                ),
+            ));
+            continue;
+        };
+        if matches!(action, ActionAttr::SetNull) && !is_option(&field.ty) {
+            let ty = &field.ty;
+            cx.syn_error(syn::Error::new(
+                *action_span,
+                format!(
+                    "`set_null` needs a nullable foreign key, but `{}` is `{}`\n\
+                     help: make the field `Option<{}>` (and the column `Nullable`), or choose another action",
+                    field.ident,
+                    quote::quote!(#ty),
+                    quote::quote!(#ty),
+                ),
+            ));
+            continue;
+        }
+        out.push(ForeignKey {
+            column,
+            parent,
+            action: action.clone(),
+            field_ty: field.ty.clone(),
+        });
+    }
+    out
+}
+
+fn action_name(action: &ActionAttr) -> &'static str {
+    match action {
+        ActionAttr::Cascade => "cascade",
+        ActionAttr::Protect => "protect",
+        ActionAttr::Restrict => "restrict",
+        ActionAttr::SetNull => "set_null",
+        ActionAttr::SetDefault(_) => "set_default = <value>",
+        ActionAttr::DoNothing => "do_nothing",
+    }
+}
+
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Option"),
+        _ => false,
+    }
+}
+
+/// `BlogPost` -> `blog_post`, as Diesel infers names.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (index, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if index > 0 {
+                out.push('_');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! The public API: the [`Deletable`] trait the derive implements, and the traits that tie a model
+//! to its schema.
+
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::BoolOrNullableBool;
+
+use crate::error::DeleteError;
+use crate::execute::{self, DeleteConnection};
+use crate::model::ModelMeta;
+use crate::plan::Plan;
+use crate::report::DeleteReport;
+use crate::sql::statement::{NoFilter, Roots};
+use crate::value::{PrimaryKeyValue, SqlValue};
+
+/// A Diesel model whose rows are deleted by its declared `on_delete` rules.
+///
+/// Implemented by `#[derive(Deletable)]`; the model must also be listed in a
+/// [`deletable::schema!`](crate::schema), which computes its plan.
+///
+/// Every method runs in one transaction (a savepoint inside a caller's transaction) and returns
+/// a [`DeleteReport`]; on any error nothing changes.
+pub trait Deletable: Sized + 'static {
+    /// The model's Diesel table.
+    type Table: diesel::Table;
+
+    /// The type of the model's primary key: `i32`, `i64`, `String`, ..., or a tuple for a
+    /// composite key.
+    type PrimaryKey: PrimaryKeyValue;
+
+    /// The model's delete plan, computed at compile time: the tables a delete reaches and the
+    /// statements it runs. `Display` prints it as a tree.
+    fn plan() -> &'static Plan;
+
+    #[doc(hidden)]
+    fn __primary_key(&self, values: &mut Vec<SqlValue>);
+
+    /// Deletes this row and, by their rules, the rows that depend on it.
+    ///
+    /// Deleting a row that no longer exists is not an error: the report counts 0.
+    fn delete<C>(&self, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+    {
+        let mut keys = Vec::new();
+        self.__primary_key(&mut keys);
+        execute::delete(Self::plan(), Roots::<NoFilter>::Keys(&keys), conn)
+    }
+
+    /// Deletes the rows with these primary keys and, by their rules, the rows that depend on
+    /// them. An empty list issues no statement; keys that do not exist are skipped.
+    fn delete_by_ids<C>(ids: &[Self::PrimaryKey], conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+    {
+        let mut keys = Vec::with_capacity(ids.len());
+        for id in ids {
+            id.push_values(&mut keys);
+        }
+        execute::delete(Self::plan(), Roots::<NoFilter>::Keys(&keys), conn)
+    }
+
+    /// Deletes the rows a typed Diesel filter on the model's table selects and, by their rules,
+    /// the rows that depend on them: Django's `QuerySet.delete()`.
+    ///
+    /// The filter is evaluated once, before anything is deleted.
+    ///
+    /// ```ignore
+    /// Post::delete_where(posts::published.eq(false), &mut conn)?;
+    /// ```
+    fn delete_where<F, C>(filter: F, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+    {
+        execute::delete(Self::plan(), Roots::Filter(&filter), conn)
+    }
+}
+
+/// The derive's description of a model, read by [`deletable::schema!`](crate::schema).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `Deletable` model",
+    label = "`on_delete` can only reference a model that derives `Deletable`",
+    note = "add `#[derive(Deletable)]` to `{Self}`, or reference the model of the parent table"
+)]
+pub trait Model {
+    /// The SQL name of the model's table; kept apart from [`Model::META`] so that two models'
+    /// metadata may name each other's tables without a cycle between constants.
+    const TABLE: &'static str;
+    /// What the planner needs to know about the model.
+    const META: ModelMeta;
+}
+
+/// A model listed in a [`deletable::schema!`](crate::schema), which gives it its plan.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` derives `Deletable` but is not listed in a `deletable::schema!`",
+    label = "not listed in any `deletable::schema!`",
+    note = "list every model of the schema once, beside the models: `deletable::schema!(User, Post, {Self});`"
+)]
+pub trait Registered {
+    /// The model's compile-time plan.
+    const PLAN: &'static Plan;
+}
+
+/// The table of a model an `on_delete` references; a `const fn` so the bound's message shows at
+/// the reference.
+#[doc(hidden)]
+pub const fn table_of<T: Model>() -> &'static str {
+    T::TABLE
+}

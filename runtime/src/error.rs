@@ -1,0 +1,74 @@
+//! The one error type of every delete.
+
+use std::fmt;
+
+/// Why a delete did not happen. Whatever the variant, the operation's transaction was rolled back:
+/// no row changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeleteError {
+    /// Rows reference the deleted rows through `on_delete(protect)` foreign keys.
+    #[error(
+        "cannot delete: {} reference the rows through on_delete(protect): {}",
+        rows(blockers),
+        list(blockers)
+    )]
+    Protected {
+        /// Every blocking foreign key found anywhere in the plan.
+        blockers: Vec<Blocker>,
+    },
+    /// Rows reference the deleted rows through `on_delete(restrict)` foreign keys and are not
+    /// deleted by another cascade path of the same operation.
+    #[error("cannot delete: {} reference the rows through on_delete(restrict) and are not deleted by a cascade: {}", rows(blockers), list(blockers))]
+    Restricted {
+        /// Every blocking foreign key found anywhere in the plan.
+        blockers: Vec<Blocker>,
+    },
+    /// The database refused a statement.
+    #[error("database error during delete: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+/// One foreign key whose rows block a delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    /// The table of the blocking rows (`comments`).
+    pub table: &'static str,
+    /// Their foreign key column (`post_id`).
+    pub column: &'static str,
+    /// The table it references (`posts`).
+    pub parent_table: &'static str,
+    /// How many rows block.
+    pub count: u64,
+    /// The primary keys of up to ten of them, as text, smallest first.
+    pub keys: Vec<String>,
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{} -> {}: {} row{} (keys {}",
+            self.table,
+            self.column,
+            self.parent_table,
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            self.keys.join(", ")
+        )?;
+        if self.count > self.keys.len() as u64 {
+            f.write_str(", ...")?;
+        }
+        f.write_str(")")
+    }
+}
+
+fn rows(blockers: &[Blocker]) -> String {
+    let total: u64 = blockers.iter().map(|blocker| blocker.count).sum();
+    format!("{total} row{}", if total == 1 { "" } else { "s" })
+}
+
+fn list(blockers: &[Blocker]) -> String {
+    let parts: Vec<String> = blockers.iter().map(Blocker::to_string).collect();
+    parts.join("; ")
+}

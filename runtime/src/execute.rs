@@ -1,0 +1,189 @@
+//! Running a plan on a synchronous Diesel connection: one transaction, checks first, then the
+//! updates and deletes in plan order.
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use diesel::connection::LoadConnection;
+use diesel::deserialize::FromSqlRow;
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::{BigInt, Text};
+use diesel::{Connection, QueryResult, RunQueryDsl};
+
+use crate::error::{Blocker, DeleteError};
+use crate::plan::{CheckKind, Plan, Step};
+use crate::report::DeleteReport;
+use crate::sql::dialect::Dialect;
+use crate::sql::statement::{
+    update_value, CountQuery, KeysQuery, Returning, Roots, Statement, StatementKind,
+};
+
+/// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
+/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`).
+pub trait DeleteConnection: Connection {
+    #[doc(hidden)]
+    fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
+    where
+        F: QueryFragment<Self::Backend>;
+
+    #[doc(hidden)]
+    fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
+    where
+        F: QueryFragment<Self::Backend>;
+
+    #[doc(hidden)]
+    fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
+    where
+        F: QueryFragment<Self::Backend>;
+}
+
+impl<C> DeleteConnection for C
+where
+    C: Connection + LoadConnection,
+    C::Backend: Dialect,
+    i64: FromSqlRow<BigInt, C::Backend>,
+    String: FromSqlRow<Text, C::Backend>,
+{
+    fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
+    where
+        F: QueryFragment<Self::Backend>,
+    {
+        self.execute_returning_count(statement)
+    }
+
+    fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
+    where
+        F: QueryFragment<Self::Backend>,
+    {
+        query.get_result(self)
+    }
+
+    fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
+    where
+        F: QueryFragment<Self::Backend>,
+    {
+        query.load(self)
+    }
+}
+
+/// Gives each temporary root table of a process its own name, so a delete run from inside
+/// another (a hook's) never collides with it.
+static ROOT_TABLES: AtomicU64 = AtomicU64::new(0);
+
+/// Deletes the rows `roots` selects and everything `plan` reaches from them, in one transaction.
+pub fn delete<C, F>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    if let Roots::Keys(keys) = roots {
+        if keys.is_empty() {
+            return Ok(DeleteReport::default());
+        }
+    }
+    conn.transaction(|conn| match roots {
+        // A filter is evaluated once, before anything changes: later statements would otherwise
+        // see it select other rows (it may read the very tables the plan deletes from).
+        Roots::Filter(_) if plan.steps.len() > 1 => {
+            let name = format!(
+                "deletable_roots_{}",
+                ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
+            );
+            conn.execute_statement(&Statement::new(
+                plan,
+                &roots,
+                StatementKind::CreateRootTable(name.clone()),
+            ))?;
+            let report = run(plan, &Roots::<F>::Table(&name), conn)?;
+            conn.execute_statement(&Statement::new(
+                plan,
+                &roots,
+                StatementKind::DropRootTable(name.clone()),
+            ))?;
+            Ok(report)
+        }
+        _ => run(plan, &roots, conn),
+    })
+}
+
+fn run<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let mut protected = Vec::new();
+    let mut restricted = Vec::new();
+    for step in plan.steps {
+        let Step::Check {
+            kind,
+            model,
+            fk,
+            parent,
+            ..
+        } = *step
+        else {
+            continue;
+        };
+        let count_query = Returning(
+            Statement::new(plan, roots, StatementKind::CountBlocking(*step)),
+            PhantomData,
+        );
+        let count = conn.count_rows(count_query)?;
+        if count == 0 {
+            continue;
+        }
+        let keys_query = Returning(
+            Statement::new(plan, roots, StatementKind::ListBlocking(*step)),
+            PhantomData,
+        );
+        let blocker = Blocker {
+            table: plan.models[model].table,
+            column: plan.foreign_key(model, fk).column,
+            parent_table: plan.node_model(parent).table,
+            count: count as u64,
+            keys: conn.load_keys(keys_query)?,
+        };
+        match kind {
+            CheckKind::Protect => protected.push(blocker),
+            CheckKind::Restrict => restricted.push(blocker),
+        }
+    }
+    if !protected.is_empty() {
+        return Err(DeleteError::Protected {
+            blockers: protected,
+        });
+    }
+    if !restricted.is_empty() {
+        return Err(DeleteError::Restricted {
+            blockers: restricted,
+        });
+    }
+
+    let mut report = DeleteReport::default();
+    for step in plan.steps {
+        match *step {
+            Step::Check { .. } => {}
+            Step::Update { model, fk, .. } => {
+                let value = update_value(plan.foreign_key(model, fk).action);
+                conn.execute_statement(&Statement::new(
+                    plan,
+                    roots,
+                    StatementKind::Update(*step, value),
+                ))?;
+            }
+            Step::Delete { node } => {
+                let deleted = conn.execute_statement(&Statement::new(
+                    plan,
+                    roots,
+                    StatementKind::Delete(*step),
+                ))?;
+                report.record(plan.node_model(node).table, deleted as u64);
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,85 @@
+//! Declarative `on_delete` rules for Diesel models, with cascade plans computed at compile time
+//! and executed set-based: a delete issues one statement per plan step, whatever the number of
+//! rows, and never loads a dependent row into the process.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use deletable::Deletable;
+//! use diesel::prelude::*;
+//!
+//! mod schema {
+//!     diesel::table! { users (id) { id -> Integer, } }
+//!     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, editor_id -> Nullable<Integer>, } }
+//! }
+//! use schema::*;
+//!
+//! #[derive(Deletable)]
+//! #[diesel(table_name = users)]
+//! pub struct User {
+//!     pub id: i32,
+//! }
+//!
+//! #[derive(Deletable)]
+//! #[diesel(table_name = posts)]
+//! pub struct Post {
+//!     pub id: i32,
+//!     #[on_delete(cascade, references = User)]
+//!     pub user_id: i32,
+//!     #[on_delete(set_null, references = User)]
+//!     pub editor_id: Option<i32>,
+//! }
+//!
+//! deletable::schema!(User, Post);
+//!
+//! let mut conn = SqliteConnection::establish(":memory:").unwrap();
+//! diesel::sql_query("CREATE TABLE users (id INTEGER PRIMARY KEY)").execute(&mut conn).unwrap();
+//! diesel::sql_query(
+//!     "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users, \
+//!      editor_id INTEGER REFERENCES users)",
+//! )
+//! .execute(&mut conn)
+//! .unwrap();
+//! diesel::sql_query("INSERT INTO users VALUES (1), (2)").execute(&mut conn).unwrap();
+//! diesel::sql_query("INSERT INTO posts VALUES (1, 1, 2), (2, 2, 1)").execute(&mut conn).unwrap();
+//!
+//! let report = User::delete_by_ids(&[1], &mut conn).unwrap();
+//! assert_eq!(report.to_string(), "2 rows deleted (posts: 1, users: 1)");
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod api;
+mod error;
+mod execute;
+mod model;
+mod plan;
+mod planner;
+mod report;
+mod schema;
+mod sql;
+mod value;
+
+pub use api::Deletable;
+pub use deletable_macros::Deletable;
+pub use error::{Blocker, DeleteError};
+pub use execute::DeleteConnection;
+pub use model::{Action, ForeignKey, ModelMeta};
+pub use plan::{CheckKind, Node, Plan, Step, Via};
+pub use report::DeleteReport;
+pub use sql::dialect::Dialect;
+pub use sql::statement::{Roots, Statement, StatementKind};
+pub use value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
+
+/// What the derive's generated code names; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::api::{table_of, Model, Registered};
+    pub use crate::model::{Action, ForeignKey, ModelMeta};
+    pub use crate::plan::{Node, Step, Via};
+    pub use crate::planner::{
+        check_schema, model_index, plan_graph, plan_sizes, plan_steps, Message, PlanSizes,
+    };
+    pub use crate::value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
+    pub use diesel;
+}

@@ -1,0 +1,65 @@
+//! What `#[derive(Deletable)]` tells the planner about one model: its table, its primary key and
+//! the rule on each of its foreign keys. This is compile-time data (`const`), read by the planner
+//! and by the statement builder; nothing here runs SQL.
+
+use crate::value::SqlValue;
+
+/// The facts the derive records about one model.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelMeta {
+    /// The Rust type's name, for messages (`Post`).
+    pub name: &'static str,
+    /// The SQL name of the model's table (`posts`).
+    pub table: &'static str,
+    /// The SQL names of the primary key's columns, in key order.
+    pub primary_key: &'static [&'static str],
+    /// The model's foreign keys that carry an `#[on_delete(...)]` rule.
+    pub foreign_keys: &'static [ForeignKey],
+}
+
+/// One foreign key column and what happens to it when its parent row is deleted.
+#[derive(Debug, Clone, Copy)]
+pub struct ForeignKey {
+    /// The SQL name of the foreign key column (`user_id`).
+    pub column: &'static str,
+    /// The SQL name of the parent's table (`users`).
+    pub parent_table: &'static str,
+    /// What a delete of the parent does to the rows that reference it.
+    pub action: Action,
+}
+
+/// An `on_delete` rule, with Django's meaning.
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    /// The referencing rows are deleted too, and their own dependents by their own rules.
+    Cascade,
+    /// The delete fails with [`DeleteError::Protected`](crate::DeleteError::Protected).
+    Protect,
+    /// Like `Protect`, unless every referencing row is itself deleted by another cascade path of
+    /// the same operation.
+    Restrict,
+    /// The foreign key is set to `NULL`.
+    SetNull,
+    /// The foreign key is set to the declared default, computed when the statement is built.
+    SetDefault(fn() -> SqlValue),
+    /// Nothing: the database's own constraint decides.
+    DoNothing,
+}
+
+impl Action {
+    /// The attribute spelling of the rule (`cascade`, `set_null`, ...).
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Action::Cascade => "cascade",
+            Action::Protect => "protect",
+            Action::Restrict => "restrict",
+            Action::SetNull => "set_null",
+            Action::SetDefault(_) => "set_default",
+            Action::DoNothing => "do_nothing",
+        }
+    }
+
+    pub(crate) const fn is_cascade(&self) -> bool {
+        matches!(self, Action::Cascade)
+    }
+}

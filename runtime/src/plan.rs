@@ -1,0 +1,216 @@
+//! A model's delete plan: which tables a delete reaches, through which foreign keys, and the
+//! statements in the order they run. Built at compile time by [`crate::planner`]; read by the
+//! statement builder and printed by `Display`.
+
+use std::fmt;
+
+use crate::model::{Action, ForeignKey, ModelMeta};
+
+/// The compile-time plan of a delete of one model's rows.
+///
+/// `Display` prints the cascade tree; `{:#}` adds the statements in execution order.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use deletable::Deletable;
+/// # mod schema {
+/// #     diesel::table! { users (id) { id -> Integer, } }
+/// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+/// # }
+/// # use schema::*;
+///
+/// #[derive(Deletable)]
+/// #[diesel(table_name = users)]
+/// struct User { id: i32 }
+///
+/// #[derive(Deletable)]
+/// #[diesel(table_name = posts)]
+/// struct Post {
+///     id: i32,
+///     #[on_delete(cascade, references = User)]
+///     user_id: i32,
+/// }
+///
+/// deletable::schema!(User, Post);
+///
+/// assert_eq!(User::plan().to_string(), "users\n└── posts.user_id (cascade)\n");
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Plan {
+    /// Every model of the schema the plan was built from.
+    pub models: &'static [&'static ModelMeta],
+    /// The tables whose rows the delete removes, in execution order: children before parents.
+    /// The last node is the root (the model being deleted).
+    pub nodes: &'static [Node],
+    /// The cascade edges into each node, sliced by [`Node::vias`].
+    pub vias: &'static [Via],
+    /// The statements, in execution order: every check first, then updates and deletes.
+    pub steps: &'static [Step],
+}
+
+/// A table whose rows the delete removes.
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    /// Index of the model in [`Plan::models`].
+    pub model: usize,
+    /// The range of [`Plan::vias`] holding the cascade edges by which rows of this table are
+    /// reached; empty for the root.
+    pub vias: (usize, usize),
+}
+
+/// A cascade edge into a node: rows of the node's table whose `column` references a row of the
+/// `parent` node are deleted.
+#[derive(Debug, Clone, Copy)]
+pub struct Via {
+    /// The SQL name of the foreign key column.
+    pub column: &'static str,
+    /// Index of the parent node in [`Plan::nodes`].
+    pub parent: usize,
+}
+
+/// Which kind of blocking edge a [`Step::Check`] verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    /// `on_delete(protect)`: any referencing row blocks.
+    Protect,
+    /// `on_delete(restrict)`: a referencing row blocks unless the same delete removes it.
+    Restrict,
+}
+
+/// One statement of the plan.
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    /// Count the rows of `model` whose foreign key `fk` references rows of node `parent`; for a
+    /// restrict edge, rows that node `child_node` deletes anyway do not count.
+    Check {
+        /// Protect or restrict.
+        kind: CheckKind,
+        /// Index of the referencing model in [`Plan::models`].
+        model: usize,
+        /// Index of the foreign key in that model's [`ModelMeta::foreign_keys`].
+        fk: usize,
+        /// Index of the referenced node in [`Plan::nodes`].
+        parent: usize,
+        /// Index of the referencing model's own node, when the delete reaches it.
+        child_node: Option<usize>,
+    },
+    /// Set the foreign key `fk` of `model` to `NULL` or its default where it references rows of
+    /// node `parent`.
+    Update {
+        /// Index of the referencing model in [`Plan::models`].
+        model: usize,
+        /// Index of the foreign key in that model's [`ModelMeta::foreign_keys`].
+        fk: usize,
+        /// Index of the referenced node in [`Plan::nodes`].
+        parent: usize,
+    },
+    /// Delete the rows of a node.
+    Delete {
+        /// Index of the node in [`Plan::nodes`].
+        node: usize,
+    },
+}
+
+impl Plan {
+    /// The node of the model being deleted.
+    pub fn root(&self) -> usize {
+        self.nodes.len() - 1
+    }
+
+    /// The model of a node.
+    pub fn node_model(&self, node: usize) -> &'static ModelMeta {
+        self.models[self.nodes[node].model]
+    }
+
+    /// The cascade edges into a node.
+    pub fn node_vias(&self, node: usize) -> &'static [Via] {
+        let (start, end) = self.nodes[node].vias;
+        &self.vias[start..end]
+    }
+
+    /// The foreign key `fk` of model `model`.
+    pub fn foreign_key(&self, model: usize, fk: usize) -> &'static ForeignKey {
+        &self.models[model].foreign_keys[fk]
+    }
+
+    /// The number of statements a delete issues, checks included, when nothing blocks it.
+    pub fn statement_count(&self) -> usize {
+        self.steps.len()
+    }
+
+    fn fmt_children(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        table: &str,
+        prefix: &str,
+        depth: usize,
+    ) -> fmt::Result {
+        let edges: Vec<(&ModelMeta, &ForeignKey)> = self
+            .models
+            .iter()
+            .flat_map(|model| model.foreign_keys.iter().map(move |fk| (*model, fk)))
+            .filter(|(_, fk)| fk.parent_table == table)
+            .collect();
+        for (index, (model, fk)) in edges.iter().enumerate() {
+            let last = index + 1 == edges.len();
+            let branch = if last { "└── " } else { "├── " };
+            write!(
+                f,
+                "{prefix}{branch}{}.{} ({}",
+                model.table,
+                fk.column,
+                fk.action.name()
+            )?;
+            if let Action::SetDefault(default) = fk.action {
+                write!(f, " = {}", default())?;
+            }
+            writeln!(f, ")")?;
+            // A cascade can only reach as deep as there are models: a cycle would have failed to
+            // compile, so the bound only guards against a hand-built plan.
+            if fk.action.is_cascade() && depth < self.models.len() {
+                let next = format!("{prefix}{}", if last { "    " } else { "│   " });
+                self.fmt_children(f, model.table, &next, depth + 1)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let root = self.node_model(self.root());
+        writeln!(f, "{}", root.table)?;
+        self.fmt_children(f, root.table, "", 0)?;
+        if f.alternate() {
+            writeln!(f, "statements:")?;
+            for (index, step) in self.steps.iter().enumerate() {
+                write!(f, "{:>3}. ", index + 1)?;
+                match *step {
+                    Step::Check {
+                        kind, model, fk, ..
+                    } => {
+                        let verb = match kind {
+                            CheckKind::Protect => "protect",
+                            CheckKind::Restrict => "restrict",
+                        };
+                        let fk = self.foreign_key(model, fk);
+                        writeln!(f, "check {verb} {}.{}", self.models[model].table, fk.column)?
+                    }
+                    Step::Update { model, fk, .. } => {
+                        let fk = self.foreign_key(model, fk);
+                        writeln!(
+                            f,
+                            "{} {}.{}",
+                            fk.action.name(),
+                            self.models[model].table,
+                            fk.column
+                        )?
+                    }
+                    Step::Delete { node } => writeln!(f, "delete {}", self.node_model(node).table)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}

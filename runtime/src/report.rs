@@ -1,0 +1,64 @@
+//! What a delete did.
+
+use std::fmt;
+
+/// The rows a delete removed: the total and the count per table, in the order the tables were
+/// deleted (children first, the model's own table last). Tables with no deleted row are left out,
+/// as in Django's `(total, {model: count})`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteReport {
+    total: u64,
+    per_table: Vec<(&'static str, u64)>,
+}
+
+impl DeleteReport {
+    /// The number of rows deleted, over all tables.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// `(table, rows deleted)` for each table with at least one deleted row, in plan order.
+    pub fn per_table(&self) -> &[(&'static str, u64)] {
+        &self.per_table
+    }
+
+    /// The rows deleted from `table` (0 if none).
+    pub fn count(&self, table: &str) -> u64 {
+        self.per_table
+            .iter()
+            .find(|(name, _)| *name == table)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    pub(crate) fn record(&mut self, table: &'static str, count: u64) {
+        if count == 0 {
+            return;
+        }
+        self.total += count;
+        match self.per_table.iter_mut().find(|(name, _)| *name == table) {
+            Some((_, existing)) => *existing += count,
+            None => self.per_table.push((table, count)),
+        }
+    }
+}
+
+impl fmt::Display for DeleteReport {
+    /// `3 rows deleted (comments: 1, posts: 1, users: 1)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} row{} deleted",
+            self.total,
+            if self.total == 1 { "" } else { "s" }
+        )?;
+        if !self.per_table.is_empty() {
+            let parts: Vec<String> = self
+                .per_table
+                .iter()
+                .map(|(table, count)| format!("{table}: {count}"))
+                .collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}

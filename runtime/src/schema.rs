@@ -1,0 +1,70 @@
+//! `deletable::schema!`: the one line per schema that sees every model at once, checks the
+//! deletion graph and computes each model's plan at compile time.
+
+/// Lists the `Deletable` models of one schema, so their plans can see each other.
+///
+/// Write it once, beside the models (as Diesel's `allow_tables_to_appear_in_same_query!`). It
+/// fails to compile, naming the problem, when:
+/// - cascades form a cycle (`cyclic on_delete(cascade): users -> posts -> users`);
+/// - an `on_delete` references a table whose model is not listed;
+/// - two listed models map the same table.
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// # mod schema {
+/// #     diesel::table! { users (id) { id -> Integer, } }
+/// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+/// # }
+/// # use schema::*;
+/// # use deletable::Deletable;
+/// # #[derive(Deletable)] #[diesel(table_name = users)] struct User { id: i32 }
+/// # #[derive(Deletable)] #[diesel(table_name = posts)]
+/// # struct Post { id: i32, #[on_delete(cascade, references = User)] user_id: i32 }
+/// deletable::schema!(User, Post);
+/// # }
+/// ```
+#[macro_export]
+macro_rules! schema {
+    ($($model:ty),+ $(,)?) => {
+        const _: () = {
+            const MODELS: &[&$crate::__private::ModelMeta] =
+                &[$(&<$model as $crate::__private::Model>::META),+];
+            const MODEL_COUNT: usize = MODELS.len();
+            const CHECK: $crate::__private::Message =
+                $crate::__private::check_schema::<{ MODEL_COUNT }>(MODELS);
+            if !CHECK.is_empty() {
+                ::core::panic!("{}", CHECK.as_str());
+            }
+            $(
+                impl $crate::__private::Registered for $model {
+                    const PLAN: &'static $crate::Plan = {
+                        const ROOT: usize = $crate::__private::model_index(
+                            MODELS,
+                            &<$model as $crate::__private::Model>::META,
+                        );
+                        const SIZES: $crate::__private::PlanSizes =
+                            $crate::__private::plan_sizes::<{ MODEL_COUNT }>(MODELS, ROOT);
+                        const GRAPH: (
+                            [$crate::__private::Node; SIZES.nodes],
+                            [$crate::__private::Via; SIZES.vias],
+                        ) = $crate::__private::plan_graph::<
+                            { MODEL_COUNT },
+                            { SIZES.nodes },
+                            { SIZES.vias },
+                        >(MODELS, ROOT);
+                        const STEPS: [$crate::__private::Step; SIZES.steps] =
+                            $crate::__private::plan_steps::<{ MODEL_COUNT }, { SIZES.steps }>(
+                                MODELS, ROOT,
+                            );
+                        &$crate::Plan {
+                            models: MODELS,
+                            nodes: &GRAPH.0,
+                            vias: &GRAPH.1,
+                            steps: &STEPS,
+                        }
+                    };
+                }
+            )+
+        };
+    };
+}

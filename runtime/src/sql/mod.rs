@@ -1,0 +1,5 @@
+//! SQL generation: the statements of a plan ([`statement`]) and what differs per backend
+//! ([`dialect`]).
+
+pub mod dialect;
+pub mod statement;

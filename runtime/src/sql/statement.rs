@@ -1,0 +1,435 @@
+//! The statements of a plan, as Diesel query fragments. A statement is data (a plan step and the
+//! root keys); rendering it is `QueryFragment::walk_ast`, so any Diesel connection, synchronous or
+//! asynchronous, can run it.
+//!
+//! Every statement selects the rows it touches with nested subqueries that walk the plan's
+//! cascade edges up to the root keys, so no row is read into the process:
+//! `DELETE FROM c WHERE c.b_id IN (SELECT b.id FROM b WHERE b.a_id IN (<root keys>))`.
+
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Text};
+use diesel::QueryResult;
+
+use crate::model::{Action, ModelMeta};
+use crate::plan::{CheckKind, Plan, Step};
+use crate::sql::dialect::Dialect;
+use crate::value::SqlValue;
+
+/// The rows a delete starts from.
+#[derive(Debug)]
+pub enum Roots<'a, F> {
+    /// Primary key values, flattened: the root's key columns, key after key.
+    Keys(&'a [SqlValue]),
+    /// A typed Diesel filter on the root's table.
+    Filter(&'a F),
+    /// A temporary table holding the root keys, in columns named as the root's key.
+    Table(&'a str),
+}
+
+/// A filter type for calls whose roots are never a filter.
+#[derive(Debug, Clone, Copy)]
+pub struct NoFilter;
+
+impl<DB: diesel::backend::Backend> QueryFragment<DB> for NoFilter {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("1 = 0");
+        Ok(())
+    }
+}
+
+/// What a [`Statement`] does.
+#[derive(Debug)]
+pub enum StatementKind {
+    /// Copy the keys a [`Roots::Filter`] selects into a temporary table.
+    CreateRootTable(String),
+    /// Drop that table.
+    DropRootTable(String),
+    /// Count the rows blocking a [`Step::Check`].
+    CountBlocking(Step),
+    /// List up to ten keys of the rows blocking a [`Step::Check`].
+    ListBlocking(Step),
+    /// Run a [`Step::Update`] with the value to set.
+    Update(Step, SqlValue),
+    /// Run a [`Step::Delete`].
+    Delete(Step),
+}
+
+/// One statement of a plan, ready to render.
+#[derive(Debug)]
+pub struct Statement<'a, F> {
+    plan: &'a Plan,
+    roots: &'a Roots<'a, F>,
+    kind: StatementKind,
+}
+
+/// How many blocking keys an error lists per edge.
+pub const BLOCKING_KEYS_LISTED: usize = 10;
+
+impl<'a, F> Statement<'a, F> {
+    /// A statement of `plan` starting from `roots`.
+    pub fn new(plan: &'a Plan, roots: &'a Roots<'a, F>, kind: StatementKind) -> Self {
+        Statement { plan, roots, kind }
+    }
+
+    /// What the statement does.
+    pub fn kind(&self) -> &StatementKind {
+        &self.kind
+    }
+}
+
+impl<F, DB> QueryFragment<DB> for Statement<'_, F>
+where
+    DB: Dialect,
+    F: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        if let Roots::Keys(keys) = self.roots {
+            if keys.len() > 1 {
+                // The text varies with the number of keys: caching it would fill the cache.
+                out.unsafe_to_cache_prepared();
+            }
+        }
+        let plan = self.plan;
+        let root = plan.node_model(plan.root());
+        match &self.kind {
+            StatementKind::CreateRootTable(name) => {
+                out.push_sql("CREATE TEMPORARY TABLE ");
+                out.push_identifier(name)?;
+                out.push_sql(" AS SELECT ");
+                push_columns(&mut out, root.table, root.primary_key, true)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(root.table)?;
+                out.push_sql(" WHERE ");
+                self.push_root_predicate(&mut out)
+            }
+            StatementKind::DropRootTable(name) => {
+                out.push_sql("DROP TABLE ");
+                out.push_identifier(name)
+            }
+            StatementKind::CountBlocking(step) => {
+                out.push_sql("SELECT COUNT(*)");
+                self.push_blocking_rows(&mut out, *step)
+            }
+            StatementKind::ListBlocking(step) => {
+                let Step::Check { model, .. } = *step else {
+                    return Err(misuse("ListBlocking"));
+                };
+                let child = plan.models[model];
+                out.push_sql("SELECT ");
+                push_key_as_text(&mut out, child)?;
+                self.push_blocking_rows(&mut out, *step)?;
+                out.push_sql(" ORDER BY ");
+                push_columns(&mut out, child.table, child.primary_key, false)?;
+                out.push_sql(&format!(" LIMIT {BLOCKING_KEYS_LISTED}"));
+                Ok(())
+            }
+            StatementKind::Update(step, value) => {
+                let Step::Update { model, fk, parent } = *step else {
+                    return Err(misuse("Update"));
+                };
+                let child = plan.models[model];
+                let column = plan.foreign_key(model, fk).column;
+                out.push_sql("UPDATE ");
+                out.push_identifier(child.table)?;
+                out.push_sql(" SET ");
+                out.push_identifier(column)?;
+                out.push_sql(" = ");
+                DB::push_value(&mut out, value)?;
+                out.push_sql(" WHERE ");
+                push_column(&mut out, child.table, column)?;
+                out.push_sql(" IN (");
+                self.push_node_keys(&mut out, parent)?;
+                out.push_sql(")");
+                Ok(())
+            }
+            StatementKind::Delete(step) => {
+                let Step::Delete { node } = *step else {
+                    return Err(misuse("Delete"));
+                };
+                out.push_sql("DELETE FROM ");
+                out.push_identifier(plan.node_model(node).table)?;
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, node)
+            }
+        }
+    }
+}
+
+impl<'a, F> Statement<'a, F> {
+    /// `FROM child WHERE child.fk IN (<parent keys>) [AND child.pk NOT IN (<child keys>)]`: the
+    /// rows that block a check.
+    fn push_blocking_rows<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        step: Step,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let Step::Check {
+            kind,
+            model,
+            fk,
+            parent,
+            child_node,
+        } = step
+        else {
+            return Err(misuse("Check"));
+        };
+        let child = self.plan.models[model];
+        out.push_sql(" FROM ");
+        out.push_identifier(child.table)?;
+        out.push_sql(" WHERE ");
+        push_column(out, child.table, self.plan.foreign_key(model, fk).column)?;
+        out.push_sql(" IN (");
+        self.push_node_keys(out, parent)?;
+        out.push_sql(")");
+        if let (CheckKind::Restrict, Some(child_node)) = (kind, child_node) {
+            out.push_sql(" AND ");
+            push_key_tuple(out, child)?;
+            out.push_sql(" NOT IN (");
+            self.push_node_keys(out, child_node)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+
+    /// A `SELECT` of the keys of the rows a node deletes (or, for the root when its keys are
+    /// literal, the list of keys itself), to stand inside `IN (...)`.
+    fn push_node_keys<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let model = self.plan.node_model(node);
+        if node == self.plan.root() {
+            if let Roots::Keys(keys) = self.roots {
+                if model.primary_key.len() == 1 {
+                    return push_value_list(out, keys);
+                }
+            }
+        }
+        out.push_sql("SELECT ");
+        push_columns(out, model.table, model.primary_key, false)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" WHERE ");
+        self.push_node_predicate(out, node)
+    }
+
+    /// The condition on a node's table that selects the rows the delete removes.
+    fn push_node_predicate<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        if node == self.plan.root() {
+            return self.push_root_predicate(out);
+        }
+        let table = self.plan.node_model(node).table;
+        for (index, via) in self.plan.node_vias(node).iter().enumerate() {
+            if index > 0 {
+                out.push_sql(" OR ");
+            }
+            push_column(out, table, via.column)?;
+            out.push_sql(" IN (");
+            self.push_node_keys(out, via.parent)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+
+    /// The condition on the root's table that selects the root rows.
+    fn push_root_predicate<'b, DB>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let root = self.plan.node_model(self.plan.root());
+        match self.roots {
+            Roots::Keys(keys) if root.primary_key.len() == 1 => {
+                push_column(out, root.table, root.primary_key[0])?;
+                out.push_sql(" IN (");
+                push_value_list(out, keys)?;
+                out.push_sql(")");
+                Ok(())
+            }
+            Roots::Keys(keys) => {
+                let arity = root.primary_key.len();
+                for (index, key) in keys.chunks(arity).enumerate() {
+                    out.push_sql(if index == 0 { "(" } else { " OR (" });
+                    for (position, (column, value)) in root.primary_key.iter().zip(key).enumerate()
+                    {
+                        if position > 0 {
+                            out.push_sql(" AND ");
+                        }
+                        push_column(out, root.table, column)?;
+                        out.push_sql(" = ");
+                        DB::push_value(out, value)?;
+                    }
+                    out.push_sql(")");
+                }
+                Ok(())
+            }
+            Roots::Filter(filter) => {
+                out.push_sql("(");
+                filter.walk_ast(out.reborrow())?;
+                out.push_sql(")");
+                Ok(())
+            }
+            Roots::Table(name) => {
+                push_key_tuple(out, root)?;
+                out.push_sql(" IN (SELECT ");
+                push_columns(out, name, root.primary_key, false)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(name)?;
+                out.push_sql(")");
+                Ok(())
+            }
+        }
+    }
+}
+
+fn misuse(kind: &str) -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(
+        format!("statement kind does not match its {kind} step").into(),
+    )
+}
+
+/// `?, ?, ?`: the values of a one-column key list, inside an `IN (...)` the caller writes.
+fn push_value_list<'b, DB: Dialect>(
+    out: &mut AstPass<'_, 'b, DB>,
+    keys: &'b [SqlValue],
+) -> QueryResult<()> {
+    for (index, key) in keys.iter().enumerate() {
+        if index > 0 {
+            out.push_sql(", ");
+        }
+        DB::push_value(out, key)?;
+    }
+    Ok(())
+}
+
+fn push_column<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    column: &str,
+) -> QueryResult<()> {
+    out.push_identifier(table)?;
+    out.push_sql(".");
+    out.push_identifier(column)
+}
+
+/// `t.a, t.b`, each optionally aliased to its own name (so a `CREATE TABLE AS` keeps the names).
+fn push_columns<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    columns: &[&str],
+    alias: bool,
+) -> QueryResult<()> {
+    for (index, column) in columns.iter().enumerate() {
+        if index > 0 {
+            out.push_sql(", ");
+        }
+        push_column(out, table, column)?;
+        if alias {
+            out.push_sql(" AS ");
+            out.push_identifier(column)?;
+        }
+    }
+    Ok(())
+}
+
+/// `t.id`, or the row value `(t.a, t.b)` for a composite key.
+fn push_key_tuple<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    model: &ModelMeta,
+) -> QueryResult<()> {
+    if model.primary_key.len() == 1 {
+        return push_column(out, model.table, model.primary_key[0]);
+    }
+    out.push_sql("(");
+    push_columns(out, model.table, model.primary_key, false)?;
+    out.push_sql(")");
+    Ok(())
+}
+
+/// The key of a row as one text value: `CAST(t.id AS TEXT)`, or for a composite key
+/// `CONCAT('(', CAST(t.a AS TEXT), ', ', CAST(t.b AS TEXT), ')')`.
+fn push_key_as_text<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    model: &ModelMeta,
+) -> QueryResult<()> {
+    let composite = model.primary_key.len() > 1;
+    if composite {
+        out.push_sql("CONCAT('(', ");
+    }
+    for (index, column) in model.primary_key.iter().enumerate() {
+        if index > 0 {
+            out.push_sql(", ', ', ");
+        }
+        out.push_sql("CAST(");
+        push_column(out, model.table, column)?;
+        out.push_sql(" AS ");
+        out.push_sql(DB::TEXT_TYPE);
+        out.push_sql(")");
+    }
+    if composite {
+        out.push_sql(", ')')");
+    }
+    Ok(())
+}
+
+impl<F> QueryId for Statement<'_, F> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// A [`Statement`] that returns rows of SQL type `ST`, so Diesel can load it.
+#[derive(Debug)]
+pub struct Returning<'a, F, ST>(pub Statement<'a, F>, pub std::marker::PhantomData<ST>);
+
+impl<F, ST, DB> QueryFragment<DB> for Returning<'_, F, ST>
+where
+    DB: Dialect,
+    F: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+impl<F, ST> QueryId for Returning<'_, F, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<F, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
+    for Returning<'_, F, ST>
+{
+    type SqlType = ST;
+}
+
+impl<F, ST, Conn> diesel::RunQueryDsl<Conn> for Returning<'_, F, ST> {}
+
+/// A count of blocking rows.
+pub type CountQuery<'a, F> = Returning<'a, F, BigInt>;
+/// The keys of blocking rows, as text.
+pub type KeysQuery<'a, F> = Returning<'a, F, Text>;
+
+/// The action's value for an update step: `NULL` or the declared default.
+pub fn update_value(action: Action) -> SqlValue {
+    match action {
+        Action::SetDefault(default) => default(),
+        _ => SqlValue::Null,
+    }
+}

@@ -1,0 +1,92 @@
+//! Values that travel as bind parameters: primary keys given to `delete_by_ids` or taken from a
+//! row, and `set_default` values. Each backend binds them in `sql::dialect`.
+
+use std::fmt;
+
+/// A value bound into a generated statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlValue {
+    /// SQL `NULL`, written as a literal (it needs no type).
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A 16-bit integer.
+    SmallInt(i16),
+    /// A 32-bit integer.
+    Integer(i32),
+    /// A 64-bit integer.
+    BigInt(i64),
+    /// A string.
+    Text(String),
+}
+
+/// A Rust value that can be bound as one SQL value: the types Diesel maps to the key and default
+/// columns this crate supports.
+pub trait IntoSqlValue {
+    /// Converts the value.
+    fn into_sql_value(self) -> SqlValue;
+}
+
+macro_rules! into_sql_value {
+    ($($ty:ty => $variant:ident),* $(,)?) => {$(
+        impl IntoSqlValue for $ty {
+            fn into_sql_value(self) -> SqlValue {
+                SqlValue::$variant(self)
+            }
+        }
+    )*};
+}
+
+into_sql_value!(bool => Bool, i16 => SmallInt, i32 => Integer, i64 => BigInt, String => Text);
+
+impl IntoSqlValue for &str {
+    fn into_sql_value(self) -> SqlValue {
+        SqlValue::Text(self.to_owned())
+    }
+}
+
+impl<T: IntoSqlValue> IntoSqlValue for Option<T> {
+    fn into_sql_value(self) -> SqlValue {
+        self.map_or(SqlValue::Null, IntoSqlValue::into_sql_value)
+    }
+}
+
+/// A primary key value, as given to [`Deletable::delete_by_ids`](crate::Deletable::delete_by_ids):
+/// one column (`i32`, `i64`, `String`, ...) or a tuple for a composite key.
+pub trait PrimaryKeyValue {
+    /// Appends the key's column values, in key order.
+    fn push_values(&self, values: &mut Vec<SqlValue>);
+}
+
+impl<T: Clone + IntoSqlValue> PrimaryKeyValue for T {
+    fn push_values(&self, values: &mut Vec<SqlValue>) {
+        values.push(self.clone().into_sql_value());
+    }
+}
+
+macro_rules! tuple_key {
+    ($($name:ident . $index:tt),+) => {
+        impl<$($name: Clone + IntoSqlValue),+> PrimaryKeyValue for ($($name,)+) {
+            fn push_values(&self, values: &mut Vec<SqlValue>) {
+                $(values.push(self.$index.clone().into_sql_value());)+
+            }
+        }
+    };
+}
+
+tuple_key!(A.0, B.1);
+tuple_key!(A.0, B.1, C.2);
+tuple_key!(A.0, B.1, C.2, D.3);
+
+impl fmt::Display for SqlValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlValue::Null => f.write_str("NULL"),
+            SqlValue::Bool(value) => write!(f, "{value}"),
+            SqlValue::SmallInt(value) => write!(f, "{value}"),
+            SqlValue::Integer(value) => write!(f, "{value}"),
+            SqlValue::BigInt(value) => write!(f, "{value}"),
+            SqlValue::Text(value) => write!(f, "{value:?}"),
+        }
+    }
+}
