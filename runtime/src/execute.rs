@@ -15,12 +15,15 @@ use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::Dialect;
 use crate::sql::statement::{
-    update_value, CountQuery, KeysQuery, Returning, Roots, Statement, StatementKind,
+    update_value, CountQuery, KeysQuery, NoFilter, Returning, Roots, Statement, StatementKind,
 };
 
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`).
 pub trait DeleteConnection: Connection {
+    #[doc(hidden)]
+    fn max_bind_params(&self) -> usize;
+
     #[doc(hidden)]
     fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
     where
@@ -44,6 +47,10 @@ where
     i64: FromSqlRow<BigInt, C::Backend>,
     String: FromSqlRow<Text, C::Backend>,
 {
+    fn max_bind_params(&self) -> usize {
+        C::Backend::MAX_BIND_PARAMS
+    }
+
     fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
     where
         F: QueryFragment<Self::Backend>,
@@ -88,26 +95,62 @@ where
     conn.transaction(|conn| match roots {
         // A filter is evaluated once, before anything changes: later statements would otherwise
         // see it select other rows (it may read the very tables the plan deletes from).
-        Roots::Filter(_) if plan.steps.len() > 1 => {
-            let name = format!(
-                "deletable_roots_{}",
-                ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
-            );
+        Roots::Filter(_) if plan.steps.len() > 1 => with_root_table(plan, conn, |conn, name| {
             conn.execute_statement(&Statement::new(
                 plan,
                 &roots,
-                StatementKind::CreateRootTable(name.clone()),
+                StatementKind::CreateRootTable(name.to_owned()),
             ))?;
-            let report = run(plan, &Roots::<F>::Table(&name), conn)?;
-            conn.execute_statement(&Statement::new(
-                plan,
-                &roots,
-                StatementKind::DropRootTable(name.clone()),
-            ))?;
-            Ok(report)
+            Ok(())
+        }),
+        // Too many keys to bind in every statement: bind them once, into a table.
+        Roots::Keys(keys) if keys.len() * plan.root_references() > conn.max_bind_params() => {
+            with_root_table(plan, conn, |conn, name| {
+                let empty = Roots::Filter(&NoFilter);
+                conn.execute_statement(&Statement::new(
+                    plan,
+                    &empty,
+                    StatementKind::CreateRootTable(name.to_owned()),
+                ))?;
+                let arity = plan.node_model(plan.root()).primary_key.len();
+                let per_statement = (conn.max_bind_params() / arity).max(1) * arity;
+                for chunk in keys.chunks(per_statement) {
+                    let chunk = Roots::<NoFilter>::Keys(chunk);
+                    conn.execute_statement(&Statement::new(
+                        plan,
+                        &chunk,
+                        StatementKind::InsertRootKeys(name.to_owned()),
+                    ))?;
+                }
+                Ok(())
+            })
         }
         _ => run(plan, &roots, conn),
     })
+}
+
+/// Runs the plan from root keys that `fill` puts in a temporary table, then drops the table.
+fn with_root_table<C>(
+    plan: &Plan,
+    conn: &mut C,
+    fill: impl FnOnce(&mut C, &str) -> QueryResult<()>,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+{
+    let name = format!(
+        "deletable_roots_{}",
+        ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
+    );
+    fill(conn, &name)?;
+    let roots = Roots::<NoFilter>::Table(&name);
+    let report = run(plan, &roots, conn)?;
+    conn.execute_statement(&Statement::new(
+        plan,
+        &roots,
+        StatementKind::DropRootTable(name.clone()),
+    ))?;
+    Ok(report)
 }
 
 fn run<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>

@@ -134,6 +134,35 @@ impl Plan {
         &self.models[model].foreign_keys[fk]
     }
 
+    /// How many times the root keys appear in the largest statement of the plan: a diamond
+    /// reaches the root by two paths, a restrict check by the parent's and the child's.
+    pub fn root_references(&self) -> usize {
+        self.steps
+            .iter()
+            .map(|step| match *step {
+                Step::Check {
+                    parent, child_node, ..
+                } => {
+                    self.paths_to_root(parent)
+                        + child_node.map_or(0, |node| self.paths_to_root(node))
+                }
+                Step::Update { parent, .. } => self.paths_to_root(parent),
+                Step::Delete { node } => self.paths_to_root(node),
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn paths_to_root(&self, node: usize) -> usize {
+        if node == self.root() {
+            return 1;
+        }
+        self.node_vias(node)
+            .iter()
+            .map(|via| self.paths_to_root(via.parent))
+            .sum()
+    }
+
     /// The number of statements a delete issues, checks included, when nothing blocks it.
     pub fn statement_count(&self) -> usize {
         self.steps.len()

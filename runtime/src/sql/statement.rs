@@ -42,6 +42,9 @@ impl<DB: diesel::backend::Backend> QueryFragment<DB> for NoFilter {
 pub enum StatementKind {
     /// Copy the keys a [`Roots::Filter`] selects into a temporary table.
     CreateRootTable(String),
+    /// Insert the [`Roots::Keys`] of the statement into that table (for key lists too long to
+    /// bind in every statement).
+    InsertRootKeys(String),
     /// Drop that table.
     DropRootTable(String),
     /// Count the rows blocking a [`Step::Check`].
@@ -101,6 +104,27 @@ where
                 out.push_identifier(root.table)?;
                 out.push_sql(" WHERE ");
                 self.push_root_predicate(&mut out)
+            }
+            StatementKind::InsertRootKeys(name) => {
+                let Roots::Keys(keys) = self.roots else {
+                    return Err(misuse("InsertRootKeys"));
+                };
+                out.push_sql("INSERT INTO ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                for (index, column) in root.primary_key.iter().enumerate() {
+                    if index > 0 {
+                        out.push_sql(", ");
+                    }
+                    out.push_identifier(column)?;
+                }
+                out.push_sql(") VALUES ");
+                for (index, key) in keys.chunks(root.primary_key.len()).enumerate() {
+                    out.push_sql(if index == 0 { "(" } else { ", (" });
+                    push_value_list(&mut out, key)?;
+                    out.push_sql(")");
+                }
+                Ok(())
             }
             StatementKind::DropRootTable(name) => {
                 out.push_sql("DROP TABLE ");

@@ -1,0 +1,636 @@
+//! Cascade paths: a 4-level chain, a diamond, Django's RESTRICT cases, a join table, key types,
+//! `delete_where`, and the set-based promise (statement count independent of the row count).
+
+// The models mirror their tables; the tests read only some of the fields.
+#![allow(dead_code)]
+
+use deletable::{Deletable, DeleteError};
+use deletable_tests::{count, counts, exec, ids, insert_many, sqlite, StatementLog};
+use diesel::prelude::*;
+
+mod chain {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { a (id) { id -> Integer, } }
+        diesel::table! { b (id) { id -> Integer, a_id -> Integer, flagged -> Bool, } }
+        diesel::table! { c (id) { id -> Integer, b_id -> Integer, } }
+        diesel::table! { d (id) { id -> Integer, c_id -> Integer, } }
+        diesel::allow_tables_to_appear_in_same_query!(a, b, c, d);
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = a)]
+    pub struct A {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = b, belongs_to(A))]
+    pub struct B {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub a_id: i32,
+        pub flagged: bool,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = c, belongs_to(B))]
+    pub struct C {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub b_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = d, belongs_to(C))]
+    pub struct D {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub c_id: i32,
+    }
+
+    deletable::schema!(A, B, C, D);
+
+    pub const TABLES: &[&str] = &["a", "b", "c", "d"];
+    pub const SCHEMA: &str = "
+        CREATE TABLE a (id INTEGER PRIMARY KEY);
+        CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL, flagged BOOLEAN NOT NULL DEFAULT FALSE,
+                        FOREIGN KEY (a_id) REFERENCES a (id));
+        CREATE INDEX b_a_id ON b (a_id);
+        CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER NOT NULL, FOREIGN KEY (b_id) REFERENCES b (id));
+        CREATE INDEX c_b_id ON c (b_id);
+        CREATE TABLE d (id INTEGER PRIMARY KEY, c_id INTEGER NOT NULL, FOREIGN KEY (c_id) REFERENCES c (id));
+        CREATE INDEX d_c_id ON d (c_id);
+    ";
+}
+
+/// Two `a` rows; `a` 1 has `per_root` rows at each level below it, `a` 2 has one of each.
+fn chain_with(per_root: usize) -> (SqliteConnection, StatementLog) {
+    let (mut conn, log) = sqlite(chain::SCHEMA);
+    exec(&mut conn, "INSERT INTO a (id) VALUES (1), (2);");
+    let other = per_root + 1;
+    for (table, parent) in [
+        ("b (id, a_id)", "a"),
+        ("c (id, b_id)", "b"),
+        ("d (id, c_id)", "c"),
+    ] {
+        insert_many(&mut conn, table, per_root, |i| {
+            // Level b points at a 1; deeper levels point at the row with the same id above.
+            format!("({i}, {})", if parent == "a" { 1 } else { i })
+        });
+        let parent_key = if parent == "a" { 2 } else { other };
+        exec(
+            &mut conn,
+            &format!("INSERT INTO {table} VALUES ({other}, {parent_key});"),
+        );
+    }
+    log.clear();
+    (conn, log)
+}
+
+#[test]
+fn a_four_level_chain_is_deleted_leaves_first() {
+    let (mut conn, log) = chain_with(3);
+    let report = chain::A::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(
+        report.per_table(),
+        &[("d", 3), ("c", 3), ("b", 3), ("a", 1)]
+    );
+    assert_eq!(report.total(), 10);
+    for table in chain::TABLES {
+        assert_eq!(count(&mut conn, table), 1, "{table}");
+    }
+    let deletes: Vec<String> = log
+        .statements()
+        .into_iter()
+        .filter(|sql| sql.starts_with("DELETE"))
+        .collect();
+    assert_eq!(
+        deletes[0],
+        "DELETE FROM `d` WHERE `d`.`c_id` IN (SELECT `c`.`id` FROM `c` WHERE `c`.`b_id` IN \
+         (SELECT `b`.`id` FROM `b` WHERE `b`.`a_id` IN (?))) -- binds: [1]"
+    );
+}
+
+#[test]
+fn the_statement_count_does_not_depend_on_the_number_of_rows() {
+    let mut seen = Vec::new();
+    for rows in [10, 10_000] {
+        let (mut conn, log) = chain_with(rows);
+        let report = chain::A::delete_by_ids(&[1], &mut conn).unwrap();
+        assert_eq!(report.total(), 3 * rows as u64 + 1);
+        let statements = log.statements();
+        let plan_statements = statements
+            .iter()
+            .filter(|sql| sql.starts_with("DELETE") || sql.starts_with("SELECT"))
+            .count();
+        assert_eq!(plan_statements, chain::A::plan().statement_count());
+        seen.push(statements.len());
+    }
+    assert_eq!(seen[0], seen[1], "statements for 10 and for 10,000 rows");
+}
+
+#[test]
+fn an_empty_id_list_issues_no_statement() {
+    let (mut conn, log) = chain_with(3);
+    let report = chain::A::delete_by_ids(&[], &mut conn).unwrap();
+    assert_eq!(report.total(), 0);
+    assert!(log.is_empty(), "{:?}", log.statements());
+}
+
+#[test]
+fn ids_that_do_not_exist_delete_nothing_and_are_no_error() {
+    let (mut conn, _) = chain_with(3);
+    let report = chain::A::delete_by_ids(&[40, 41], &mut conn).unwrap();
+    assert_eq!(report.total(), 0);
+    assert!(report.per_table().is_empty());
+    assert_eq!(report.to_string(), "0 rows deleted");
+    assert_eq!(count(&mut conn, "d"), 4);
+}
+
+#[test]
+fn delete_where_matching_nothing_reports_zero() {
+    let (mut conn, _) = chain_with(3);
+    let report = chain::A::delete_where(chain::schema::a::id.gt(100), &mut conn).unwrap();
+    assert_eq!(report.total(), 0);
+    for table in chain::TABLES {
+        assert_eq!(count(&mut conn, table), if *table == "a" { 2 } else { 4 });
+    }
+}
+
+#[test]
+fn delete_where_matching_thousands_cascades_to_all_of_them() {
+    let (mut conn, log) = sqlite(chain::SCHEMA);
+    insert_many(&mut conn, "a (id)", 3_000, |i| format!("({i})"));
+    insert_many(&mut conn, "b (id, a_id)", 3_000, |i| format!("({i}, {i})"));
+    insert_many(&mut conn, "c (id, b_id)", 3_000, |i| format!("({i}, {i})"));
+    log.clear();
+
+    let report = chain::A::delete_where(chain::schema::a::id.gt(500), &mut conn).unwrap();
+    let statements = log.statements();
+
+    assert_eq!(
+        report.per_table(),
+        &[("c", 2_500), ("b", 2_500), ("a", 2_500)]
+    );
+    assert_eq!(ids(&mut conn, "a"), (1..=500).collect::<Vec<_>>());
+    assert_eq!(ids(&mut conn, "c"), (1..=500).collect::<Vec<_>>());
+    // The filter is evaluated once into a temporary table, then one statement per plan step.
+    let plan_statements = statements
+        .iter()
+        .filter(|sql| !sql.starts_with("BEGIN") && !sql.starts_with("COMMIT"))
+        .count();
+    assert_eq!(
+        plan_statements,
+        chain::A::plan().statement_count() + 2,
+        "{statements:#?}"
+    );
+}
+
+#[test]
+fn delete_where_evaluates_its_filter_once_before_anything_changes() {
+    use chain::schema::{a, b};
+    let (mut conn, _) = chain_with(2);
+    exec(&mut conn, "UPDATE b SET flagged = TRUE WHERE id = 1;");
+    // "Delete every `a` with a flagged `b`": the plan deletes the `b` rows before the `a` rows,
+    // so a filter evaluated again at the end would no longer match `a` 1.
+    let report = chain::A::delete_where(
+        a::id.eq_any(b::table.filter(b::flagged.eq(true)).select(b::a_id)),
+        &mut conn,
+    )
+    .unwrap();
+    assert_eq!(
+        report.per_table(),
+        &[("d", 2), ("c", 2), ("b", 2), ("a", 1)]
+    );
+    assert_eq!(ids(&mut conn, "a"), [2]);
+}
+
+mod diamond {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { tops (id) { id -> Integer, } }
+        diesel::table! { lefts (id) { id -> Integer, top_id -> Integer, } }
+        diesel::table! { rights (id) { id -> Integer, top_id -> Integer, } }
+        diesel::table! { bottoms (id) { id -> Integer, left_id -> Nullable<Integer>, right_id -> Nullable<Integer>, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = tops)]
+    pub struct Top {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = lefts, belongs_to(Top))]
+    pub struct Left {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub top_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = rights, belongs_to(Top))]
+    pub struct Right {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub top_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = bottoms, belongs_to(Left), belongs_to(Right))]
+    pub struct Bottom {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub left_id: Option<i32>,
+        #[on_delete(cascade)]
+        pub right_id: Option<i32>,
+    }
+
+    deletable::schema!(Top, Left, Right, Bottom);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE tops (id INTEGER PRIMARY KEY);
+        CREATE TABLE lefts (id INTEGER PRIMARY KEY, top_id INTEGER NOT NULL, FOREIGN KEY (top_id) REFERENCES tops (id));
+        CREATE TABLE rights (id INTEGER PRIMARY KEY, top_id INTEGER NOT NULL, FOREIGN KEY (top_id) REFERENCES tops (id));
+        CREATE TABLE bottoms (
+            id INTEGER PRIMARY KEY, left_id INTEGER, right_id INTEGER,
+            FOREIGN KEY (left_id) REFERENCES lefts (id), FOREIGN KEY (right_id) REFERENCES rights (id)
+        );
+        INSERT INTO tops (id) VALUES (1), (2);
+        INSERT INTO lefts (id, top_id) VALUES (1, 1), (2, 2);
+        INSERT INTO rights (id, top_id) VALUES (1, 1), (2, 2);
+        -- 1: both paths from top 1; 2: only left; 3: only right; 4: left from top 1, right from top 2;
+        -- 5: neither reaches top 1.
+        INSERT INTO bottoms (id, left_id, right_id) VALUES
+            (1, 1, 1), (2, 1, NULL), (3, NULL, 1), (4, 1, 2), (5, 2, 2);
+    ";
+}
+
+#[test]
+fn a_diamond_deletes_rows_reached_by_either_path_once() {
+    let (mut conn, _) = sqlite(diamond::SCHEMA);
+    let report = diamond::Top::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(report.count("bottoms"), 4);
+    assert_eq!(report.total(), 4 + 1 + 1 + 1);
+    assert_eq!(ids(&mut conn, "bottoms"), [5]);
+    assert_eq!(ids(&mut conn, "lefts"), [2]);
+    assert_eq!(ids(&mut conn, "rights"), [2]);
+    assert_eq!(ids(&mut conn, "tops"), [2]);
+    // The bottoms go first, in one statement over both paths.
+    assert_eq!(report.per_table()[0], ("bottoms", 4));
+}
+
+/// Django's `RESTRICT` test models: `restrict_path_cascade_*` and the diamond of
+/// `DeleteTop`/`B1`/`B2`/`DeleteBottom`.
+mod restrict {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { rs (id) { id -> Integer, } }
+        diesel::table! { restricted_as (id) { id -> Integer, restrict_id -> Integer, cascade_id -> Integer, } }
+        diesel::table! { delete_tops (id) { id -> Integer, } }
+        diesel::table! { b1s (id) { id -> Integer, delete_top_id -> Integer, } }
+        diesel::table! { b2s (id) { id -> Integer, delete_top_id -> Integer, } }
+        diesel::table! { delete_bottoms (id) { id -> Integer, b1_id -> Integer, b2_id -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = rs)]
+    pub struct R {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = restricted_as)]
+    pub struct RestrictedA {
+        pub id: i32,
+        #[on_delete(restrict, references = R)]
+        pub restrict_id: i32,
+        #[on_delete(cascade, references = R)]
+        pub cascade_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = delete_tops)]
+    pub struct DeleteTop {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = b1s, belongs_to(DeleteTop))]
+    pub struct B1 {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub delete_top_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = b2s, belongs_to(DeleteTop))]
+    pub struct B2 {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub delete_top_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = delete_bottoms, belongs_to(B1), belongs_to(B2))]
+    pub struct DeleteBottom {
+        pub id: i32,
+        #[on_delete(restrict)]
+        pub b1_id: i32,
+        #[on_delete(cascade)]
+        pub b2_id: i32,
+    }
+
+    deletable::schema!(R, RestrictedA, DeleteTop, B1, B2, DeleteBottom);
+
+    pub const TABLES: &[&str] = &[
+        "rs",
+        "restricted_as",
+        "delete_tops",
+        "b1s",
+        "b2s",
+        "delete_bottoms",
+    ];
+    pub const SCHEMA: &str = "
+        CREATE TABLE rs (id INTEGER PRIMARY KEY);
+        CREATE TABLE restricted_as (
+            id INTEGER PRIMARY KEY, restrict_id INTEGER NOT NULL, cascade_id INTEGER NOT NULL,
+            FOREIGN KEY (restrict_id) REFERENCES rs (id), FOREIGN KEY (cascade_id) REFERENCES rs (id)
+        );
+        CREATE TABLE delete_tops (id INTEGER PRIMARY KEY);
+        CREATE TABLE b1s (id INTEGER PRIMARY KEY, delete_top_id INTEGER NOT NULL,
+                          FOREIGN KEY (delete_top_id) REFERENCES delete_tops (id));
+        CREATE TABLE b2s (id INTEGER PRIMARY KEY, delete_top_id INTEGER NOT NULL,
+                          FOREIGN KEY (delete_top_id) REFERENCES delete_tops (id));
+        CREATE TABLE delete_bottoms (
+            id INTEGER PRIMARY KEY, b1_id INTEGER NOT NULL, b2_id INTEGER NOT NULL,
+            FOREIGN KEY (b1_id) REFERENCES b1s (id), FOREIGN KEY (b2_id) REFERENCES b2s (id)
+        );
+    ";
+}
+
+#[test]
+fn restrict_blocks_when_no_other_cascade_path_deletes_the_child() {
+    let (mut conn, _) = sqlite(restrict::SCHEMA);
+    exec(
+        &mut conn,
+        "INSERT INTO rs (id) VALUES (1), (2);
+         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
+    );
+    let before = counts(&mut conn, restrict::TABLES);
+    let error = restrict::R::delete_by_ids(&[1], &mut conn).unwrap_err();
+    let DeleteError::Restricted { blockers } = &error else {
+        panic!("expected Restricted, got {error:?}");
+    };
+    assert_eq!(blockers.len(), 1);
+    assert_eq!(
+        (blockers[0].table, blockers[0].column, blockers[0].count),
+        ("restricted_as", "restrict_id", 1)
+    );
+    assert_eq!(blockers[0].keys, ["1"]);
+    assert_eq!(counts(&mut conn, restrict::TABLES), before);
+}
+
+#[test]
+fn restrict_passes_when_the_child_is_cascaded_from_the_same_delete() {
+    // Django's test_restrict_path_cascade_direct: the restricting row is also a cascade child of
+    // the deleted row.
+    let (mut conn, _) = sqlite(restrict::SCHEMA);
+    exec(
+        &mut conn,
+        "INSERT INTO rs (id) VALUES (1), (2);
+         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 1), (2, 2, 2);",
+    );
+    let report = restrict::R::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 1)]);
+    assert_eq!(ids(&mut conn, "restricted_as"), [2]);
+}
+
+#[test]
+fn restrict_passes_when_another_root_of_the_same_delete_cascades_the_child() {
+    // Django's test_restrict_path_cascade_indirect: restricted by r1, cascaded from r2, both
+    // deleted together.
+    let (mut conn, _) = sqlite(restrict::SCHEMA);
+    exec(
+        &mut conn,
+        "INSERT INTO rs (id) VALUES (1), (2), (3);
+         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
+    );
+    let report = restrict::R::delete_by_ids(&[1, 2], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 2)]);
+    assert_eq!(ids(&mut conn, "rs"), [3]);
+}
+
+#[test]
+fn restrict_in_a_diamond_passes_from_the_top_and_blocks_from_one_side() {
+    let fixtures = "INSERT INTO delete_tops (id) VALUES (1);
+         INSERT INTO b1s (id, delete_top_id) VALUES (1, 1);
+         INSERT INTO b2s (id, delete_top_id) VALUES (1, 1);
+         INSERT INTO delete_bottoms (id, b1_id, b2_id) VALUES (1, 1, 1);";
+
+    // From the top, the bottom is deleted through b2's cascade: the restrict from b1 passes.
+    let (mut conn, _) = sqlite(restrict::SCHEMA);
+    exec(&mut conn, fixtures);
+    let report = restrict::DeleteTop::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(report.total(), 4);
+    for table in ["delete_tops", "b1s", "b2s", "delete_bottoms"] {
+        assert_eq!(count(&mut conn, table), 0, "{table}");
+    }
+
+    // b1 alone: nothing else deletes the bottom, so it restricts.
+    let (mut conn, _) = sqlite(restrict::SCHEMA);
+    exec(&mut conn, fixtures);
+    let before = counts(&mut conn, restrict::TABLES);
+    let error = restrict::B1::delete_by_ids(&[1], &mut conn).unwrap_err();
+    assert!(matches!(error, DeleteError::Restricted { .. }), "{error:?}");
+    assert_eq!(counts(&mut conn, restrict::TABLES), before);
+}
+
+mod join {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { students (id) { id -> Integer, } }
+        diesel::table! { courses (id) { id -> Integer, } }
+        diesel::table! { enrollments (student_id, course_id) { student_id -> Integer, course_id -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = students)]
+    pub struct Student {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = courses)]
+    pub struct Course {
+        pub id: i32,
+    }
+
+    #[derive(diesel::Queryable, diesel::Selectable, Deletable)]
+    #[diesel(table_name = enrollments, primary_key(student_id, course_id))]
+    #[diesel(belongs_to(Student), belongs_to(Course))]
+    pub struct Enrollment {
+        #[on_delete(cascade)]
+        pub student_id: i32,
+        #[on_delete(cascade)]
+        pub course_id: i32,
+    }
+
+    deletable::schema!(Student, Course, Enrollment);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE students (id INTEGER PRIMARY KEY);
+        CREATE TABLE courses (id INTEGER PRIMARY KEY);
+        CREATE TABLE enrollments (
+            student_id INTEGER NOT NULL, course_id INTEGER NOT NULL,
+            PRIMARY KEY (student_id, course_id),
+            FOREIGN KEY (student_id) REFERENCES students (id),
+            FOREIGN KEY (course_id) REFERENCES courses (id)
+        );
+        INSERT INTO students (id) VALUES (1), (2);
+        INSERT INTO courses (id) VALUES (1), (2), (3);
+        INSERT INTO enrollments (student_id, course_id) VALUES (1, 1), (1, 2), (2, 2), (2, 3);
+    ";
+}
+
+fn enrollments(conn: &mut SqliteConnection) -> Vec<(i32, i32)> {
+    use join::schema::enrollments::dsl::*;
+    enrollments
+        .select((student_id, course_id))
+        .order((student_id, course_id))
+        .load(conn)
+        .unwrap()
+}
+
+#[test]
+fn a_join_table_cascades_from_both_sides() {
+    let (mut conn, _) = sqlite(join::SCHEMA);
+    let report = join::Student::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("enrollments", 2), ("students", 1)]);
+    assert_eq!(enrollments(&mut conn), [(2, 2), (2, 3)]);
+
+    let report = join::Course::delete_by_ids(&[2], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("enrollments", 1), ("courses", 1)]);
+    assert_eq!(enrollments(&mut conn), [(2, 3)]);
+}
+
+#[test]
+fn a_composite_key_row_deletes_itself_alone() {
+    let (mut conn, _) = sqlite(join::SCHEMA);
+    let row: join::Enrollment = join::schema::enrollments::table
+        .find((1, 2))
+        .select(join::Enrollment::as_select())
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(row.delete(&mut conn).unwrap().total(), 1);
+    let report = join::Enrollment::delete_by_ids(&[(2, 2), (2, 3), (9, 9)], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("enrollments", 2)]);
+    assert_eq!(enrollments(&mut conn), [(1, 1)]);
+}
+
+mod keys {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { accounts (id) { id -> BigInt, } }
+        diesel::table! { sessions (id) { id -> BigInt, account_id -> BigInt, } }
+        diesel::table! { countries (code) { code -> Text, } }
+        diesel::table! { cities (id) { id -> Integer, country_code -> Text, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = accounts)]
+    pub struct Account {
+        pub id: i64,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = sessions, belongs_to(Account))]
+    pub struct Session {
+        pub id: i64,
+        #[on_delete(cascade)]
+        pub account_id: i64,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = countries, primary_key(code))]
+    pub struct Country {
+        pub code: String,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = cities, belongs_to(Country, foreign_key = country_code))]
+    pub struct City {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub country_code: String,
+    }
+
+    deletable::schema!(Account, Session, Country, City);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE accounts (id BIGINT PRIMARY KEY);
+        CREATE TABLE sessions (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL,
+                               FOREIGN KEY (account_id) REFERENCES accounts (id));
+        CREATE TABLE countries (code VARCHAR(8) PRIMARY KEY);
+        CREATE TABLE cities (id INTEGER PRIMARY KEY, country_code VARCHAR(8) NOT NULL,
+                             FOREIGN KEY (country_code) REFERENCES countries (code));
+        INSERT INTO accounts (id) VALUES (5000000000), (5000000001);
+        INSERT INTO sessions (id, account_id) VALUES (1, 5000000000), (2, 5000000000), (3, 5000000001);
+        INSERT INTO countries (code) VALUES ('fr'), ('pt');
+        INSERT INTO cities (id, country_code) VALUES (1, 'fr'), (2, 'fr'), (3, 'pt');
+    ";
+}
+
+#[test]
+fn i64_keys_cascade() {
+    let (mut conn, _) = sqlite(keys::SCHEMA);
+    let report = keys::Account::delete_by_ids(&[5_000_000_000], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("sessions", 2), ("accounts", 1)]);
+    assert_eq!(ids(&mut conn, "sessions"), [3]);
+}
+
+#[test]
+fn string_keys_cascade() {
+    let (mut conn, _) = sqlite(keys::SCHEMA);
+    let france = keys::Country {
+        code: "fr".to_owned(),
+    };
+    let report = france.delete(&mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("cities", 2), ("countries", 1)]);
+    assert_eq!(ids(&mut conn, "cities"), [3]);
+    let report = keys::Country::delete_by_ids(&["pt".to_owned()], &mut conn).unwrap();
+    assert_eq!(report.total(), 2);
+}
+
+#[test]
+fn more_ids_than_bind_parameters_are_bound_once_into_a_table() {
+    let (mut conn, log) = sqlite(chain::SCHEMA);
+    insert_many(&mut conn, "a (id)", 40_001, |i| format!("({i})"));
+    insert_many(&mut conn, "b (id, a_id)", 40_001, |i| format!("({i}, {i})"));
+    log.clear();
+    let keys: Vec<i32> = (1..=40_000).collect();
+
+    let report = chain::A::delete_by_ids(&keys, &mut conn).unwrap();
+    let statements = log.statements();
+
+    assert_eq!(report.per_table(), &[("b", 40_000), ("a", 40_000)]);
+    assert_eq!(ids(&mut conn, "a"), [40_001]);
+    // SQLite binds at most 32,766 parameters: two inserts carry the keys, then one statement per
+    // plan step reads them.
+    let inserts = statements
+        .iter()
+        .filter(|sql| sql.starts_with("INSERT"))
+        .count();
+    assert_eq!(inserts, 2);
+}
