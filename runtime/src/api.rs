@@ -98,7 +98,7 @@ pub trait Model {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` derives `Deletable` but is not listed in a `deletable::schema!`",
     label = "not listed in any `deletable::schema!`",
-    note = "list every model of the schema once, beside the models: `deletable::schema!(User, Post, {Self});`"
+    note = "list every model of the schema, `{Self}` included, in one `deletable::schema!(...)` beside the models"
 )]
 pub trait Registered {
     /// The model's compile-time plan.
