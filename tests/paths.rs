@@ -634,3 +634,55 @@ fn more_ids_than_bind_parameters_are_bound_once_into_a_table() {
         .count();
     assert_eq!(inserts, 2);
 }
+
+mod self_reference {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! { members (id) { id -> Integer, invited_by -> Nullable<Integer>, mentor_id -> Nullable<Integer>, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = members)]
+    pub struct Member {
+        pub id: i32,
+        #[on_delete(set_null, references = Member)]
+        pub invited_by: Option<i32>,
+        #[on_delete(protect, references = Member)]
+        pub mentor_id: Option<i32>,
+    }
+
+    deletable::schema!(Member);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY, invited_by INTEGER, mentor_id INTEGER,
+            FOREIGN KEY (invited_by) REFERENCES members (id),
+            FOREIGN KEY (mentor_id) REFERENCES members (id)
+        );
+        INSERT INTO members (id, invited_by, mentor_id) VALUES
+            (1, NULL, NULL), (2, 1, NULL), (3, 1, 2), (4, 3, NULL);
+    ";
+}
+
+#[test]
+fn a_self_reference_is_nulled_or_protects_within_one_table() {
+    use self_reference::schema::members;
+    let (mut conn, _) = sqlite(self_reference::SCHEMA);
+
+    // 1 invited 2 and 3: they stay, with no inviter.
+    let report = self_reference::Member::delete_by_ids(&[1], &mut conn).unwrap();
+    assert_eq!(report.per_table(), &[("members", 1)]);
+    let rows: Vec<(i32, Option<i32>)> = members::table
+        .select((members::id, members::invited_by))
+        .order(members::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(rows, [(2, None), (3, None), (4, Some(3))]);
+
+    // 2 mentors 3: protected, even when 3 is deleted in the same call (Django's PROTECT).
+    let error = self_reference::Member::delete_by_ids(&[2, 3], &mut conn).unwrap_err();
+    assert!(matches!(error, DeleteError::Protected { .. }), "{error:?}");
+    assert_eq!(ids(&mut conn, "members"), [2, 3, 4]);
+}
