@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use deletable::{Blocker, Deletable, DeleteError};
-use deletable_tests::{count, counts, exec, ids, sqlite};
+use deletable_tests::{backends, open, TestDb};
 use diesel::prelude::*;
 
 mod schema {
@@ -147,222 +147,213 @@ const SCHEMA: &str = "
     INSERT INTO comments (id, post_id) VALUES (1, 1), (2, 1), (3, 2), (4, 3), (5, 4);
 ";
 
-#[test]
-fn cascade_deletes_the_whole_subtree_and_nothing_else() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    let ada: User = users::table
-        .find(1)
-        .select(User::as_select())
-        .first(&mut conn)
+backends! {
+    #[test]
+    fn cascade_deletes_the_whole_subtree_and_nothing_else() {
+        let mut db = open!(SCHEMA);
+        let ada: User = users::table
+            .find(1)
+            .select(User::as_select())
+            .first(db.conn())
+            .unwrap();
+        assert_eq!(ada.name, "ada");
+
+        let report = ada.delete(db.conn()).unwrap();
+
+        assert_eq!(report.total(), 6);
+        assert_eq!(
+            report.per_table(),
+            &[("comments", 3), ("posts", 2), ("users", 1)]
+        );
+        assert_eq!(db.ids("users"), [2, 3]);
+        assert_eq!(db.ids("posts"), [3, 4]);
+        assert_eq!(db.ids("comments"), [4, 5]);
+    }
+
+    #[test]
+    fn set_null_clears_only_its_own_column() {
+        let mut db = open!(SCHEMA);
+        User::delete_by_ids(&[1], db.conn()).unwrap();
+
+        // Post 3 was written by grace and edited by ada: it stays, its editor is cleared, its author
+        // (a cascade FK to the same table) is untouched.
+        let post: Post = posts::table
+            .find(3)
+            .select(Post::as_select())
+            .first(db.conn())
+            .unwrap();
+        assert_eq!(post.user_id, 2);
+        assert_eq!(post.editor_id, None);
+    }
+
+    #[test]
+    fn set_null_rows_are_not_counted_as_deleted() {
+        let mut db = open!(SCHEMA);
+        let report = User::delete_by_ids(&[2], db.conn()).unwrap();
+        // grace's post 3 and its comment go; ada's post 2 (edited by grace) stays, editor cleared.
+        assert_eq!(
+            report.per_table(),
+            &[("comments", 1), ("posts", 1), ("users", 1)]
+        );
+        let editor: Option<i32> = posts::table
+            .find(2)
+            .select(posts::editor_id)
+            .first(db.conn())
+            .unwrap();
+        assert_eq!(editor, None);
+    }
+
+    #[test]
+    fn set_default_sets_the_declared_value() {
+        let mut db = open!(SCHEMA);
+        let report = Category::delete_by_ids(&[2], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("categories", 1)]);
+        let categories: Vec<(i32, i32)> = posts::table
+            .select((posts::id, posts::category_id))
+            .order(posts::id)
+            .load(db.conn())
+            .unwrap();
+        assert_eq!(categories, [(1, 1), (2, 1), (3, 1), (4, 1)]);
+        assert_eq!(db.count("comments"), 5);
+    }
+
+    #[test]
+    fn protect_blocks_names_the_blockers_and_changes_nothing() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO invoices (id, user_id) VALUES (7, 3), (8, 3), (9, 2);",
+        );
+        let before = db.counts(TABLES);
+        db.log().clear();
+
+        let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
+
+        let DeleteError::Protected { blockers } = &error else {
+            panic!("expected Protected, got {error:?}");
+        };
+        assert_eq!(
+            blockers,
+            &[Blocker {
+                table: "invoices",
+                column: "user_id",
+                parent_table: "users",
+                count: 2,
+                keys: vec!["7".into(), "8".into()],
+            }]
+        );
+        assert_eq!(
+            error.to_string(),
+            "cannot delete: 2 rows reference the rows through on_delete(protect): \
+             invoices.user_id -> users: 2 rows (keys 7, 8)"
+        );
+        assert_eq!(db.counts(TABLES), before);
+        // The checks ran before anything was written.
+        assert!(db
+            .log()
+            .statements()
+            .iter()
+            .all(|sql| !sql.starts_with("DELETE") && !sql.starts_with("UPDATE")));
+    }
+
+    #[test]
+    fn protect_below_a_cascade_lists_every_blocking_edge() {
+        let mut db = open!(SCHEMA);
+        // linus has an invoice, and a comment on his post is locked.
+        db.exec("INSERT INTO invoices (id, user_id) VALUES (1, 3);
+             INSERT INTO locks (id, comment_id) VALUES (1, 5), (2, 5), (3, 4);",
+        );
+        let before = db.counts(TABLES);
+
+        let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
+
+        let DeleteError::Protected { blockers } = error else {
+            panic!("expected Protected, got {error:?}");
+        };
+        let found: Vec<(&str, &str, u64, Vec<String>)> = blockers
+            .iter()
+            .map(|b| (b.table, b.parent_table, b.count, b.keys.clone()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.contains(&("locks", "comments", 2, vec!["1".into(), "2".into()])));
+        assert!(found.contains(&("invoices", "users", 1, vec!["1".into()])));
+        assert_eq!(db.counts(TABLES), before);
+    }
+
+    #[test]
+    fn protect_lists_at_most_ten_keys_but_counts_all() {
+        let mut db = open!(SCHEMA);
+        let values: Vec<String> = (1..=25).map(|id| format!("({id}, 3)")).collect();
+        db.exec(&format!(
+                "INSERT INTO invoices (id, user_id) VALUES {};",
+                values.join(", ")
+            ),
+        );
+        let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
+        let DeleteError::Protected { blockers } = error else {
+            panic!("expected Protected, got {error:?}");
+        };
+        assert_eq!(blockers[0].count, 25);
+        assert_eq!(
+            blockers[0].keys,
+            (1..=10).map(|id| id.to_string()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn protect_does_not_block_when_nothing_references_the_rows() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO invoices (id, user_id) VALUES (1, 3);",
+        );
+        let report = User::delete_by_ids(&[2], db.conn()).unwrap();
+        assert_eq!(report.count("users"), 1);
+        assert_eq!(db.ids("invoices"), [1]);
+    }
+
+    #[test]
+    fn do_nothing_leaves_the_rows_to_the_database_cascade() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO likes (id, post_id) VALUES (1, 1), (2, 3);",
+        );
+        let report = User::delete_by_ids(&[1], db.conn()).unwrap();
+        // The database's own ON DELETE CASCADE removed the like; the report counts what deletable
+        // deleted.
+        assert_eq!(report.count("likes"), 0);
+        assert_eq!(db.ids("likes"), [2]);
+    }
+
+    #[test]
+    fn do_nothing_on_a_plain_constraint_fails_and_rolls_everything_back() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO shares (id, post_id) VALUES (1, 2);");
+        let before = db.counts(TABLES);
+
+        let error = User::delete_by_ids(&[1], db.conn()).unwrap_err();
+
+        assert!(
+            matches!(
+                error,
+                DeleteError::Database(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _
+                ))
+            ),
+            "{error:?}"
+        );
+        assert_eq!(db.counts(TABLES), before);
+    }
+
+    #[test]
+    fn a_failed_delete_inside_a_callers_transaction_rolls_back_only_itself() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO invoices (id, user_id) VALUES (1, 3);",
+        );
+        db.conn().transaction::<_, diesel::result::Error, _>(|conn| {
+            User::delete_by_ids(&[2], conn).unwrap();
+            assert!(User::delete_by_ids(&[3], conn).is_err());
+            Ok(())
+        })
         .unwrap();
-    assert_eq!(ada.name, "ada");
-
-    let report = ada.delete(&mut conn).unwrap();
-
-    assert_eq!(report.total(), 6);
-    assert_eq!(
-        report.per_table(),
-        &[("comments", 3), ("posts", 2), ("users", 1)]
-    );
-    assert_eq!(ids(&mut conn, "users"), [2, 3]);
-    assert_eq!(ids(&mut conn, "posts"), [3, 4]);
-    assert_eq!(ids(&mut conn, "comments"), [4, 5]);
-}
-
-#[test]
-fn set_null_clears_only_its_own_column() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    User::delete_by_ids(&[1], &mut conn).unwrap();
-
-    // Post 3 was written by grace and edited by ada: it stays, its editor is cleared, its author
-    // (a cascade FK to the same table) is untouched.
-    let post: Post = posts::table
-        .find(3)
-        .select(Post::as_select())
-        .first(&mut conn)
-        .unwrap();
-    assert_eq!(post.user_id, 2);
-    assert_eq!(post.editor_id, None);
-}
-
-#[test]
-fn set_null_rows_are_not_counted_as_deleted() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    let report = User::delete_by_ids(&[2], &mut conn).unwrap();
-    // grace's post 3 and its comment go; ada's post 2 (edited by grace) stays, editor cleared.
-    assert_eq!(
-        report.per_table(),
-        &[("comments", 1), ("posts", 1), ("users", 1)]
-    );
-    let editor: Option<i32> = posts::table
-        .find(2)
-        .select(posts::editor_id)
-        .first(&mut conn)
-        .unwrap();
-    assert_eq!(editor, None);
-}
-
-#[test]
-fn set_default_sets_the_declared_value() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    let report = Category::delete_by_ids(&[2], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("categories", 1)]);
-    let categories: Vec<(i32, i32)> = posts::table
-        .select((posts::id, posts::category_id))
-        .order(posts::id)
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(categories, [(1, 1), (2, 1), (3, 1), (4, 1)]);
-    assert_eq!(count(&mut conn, "comments"), 5);
-}
-
-#[test]
-fn protect_blocks_names_the_blockers_and_changes_nothing() {
-    let (mut conn, log) = sqlite(SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO invoices (id, user_id) VALUES (7, 3), (8, 3), (9, 2);",
-    );
-    let before = counts(&mut conn, TABLES);
-    log.clear();
-
-    let error = User::delete_by_ids(&[3], &mut conn).unwrap_err();
-
-    let DeleteError::Protected { blockers } = &error else {
-        panic!("expected Protected, got {error:?}");
-    };
-    assert_eq!(
-        blockers,
-        &[Blocker {
-            table: "invoices",
-            column: "user_id",
-            parent_table: "users",
-            count: 2,
-            keys: vec!["7".into(), "8".into()],
-        }]
-    );
-    assert_eq!(
-        error.to_string(),
-        "cannot delete: 2 rows reference the rows through on_delete(protect): \
-         invoices.user_id -> users: 2 rows (keys 7, 8)"
-    );
-    assert_eq!(counts(&mut conn, TABLES), before);
-    // The checks ran before anything was written.
-    assert!(log
-        .statements()
-        .iter()
-        .all(|sql| !sql.starts_with("DELETE") && !sql.starts_with("UPDATE")));
-}
-
-#[test]
-fn protect_below_a_cascade_lists_every_blocking_edge() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    // linus has an invoice, and a comment on his post is locked.
-    exec(
-        &mut conn,
-        "INSERT INTO invoices (id, user_id) VALUES (1, 3);
-         INSERT INTO locks (id, comment_id) VALUES (1, 5), (2, 5), (3, 4);",
-    );
-    let before = counts(&mut conn, TABLES);
-
-    let error = User::delete_by_ids(&[3], &mut conn).unwrap_err();
-
-    let DeleteError::Protected { blockers } = error else {
-        panic!("expected Protected, got {error:?}");
-    };
-    let found: Vec<(&str, &str, u64, Vec<String>)> = blockers
-        .iter()
-        .map(|b| (b.table, b.parent_table, b.count, b.keys.clone()))
-        .collect();
-    assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found.contains(&("locks", "comments", 2, vec!["1".into(), "2".into()])));
-    assert!(found.contains(&("invoices", "users", 1, vec!["1".into()])));
-    assert_eq!(counts(&mut conn, TABLES), before);
-}
-
-#[test]
-fn protect_lists_at_most_ten_keys_but_counts_all() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    let values: Vec<String> = (1..=25).map(|id| format!("({id}, 3)")).collect();
-    exec(
-        &mut conn,
-        &format!(
-            "INSERT INTO invoices (id, user_id) VALUES {};",
-            values.join(", ")
-        ),
-    );
-    let error = User::delete_by_ids(&[3], &mut conn).unwrap_err();
-    let DeleteError::Protected { blockers } = error else {
-        panic!("expected Protected, got {error:?}");
-    };
-    assert_eq!(blockers[0].count, 25);
-    assert_eq!(
-        blockers[0].keys,
-        (1..=10).map(|id| id.to_string()).collect::<Vec<_>>()
-    );
-}
-
-#[test]
-fn protect_does_not_block_when_nothing_references_the_rows() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO invoices (id, user_id) VALUES (1, 3);",
-    );
-    let report = User::delete_by_ids(&[2], &mut conn).unwrap();
-    assert_eq!(report.count("users"), 1);
-    assert_eq!(ids(&mut conn, "invoices"), [1]);
-}
-
-#[test]
-fn do_nothing_leaves_the_rows_to_the_database_cascade() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO likes (id, post_id) VALUES (1, 1), (2, 3);",
-    );
-    let report = User::delete_by_ids(&[1], &mut conn).unwrap();
-    // The database's own ON DELETE CASCADE removed the like; the report counts what deletable
-    // deleted.
-    assert_eq!(report.count("likes"), 0);
-    assert_eq!(ids(&mut conn, "likes"), [2]);
-}
-
-#[test]
-fn do_nothing_on_a_plain_constraint_fails_and_rolls_everything_back() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    exec(&mut conn, "INSERT INTO shares (id, post_id) VALUES (1, 2);");
-    let before = counts(&mut conn, TABLES);
-
-    let error = User::delete_by_ids(&[1], &mut conn).unwrap_err();
-
-    assert!(
-        matches!(
-            error,
-            DeleteError::Database(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                _
-            ))
-        ),
-        "{error:?}"
-    );
-    assert_eq!(counts(&mut conn, TABLES), before);
-}
-
-#[test]
-fn a_failed_delete_inside_a_callers_transaction_rolls_back_only_itself() {
-    let (mut conn, _) = sqlite(SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO invoices (id, user_id) VALUES (1, 3);",
-    );
-    conn.transaction::<_, diesel::result::Error, _>(|conn| {
-        User::delete_by_ids(&[2], conn).unwrap();
-        assert!(User::delete_by_ids(&[3], conn).is_err());
-        Ok(())
-    })
-    .unwrap();
-    assert_eq!(ids(&mut conn, "users"), [1, 3]);
+        assert_eq!(db.ids("users"), [1, 3]);
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use deletable::{Deletable, DeleteError};
-use deletable_tests::{count, counts, exec, ids, insert_many, sqlite, StatementLog};
+use deletable_tests::{backends, open, TestDb};
 use diesel::prelude::*;
 
 mod chain {
@@ -64,148 +64,6 @@ mod chain {
         CREATE TABLE d (id INTEGER PRIMARY KEY, c_id INTEGER NOT NULL, FOREIGN KEY (c_id) REFERENCES c (id));
         CREATE INDEX d_c_id ON d (c_id);
     ";
-}
-
-/// Two `a` rows; `a` 1 has `per_root` rows at each level below it, `a` 2 has one of each.
-fn chain_with(per_root: usize) -> (SqliteConnection, StatementLog) {
-    let (mut conn, log) = sqlite(chain::SCHEMA);
-    exec(&mut conn, "INSERT INTO a (id) VALUES (1), (2);");
-    let other = per_root + 1;
-    for (table, parent) in [
-        ("b (id, a_id)", "a"),
-        ("c (id, b_id)", "b"),
-        ("d (id, c_id)", "c"),
-    ] {
-        insert_many(&mut conn, table, per_root, |i| {
-            // Level b points at a 1; deeper levels point at the row with the same id above.
-            format!("({i}, {})", if parent == "a" { 1 } else { i })
-        });
-        let parent_key = if parent == "a" { 2 } else { other };
-        exec(
-            &mut conn,
-            &format!("INSERT INTO {table} VALUES ({other}, {parent_key});"),
-        );
-    }
-    log.clear();
-    (conn, log)
-}
-
-#[test]
-fn a_four_level_chain_is_deleted_leaves_first() {
-    let (mut conn, log) = chain_with(3);
-    let report = chain::A::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(
-        report.per_table(),
-        &[("d", 3), ("c", 3), ("b", 3), ("a", 1)]
-    );
-    assert_eq!(report.total(), 10);
-    for table in chain::TABLES {
-        assert_eq!(count(&mut conn, table), 1, "{table}");
-    }
-    let deletes: Vec<String> = log
-        .statements()
-        .into_iter()
-        .filter(|sql| sql.starts_with("DELETE"))
-        .collect();
-    assert_eq!(
-        deletes[0],
-        "DELETE FROM `d` WHERE `d`.`c_id` IN (SELECT `c`.`id` FROM `c` WHERE `c`.`b_id` IN \
-         (SELECT `b`.`id` FROM `b` WHERE `b`.`a_id` IN (?))) -- binds: [1]"
-    );
-}
-
-#[test]
-fn the_statement_count_does_not_depend_on_the_number_of_rows() {
-    let mut seen = Vec::new();
-    for rows in [10, 10_000] {
-        let (mut conn, log) = chain_with(rows);
-        let report = chain::A::delete_by_ids(&[1], &mut conn).unwrap();
-        assert_eq!(report.total(), 3 * rows as u64 + 1);
-        let statements = log.statements();
-        let plan_statements = statements
-            .iter()
-            .filter(|sql| sql.starts_with("DELETE") || sql.starts_with("SELECT"))
-            .count();
-        assert_eq!(plan_statements, chain::A::plan().statement_count());
-        seen.push(statements.len());
-    }
-    assert_eq!(seen[0], seen[1], "statements for 10 and for 10,000 rows");
-}
-
-#[test]
-fn an_empty_id_list_issues_no_statement() {
-    let (mut conn, log) = chain_with(3);
-    let report = chain::A::delete_by_ids(&[], &mut conn).unwrap();
-    assert_eq!(report.total(), 0);
-    assert!(log.is_empty(), "{:?}", log.statements());
-}
-
-#[test]
-fn ids_that_do_not_exist_delete_nothing_and_are_no_error() {
-    let (mut conn, _) = chain_with(3);
-    let report = chain::A::delete_by_ids(&[40, 41], &mut conn).unwrap();
-    assert_eq!(report.total(), 0);
-    assert!(report.per_table().is_empty());
-    assert_eq!(report.to_string(), "0 rows deleted");
-    assert_eq!(count(&mut conn, "d"), 4);
-}
-
-#[test]
-fn delete_where_matching_nothing_reports_zero() {
-    let (mut conn, _) = chain_with(3);
-    let report = chain::A::delete_where(chain::schema::a::id.gt(100), &mut conn).unwrap();
-    assert_eq!(report.total(), 0);
-    for table in chain::TABLES {
-        assert_eq!(count(&mut conn, table), if *table == "a" { 2 } else { 4 });
-    }
-}
-
-#[test]
-fn delete_where_matching_thousands_cascades_to_all_of_them() {
-    let (mut conn, log) = sqlite(chain::SCHEMA);
-    insert_many(&mut conn, "a (id)", 3_000, |i| format!("({i})"));
-    insert_many(&mut conn, "b (id, a_id)", 3_000, |i| format!("({i}, {i})"));
-    insert_many(&mut conn, "c (id, b_id)", 3_000, |i| format!("({i}, {i})"));
-    log.clear();
-
-    let report = chain::A::delete_where(chain::schema::a::id.gt(500), &mut conn).unwrap();
-    let statements = log.statements();
-
-    assert_eq!(
-        report.per_table(),
-        &[("c", 2_500), ("b", 2_500), ("a", 2_500)]
-    );
-    assert_eq!(ids(&mut conn, "a"), (1..=500).collect::<Vec<_>>());
-    assert_eq!(ids(&mut conn, "c"), (1..=500).collect::<Vec<_>>());
-    // The filter is evaluated once into a temporary table, then one statement per plan step.
-    let plan_statements = statements
-        .iter()
-        .filter(|sql| !sql.starts_with("BEGIN") && !sql.starts_with("COMMIT"))
-        .count();
-    assert_eq!(
-        plan_statements,
-        chain::A::plan().statement_count() + 2,
-        "{statements:#?}"
-    );
-}
-
-#[test]
-fn delete_where_evaluates_its_filter_once_before_anything_changes() {
-    use chain::schema::{a, b};
-    let (mut conn, _) = chain_with(2);
-    exec(&mut conn, "UPDATE b SET flagged = TRUE WHERE id = 1;");
-    // "Delete every `a` with a flagged `b`": the plan deletes the `b` rows before the `a` rows,
-    // so a filter evaluated again at the end would no longer match `a` 1.
-    let report = chain::A::delete_where(
-        a::id.eq_any(b::table.filter(b::flagged.eq(true)).select(b::a_id)),
-        &mut conn,
-    )
-    .unwrap();
-    assert_eq!(
-        report.per_table(),
-        &[("d", 2), ("c", 2), ("b", 2), ("a", 1)]
-    );
-    assert_eq!(ids(&mut conn, "a"), [2]);
 }
 
 mod diamond {
@@ -269,20 +127,6 @@ mod diamond {
         INSERT INTO bottoms (id, left_id, right_id) VALUES
             (1, 1, 1), (2, 1, NULL), (3, NULL, 1), (4, 1, 2), (5, 2, 2);
     ";
-}
-
-#[test]
-fn a_diamond_deletes_rows_reached_by_either_path_once() {
-    let (mut conn, _) = sqlite(diamond::SCHEMA);
-    let report = diamond::Top::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(report.count("bottoms"), 4);
-    assert_eq!(report.total(), 4 + 1 + 1 + 1);
-    assert_eq!(ids(&mut conn, "bottoms"), [5]);
-    assert_eq!(ids(&mut conn, "lefts"), [2]);
-    assert_eq!(ids(&mut conn, "rights"), [2]);
-    assert_eq!(ids(&mut conn, "tops"), [2]);
-    // The bottoms go first, in one statement over both paths.
-    assert_eq!(report.per_table()[0], ("bottoms", 4));
 }
 
 /// Django's `RESTRICT` test models: `restrict_path_cascade_*` and the diamond of
@@ -376,83 +220,6 @@ mod restrict {
     ";
 }
 
-#[test]
-fn restrict_blocks_when_no_other_cascade_path_deletes_the_child() {
-    let (mut conn, _) = sqlite(restrict::SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO rs (id) VALUES (1), (2);
-         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
-    );
-    let before = counts(&mut conn, restrict::TABLES);
-    let error = restrict::R::delete_by_ids(&[1], &mut conn).unwrap_err();
-    let DeleteError::Restricted { blockers } = &error else {
-        panic!("expected Restricted, got {error:?}");
-    };
-    assert_eq!(blockers.len(), 1);
-    assert_eq!(
-        (blockers[0].table, blockers[0].column, blockers[0].count),
-        ("restricted_as", "restrict_id", 1)
-    );
-    assert_eq!(blockers[0].keys, ["1"]);
-    assert_eq!(counts(&mut conn, restrict::TABLES), before);
-}
-
-#[test]
-fn restrict_passes_when_the_child_is_cascaded_from_the_same_delete() {
-    // Django's test_restrict_path_cascade_direct: the restricting row is also a cascade child of
-    // the deleted row.
-    let (mut conn, _) = sqlite(restrict::SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO rs (id) VALUES (1), (2);
-         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 1), (2, 2, 2);",
-    );
-    let report = restrict::R::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 1)]);
-    assert_eq!(ids(&mut conn, "restricted_as"), [2]);
-}
-
-#[test]
-fn restrict_passes_when_another_root_of_the_same_delete_cascades_the_child() {
-    // Django's test_restrict_path_cascade_indirect: restricted by r1, cascaded from r2, both
-    // deleted together.
-    let (mut conn, _) = sqlite(restrict::SCHEMA);
-    exec(
-        &mut conn,
-        "INSERT INTO rs (id) VALUES (1), (2), (3);
-         INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
-    );
-    let report = restrict::R::delete_by_ids(&[1, 2], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 2)]);
-    assert_eq!(ids(&mut conn, "rs"), [3]);
-}
-
-#[test]
-fn restrict_in_a_diamond_passes_from_the_top_and_blocks_from_one_side() {
-    let fixtures = "INSERT INTO delete_tops (id) VALUES (1);
-         INSERT INTO b1s (id, delete_top_id) VALUES (1, 1);
-         INSERT INTO b2s (id, delete_top_id) VALUES (1, 1);
-         INSERT INTO delete_bottoms (id, b1_id, b2_id) VALUES (1, 1, 1);";
-
-    // From the top, the bottom is deleted through b2's cascade: the restrict from b1 passes.
-    let (mut conn, _) = sqlite(restrict::SCHEMA);
-    exec(&mut conn, fixtures);
-    let report = restrict::DeleteTop::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(report.total(), 4);
-    for table in ["delete_tops", "b1s", "b2s", "delete_bottoms"] {
-        assert_eq!(count(&mut conn, table), 0, "{table}");
-    }
-
-    // b1 alone: nothing else deletes the bottom, so it restricts.
-    let (mut conn, _) = sqlite(restrict::SCHEMA);
-    exec(&mut conn, fixtures);
-    let before = counts(&mut conn, restrict::TABLES);
-    let error = restrict::B1::delete_by_ids(&[1], &mut conn).unwrap_err();
-    assert!(matches!(error, DeleteError::Restricted { .. }), "{error:?}");
-    assert_eq!(counts(&mut conn, restrict::TABLES), before);
-}
-
 mod join {
     use deletable::Deletable;
 
@@ -500,41 +267,6 @@ mod join {
         INSERT INTO courses (id) VALUES (1), (2), (3);
         INSERT INTO enrollments (student_id, course_id) VALUES (1, 1), (1, 2), (2, 2), (2, 3);
     ";
-}
-
-fn enrollments(conn: &mut SqliteConnection) -> Vec<(i32, i32)> {
-    use join::schema::enrollments::dsl::*;
-    enrollments
-        .select((student_id, course_id))
-        .order((student_id, course_id))
-        .load(conn)
-        .unwrap()
-}
-
-#[test]
-fn a_join_table_cascades_from_both_sides() {
-    let (mut conn, _) = sqlite(join::SCHEMA);
-    let report = join::Student::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("enrollments", 2), ("students", 1)]);
-    assert_eq!(enrollments(&mut conn), [(2, 2), (2, 3)]);
-
-    let report = join::Course::delete_by_ids(&[2], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("enrollments", 1), ("courses", 1)]);
-    assert_eq!(enrollments(&mut conn), [(2, 3)]);
-}
-
-#[test]
-fn a_composite_key_row_deletes_itself_alone() {
-    let (mut conn, _) = sqlite(join::SCHEMA);
-    let row: join::Enrollment = join::schema::enrollments::table
-        .find((1, 2))
-        .select(join::Enrollment::as_select())
-        .first(&mut conn)
-        .unwrap();
-    assert_eq!(row.delete(&mut conn).unwrap().total(), 1);
-    let report = join::Enrollment::delete_by_ids(&[(2, 2), (2, 3), (9, 9)], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("enrollments", 2)]);
-    assert_eq!(enrollments(&mut conn), [(1, 1)]);
 }
 
 mod keys {
@@ -592,49 +324,6 @@ mod keys {
     ";
 }
 
-#[test]
-fn i64_keys_cascade() {
-    let (mut conn, _) = sqlite(keys::SCHEMA);
-    let report = keys::Account::delete_by_ids(&[5_000_000_000], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("sessions", 2), ("accounts", 1)]);
-    assert_eq!(ids(&mut conn, "sessions"), [3]);
-}
-
-#[test]
-fn string_keys_cascade() {
-    let (mut conn, _) = sqlite(keys::SCHEMA);
-    let france = keys::Country {
-        code: "fr".to_owned(),
-    };
-    let report = france.delete(&mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("cities", 2), ("countries", 1)]);
-    assert_eq!(ids(&mut conn, "cities"), [3]);
-    let report = keys::Country::delete_by_ids(&["pt".to_owned()], &mut conn).unwrap();
-    assert_eq!(report.total(), 2);
-}
-
-#[test]
-fn more_ids_than_bind_parameters_are_bound_once_into_a_table() {
-    let (mut conn, log) = sqlite(chain::SCHEMA);
-    insert_many(&mut conn, "a (id)", 40_001, |i| format!("({i})"));
-    insert_many(&mut conn, "b (id, a_id)", 40_001, |i| format!("({i}, {i})"));
-    log.clear();
-    let keys: Vec<i32> = (1..=40_000).collect();
-
-    let report = chain::A::delete_by_ids(&keys, &mut conn).unwrap();
-    let statements = log.statements();
-
-    assert_eq!(report.per_table(), &[("b", 40_000), ("a", 40_000)]);
-    assert_eq!(ids(&mut conn, "a"), [40_001]);
-    // SQLite binds at most 32,766 parameters: two inserts carry the keys, then one statement per
-    // plan step reads them.
-    let inserts = statements
-        .iter()
-        .filter(|sql| sql.starts_with("INSERT"))
-        .count();
-    assert_eq!(inserts, 2);
-}
-
 mod self_reference {
     use deletable::Deletable;
 
@@ -666,23 +355,337 @@ mod self_reference {
     ";
 }
 
-#[test]
-fn a_self_reference_is_nulled_or_protects_within_one_table() {
-    use self_reference::schema::members;
-    let (mut conn, _) = sqlite(self_reference::SCHEMA);
+backends! {
 
-    // 1 invited 2 and 3: they stay, with no inviter.
-    let report = self_reference::Member::delete_by_ids(&[1], &mut conn).unwrap();
-    assert_eq!(report.per_table(), &[("members", 1)]);
-    let rows: Vec<(i32, Option<i32>)> = members::table
-        .select((members::id, members::invited_by))
-        .order(members::id)
-        .load(&mut conn)
+    /// Two `a` rows; `a` 1 has `per_root` rows at each level below it, `a` 2 has one of each.
+    fn chain_with(per_root: usize) -> Option<Db> {
+        let mut db = Db::open(chain::SCHEMA)?;
+        db.exec("INSERT INTO a (id) VALUES (1), (2);");
+        let other = per_root + 1;
+        for (table, parent) in [
+            ("b (id, a_id)", "a"),
+            ("c (id, b_id)", "b"),
+            ("d (id, c_id)", "c"),
+        ] {
+            db.insert_many(table, per_root, |i| {
+                // Level b points at a 1; deeper levels point at the row with the same id above.
+                format!("({i}, {})", if parent == "a" { 1 } else { i })
+            });
+            let parent_key = if parent == "a" { 2 } else { other };
+            db.exec(&format!("INSERT INTO {table} VALUES ({other}, {parent_key});"),
+            );
+        }
+        db.log().clear();
+        Some(db)
+    }
+
+    #[test]
+    fn a_four_level_chain_is_deleted_leaves_first() {
+        let Some(mut db) = chain_with(3) else { return };
+        let report = chain::A::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(
+            report.per_table(),
+            &[("d", 3), ("c", 3), ("b", 3), ("a", 1)]
+        );
+        assert_eq!(report.total(), 10);
+        for table in chain::TABLES {
+            assert_eq!(db.count(table), 1, "{table}");
+        }
+        let deletes: Vec<String> = db
+            .log()
+            .statements()
+            .into_iter()
+            .filter(|sql| sql.starts_with("DELETE"))
+            .collect();
+        // The leaves go first, in one statement that walks up to the root key.
+        assert_eq!(deletes.len(), 4);
+        assert_eq!(deletes[0].matches("SELECT").count(), 2, "{}", deletes[0]);
+        if Db::BACKEND == "sqlite" {
+            assert_eq!(
+                deletes[0],
+                "DELETE FROM `d` WHERE `d`.`c_id` IN (SELECT `c`.`id` FROM `c` WHERE `c`.`b_id` IN \
+                 (SELECT `b`.`id` FROM `b` WHERE `b`.`a_id` IN (?))) -- binds: [1]"
+            );
+        }
+    }
+
+    #[test]
+    fn the_statement_count_does_not_depend_on_the_number_of_rows() {
+        let mut seen = Vec::new();
+        for rows in [10, 10_000] {
+            let Some(mut db) = chain_with(rows) else { return };
+            let report = chain::A::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(report.total(), 3 * rows as u64 + 1);
+            let statements = db.log().statements();
+            let plan_statements = statements
+                .iter()
+                .filter(|sql| sql.starts_with("DELETE") || sql.starts_with("SELECT"))
+                .count();
+            assert_eq!(plan_statements, chain::A::plan().statement_count());
+            seen.push(statements.len());
+        }
+        assert_eq!(seen[0], seen[1], "statements for 10 and for 10,000 rows");
+    }
+
+    #[test]
+    fn an_empty_id_list_issues_no_statement() {
+        let Some(mut db) = chain_with(3) else { return };
+        let report = chain::A::delete_by_ids(&[], db.conn()).unwrap();
+        assert_eq!(report.total(), 0);
+        assert!(db.log().is_empty(), "{:?}", db.log().statements());
+    }
+
+    #[test]
+    fn ids_that_do_not_exist_delete_nothing_and_are_no_error() {
+        let Some(mut db) = chain_with(3) else { return };
+        let report = chain::A::delete_by_ids(&[40, 41], db.conn()).unwrap();
+        assert_eq!(report.total(), 0);
+        assert!(report.per_table().is_empty());
+        assert_eq!(report.to_string(), "0 rows deleted");
+        assert_eq!(db.count("d"), 4);
+    }
+
+    #[test]
+    fn delete_where_matching_nothing_reports_zero() {
+        let Some(mut db) = chain_with(3) else { return };
+        let report = chain::A::delete_where(chain::schema::a::id.gt(100), db.conn()).unwrap();
+        assert_eq!(report.total(), 0);
+        for table in chain::TABLES {
+            assert_eq!(db.count(table), if *table == "a" { 2 } else { 4 });
+        }
+    }
+
+    #[test]
+    fn delete_where_matching_thousands_cascades_to_all_of_them() {
+        let mut db = open!(chain::SCHEMA);
+        db.insert_many("a (id)", 3_000, |i| format!("({i})"));
+        db.insert_many("b (id, a_id)", 3_000, |i| format!("({i}, {i})"));
+        db.insert_many("c (id, b_id)", 3_000, |i| format!("({i}, {i})"));
+        db.log().clear();
+
+        let report = chain::A::delete_where(chain::schema::a::id.gt(500), db.conn()).unwrap();
+        let statements = db.log().statements();
+
+        assert_eq!(
+            report.per_table(),
+            &[("c", 2_500), ("b", 2_500), ("a", 2_500)]
+        );
+        assert_eq!(db.ids("a"), (1..=500).collect::<Vec<_>>());
+        assert_eq!(db.ids("c"), (1..=500).collect::<Vec<_>>());
+        // The filter is evaluated once into a temporary table, then one statement per plan step.
+        let plan_statements = statements
+            .iter()
+            .filter(|sql| !sql.starts_with("BEGIN") && !sql.starts_with("COMMIT"))
+            .count();
+        assert_eq!(
+            plan_statements,
+            chain::A::plan().statement_count() + 2,
+            "{statements:#?}"
+        );
+    }
+
+    #[test]
+    fn delete_where_evaluates_its_filter_once_before_anything_changes() {
+        use chain::schema::{a, b};
+        let Some(mut db) = chain_with(2) else { return };
+        db.exec("UPDATE b SET flagged = TRUE WHERE id = 1;");
+        // "Delete every `a` with a flagged `b`": the plan deletes the `b` rows before the `a` rows,
+        // so a filter evaluated again at the end would no longer match `a` 1.
+        let report = chain::A::delete_where(
+            a::id.eq_any(b::table.filter(b::flagged.eq(true)).select(b::a_id)),
+            db.conn(),
+        )
         .unwrap();
-    assert_eq!(rows, [(2, None), (3, None), (4, Some(3))]);
+        assert_eq!(
+            report.per_table(),
+            &[("d", 2), ("c", 2), ("b", 2), ("a", 1)]
+        );
+        assert_eq!(db.ids("a"), [2]);
+    }
 
-    // 2 mentors 3: protected, even when 3 is deleted in the same call (Django's PROTECT).
-    let error = self_reference::Member::delete_by_ids(&[2, 3], &mut conn).unwrap_err();
-    assert!(matches!(error, DeleteError::Protected { .. }), "{error:?}");
-    assert_eq!(ids(&mut conn, "members"), [2, 3, 4]);
+    #[test]
+    fn a_diamond_deletes_rows_reached_by_either_path_once() {
+        let mut db = open!(diamond::SCHEMA);
+        let report = diamond::Top::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.count("bottoms"), 4);
+        assert_eq!(report.total(), 4 + 1 + 1 + 1);
+        assert_eq!(db.ids("bottoms"), [5]);
+        assert_eq!(db.ids("lefts"), [2]);
+        assert_eq!(db.ids("rights"), [2]);
+        assert_eq!(db.ids("tops"), [2]);
+        // The bottoms go first, in one statement over both paths.
+        assert_eq!(report.per_table()[0], ("bottoms", 4));
+    }
+
+    #[test]
+    fn restrict_blocks_when_no_other_cascade_path_deletes_the_child() {
+        let mut db = open!(restrict::SCHEMA);
+        db.exec("INSERT INTO rs (id) VALUES (1), (2);
+             INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
+        );
+        let before = db.counts(restrict::TABLES);
+        let error = restrict::R::delete_by_ids(&[1], db.conn()).unwrap_err();
+        let DeleteError::Restricted { blockers } = &error else {
+            panic!("expected Restricted, got {error:?}");
+        };
+        assert_eq!(blockers.len(), 1);
+        assert_eq!(
+            (blockers[0].table, blockers[0].column, blockers[0].count),
+            ("restricted_as", "restrict_id", 1)
+        );
+        assert_eq!(blockers[0].keys, ["1"]);
+        assert_eq!(db.counts(restrict::TABLES), before);
+    }
+
+    #[test]
+    fn restrict_passes_when_the_child_is_cascaded_from_the_same_delete() {
+        // Django's test_restrict_path_cascade_direct: the restricting row is also a cascade child of
+        // the deleted row.
+        let mut db = open!(restrict::SCHEMA);
+        db.exec("INSERT INTO rs (id) VALUES (1), (2);
+             INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 1), (2, 2, 2);",
+        );
+        let report = restrict::R::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 1)]);
+        assert_eq!(db.ids("restricted_as"), [2]);
+    }
+
+    #[test]
+    fn restrict_passes_when_another_root_of_the_same_delete_cascades_the_child() {
+        // Django's test_restrict_path_cascade_indirect: restricted by r1, cascaded from r2, both
+        // deleted together.
+        let mut db = open!(restrict::SCHEMA);
+        db.exec("INSERT INTO rs (id) VALUES (1), (2), (3);
+             INSERT INTO restricted_as (id, restrict_id, cascade_id) VALUES (1, 1, 2);",
+        );
+        let report = restrict::R::delete_by_ids(&[1, 2], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("restricted_as", 1), ("rs", 2)]);
+        assert_eq!(db.ids("rs"), [3]);
+    }
+
+    #[test]
+    fn restrict_in_a_diamond_passes_from_the_top_and_blocks_from_one_side() {
+        let fixtures = "INSERT INTO delete_tops (id) VALUES (1);
+             INSERT INTO b1s (id, delete_top_id) VALUES (1, 1);
+             INSERT INTO b2s (id, delete_top_id) VALUES (1, 1);
+             INSERT INTO delete_bottoms (id, b1_id, b2_id) VALUES (1, 1, 1);";
+
+        // From the top, the bottom is deleted through b2's cascade: the restrict from b1 passes.
+        let mut db = open!(restrict::SCHEMA);
+        db.exec(fixtures);
+        let report = restrict::DeleteTop::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.total(), 4);
+        for table in ["delete_tops", "b1s", "b2s", "delete_bottoms"] {
+            assert_eq!(db.count(table), 0, "{table}");
+        }
+
+        // b1 alone: nothing else deletes the bottom, so it restricts.
+        let mut db = open!(restrict::SCHEMA);
+        db.exec(fixtures);
+        let before = db.counts(restrict::TABLES);
+        let error = restrict::B1::delete_by_ids(&[1], db.conn()).unwrap_err();
+        assert!(matches!(error, DeleteError::Restricted { .. }), "{error:?}");
+        assert_eq!(db.counts(restrict::TABLES), before);
+    }
+
+    fn enrollments(conn: &mut <Db as TestDb>::Conn) -> Vec<(i32, i32)> {
+        use join::schema::enrollments::dsl::*;
+        enrollments
+            .select((student_id, course_id))
+            .order((student_id, course_id))
+            .load(conn)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_join_table_cascades_from_both_sides() {
+        let mut db = open!(join::SCHEMA);
+        let report = join::Student::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("enrollments", 2), ("students", 1)]);
+        assert_eq!(enrollments(db.conn()), [(2, 2), (2, 3)]);
+
+        let report = join::Course::delete_by_ids(&[2], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("enrollments", 1), ("courses", 1)]);
+        assert_eq!(enrollments(db.conn()), [(2, 3)]);
+    }
+
+    #[test]
+    fn a_composite_key_row_deletes_itself_alone() {
+        let mut db = open!(join::SCHEMA);
+        let row: join::Enrollment = join::schema::enrollments::table
+            .find((1, 2))
+            .select(join::Enrollment::as_select())
+            .first(db.conn())
+            .unwrap();
+        assert_eq!(row.delete(db.conn()).unwrap().total(), 1);
+        let report = join::Enrollment::delete_by_ids(&[(2, 2), (2, 3), (9, 9)], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("enrollments", 2)]);
+        assert_eq!(enrollments(db.conn()), [(1, 1)]);
+    }
+
+    #[test]
+    fn i64_keys_cascade() {
+        let mut db = open!(keys::SCHEMA);
+        let report = keys::Account::delete_by_ids(&[5_000_000_000], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("sessions", 2), ("accounts", 1)]);
+        assert_eq!(db.ids("sessions"), [3]);
+    }
+
+    #[test]
+    fn string_keys_cascade() {
+        let mut db = open!(keys::SCHEMA);
+        let france = keys::Country {
+            code: "fr".to_owned(),
+        };
+        let report = france.delete(db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("cities", 2), ("countries", 1)]);
+        assert_eq!(db.ids("cities"), [3]);
+        let report = keys::Country::delete_by_ids(&["pt".to_owned()], db.conn()).unwrap();
+        assert_eq!(report.total(), 2);
+    }
+
+    #[test]
+    fn more_ids_than_bind_parameters_are_bound_once_into_a_table() {
+        let mut db = open!(chain::SCHEMA);
+        let limit = <<<Db as TestDb>::Conn as diesel::Connection>::Backend as deletable::Dialect>::MAX_BIND_PARAMS;
+        let rows = limit + 7;
+        db.insert_many("a (id)", rows + 1, |i| format!("({i})"));
+        db.insert_many("b (id, a_id)", rows + 1, |i| format!("({i}, {i})"));
+        db.log().clear();
+        let keys: Vec<i32> = (1..=rows as i32).collect();
+
+        let report = chain::A::delete_by_ids(&keys, db.conn()).unwrap();
+        let statements = db.log().statements();
+
+        assert_eq!(report.per_table(), &[("b", rows as u64), ("a", rows as u64)]);
+        assert_eq!(db.ids("a"), [rows as i64 + 1]);
+        // One key past the backend's bind parameter limit: two inserts carry the keys into a
+        // temporary table, then one statement per plan step reads them.
+        let inserts = statements
+            .iter()
+            .filter(|sql| sql.starts_with("INSERT"))
+            .count();
+        assert_eq!(inserts, 2);
+    }
+
+    #[test]
+    fn a_self_reference_is_nulled_or_protects_within_one_table() {
+        use self_reference::schema::members;
+        let mut db = open!(self_reference::SCHEMA);
+
+        // 1 invited 2 and 3: they stay, with no inviter.
+        let report = self_reference::Member::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("members", 1)]);
+        let rows: Vec<(i32, Option<i32>)> = members::table
+            .select((members::id, members::invited_by))
+            .order(members::id)
+            .load(db.conn())
+            .unwrap();
+        assert_eq!(rows, [(2, None), (3, None), (4, Some(3))]);
+
+        // 2 mentors 3: protected, even when 3 is deleted in the same call (Django's PROTECT).
+        let error = self_reference::Member::delete_by_ids(&[2, 3], db.conn()).unwrap_err();
+        assert!(matches!(error, DeleteError::Protected { .. }), "{error:?}");
+        assert_eq!(db.ids("members"), [2, 3, 4]);
+    }
 }

@@ -13,7 +13,7 @@ use diesel::{Connection, QueryResult, RunQueryDsl};
 use crate::error::{Blocker, DeleteError};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
-use crate::sql::dialect::Dialect;
+use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{
     update_value, CountQuery, KeysQuery, NoFilter, Returning, Roots, Statement, StatementKind,
 };
@@ -22,7 +22,7 @@ use crate::sql::statement::{
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`).
 pub trait DeleteConnection: Connection {
     #[doc(hidden)]
-    fn max_bind_params(&self) -> usize;
+    fn dialect(&self) -> DialectInfo;
 
     #[doc(hidden)]
     fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
@@ -47,8 +47,8 @@ where
     i64: FromSqlRow<BigInt, C::Backend>,
     String: FromSqlRow<Text, C::Backend>,
 {
-    fn max_bind_params(&self) -> usize {
-        C::Backend::MAX_BIND_PARAMS
+    fn dialect(&self) -> DialectInfo {
+        DialectInfo::of::<C::Backend>()
     }
 
     fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
@@ -92,10 +92,11 @@ where
             return Ok(DeleteReport::default());
         }
     }
+    let dialect = conn.dialect();
     conn.transaction(|conn| match roots {
         // A filter is evaluated once, before anything changes: later statements would otherwise
         // see it select other rows (it may read the very tables the plan deletes from).
-        Roots::Filter(_) if plan.steps.len() > 1 => with_root_table(plan, conn, |conn, name| {
+        Roots::Filter(_) if plan.steps.len() > 1 => with_root_tables(plan, conn, |conn, name| {
             conn.execute_statement(&Statement::new(
                 plan,
                 &roots,
@@ -104,8 +105,8 @@ where
             Ok(())
         }),
         // Too many keys to bind in every statement: bind them once, into a table.
-        Roots::Keys(keys) if keys.len() * plan.root_references() > conn.max_bind_params() => {
-            with_root_table(plan, conn, |conn, name| {
+        Roots::Keys(keys) if keys.len() * plan.root_references() > dialect.max_bind_params => {
+            with_root_tables(plan, conn, |conn, name| {
                 let empty = Roots::Filter(&NoFilter);
                 conn.execute_statement(&Statement::new(
                     plan,
@@ -113,7 +114,7 @@ where
                     StatementKind::CreateRootTable(name.to_owned()),
                 ))?;
                 let arity = plan.node_model(plan.root()).primary_key.len();
-                let per_statement = (conn.max_bind_params() / arity).max(1) * arity;
+                let per_statement = (dialect.max_bind_params / arity).max(1) * arity;
                 for chunk in keys.chunks(per_statement) {
                     let chunk = Roots::<NoFilter>::Keys(chunk);
                     conn.execute_statement(&Statement::new(
@@ -130,7 +131,9 @@ where
 }
 
 /// Runs the plan from root keys that `fill` puts in a temporary table, then drops the table.
-fn with_root_table<C>(
+/// A backend that cannot read one temporary table twice in a statement gets a copy per
+/// reference.
+fn with_root_tables<C>(
     plan: &Plan,
     conn: &mut C,
     fill: impl FnOnce(&mut C, &str) -> QueryResult<()>,
@@ -138,19 +141,45 @@ fn with_root_table<C>(
 where
     C: DeleteConnection,
 {
-    let name = format!(
-        "deletable_roots_{}",
-        ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
-    );
-    fill(conn, &name)?;
-    let roots = Roots::<NoFilter>::Table(&name);
-    let report = run(plan, &roots, conn)?;
-    conn.execute_statement(&Statement::new(
-        plan,
-        &roots,
-        StatementKind::DropRootTable(name.clone()),
-    ))?;
-    Ok(report)
+    let dialect = conn.dialect();
+    let copies = if dialect.temp_table_reopens {
+        1
+    } else {
+        plan.root_references().max(1)
+    };
+    let first = ROOT_TABLES.fetch_add(1, Ordering::Relaxed);
+    let names: Vec<String> = (0..copies)
+        .map(|copy| format!("deletable_roots_{first}_{copy}"))
+        .collect();
+    let no_roots = Roots::<NoFilter>::Keys(&[]);
+    let mut created = 0;
+    let result = (|| {
+        fill(conn, &names[0])?;
+        created = 1;
+        for name in &names[1..] {
+            conn.execute_statement(&Statement::new(
+                plan,
+                &no_roots,
+                StatementKind::CopyRootTable(names[0].clone(), name.clone()),
+            ))?;
+            created += 1;
+        }
+        run(plan, &Roots::<NoFilter>::Table(&names), conn)
+    })();
+    // Where temporary tables outlive a rollback (MySQL), drop them on failure too.
+    if result.is_ok() || !dialect.temp_tables_transactional {
+        for name in &names[..created] {
+            let dropped = conn.execute_statement(&Statement::new(
+                plan,
+                &no_roots,
+                StatementKind::DropRootTable(name.clone()),
+            ));
+            if result.is_ok() {
+                dropped?;
+            }
+        }
+    }
+    result
 }
 
 fn run<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>
@@ -206,6 +235,7 @@ where
         });
     }
 
+    let dialect = conn.dialect();
     let mut report = DeleteReport::default();
     for step in plan.steps {
         match *step {
@@ -219,12 +249,19 @@ where
                 ))?;
             }
             Step::Delete { node } => {
-                let deleted = conn.execute_statement(&Statement::new(
-                    plan,
-                    roots,
-                    StatementKind::Delete(*step),
-                ))?;
-                report.record(plan.node_model(node).table, deleted as u64);
+                let vias = plan.node_vias(node).len();
+                let table = plan.node_model(node).table;
+                if dialect.delete_by_join && vias > 1 {
+                    for via in 0..vias {
+                        let kind = StatementKind::Delete(*step, Some(via));
+                        let deleted = conn.execute_statement(&Statement::new(plan, roots, kind))?;
+                        report.record(table, deleted as u64);
+                    }
+                } else {
+                    let kind = StatementKind::Delete(*step, None);
+                    let deleted = conn.execute_statement(&Statement::new(plan, roots, kind))?;
+                    report.record(table, deleted as u64);
+                }
             }
         }
     }

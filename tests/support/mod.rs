@@ -1,124 +1,145 @@
-//! Shared test support: a fresh database per test, a statement log, and row-count helpers.
+//! Shared test support: one suite, written once, run on every backend.
 //!
-//! Every test opens its own in-memory SQLite database with `PRAGMA foreign_keys = ON`, so tests
-//! own their data and run in parallel, and plain `REFERENCES` constraints check the order of the
-//! generated statements.
+//! [`backends!`] stamps a test module out per backend (`sqlite`, and with this crate's features
+//! `postgres` and `mysql`); inside it, `Db` is that backend's [`TestDb`]. Every test opens its own
+//! database: an in-memory SQLite database, a PostgreSQL schema or a MySQL database created for it
+//! and dropped after it, so tests run in parallel. PostgreSQL and MySQL are found through
+//! `PG_DATABASE_URL` and `MYSQL_DATABASE_URL`; without one, its tests print why and pass.
 
-use std::sync::{Arc, Mutex};
+mod log;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+pub mod rng;
+mod sqlite;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
-use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+pub use log::StatementLog;
+#[cfg(feature = "mysql")]
+pub use mysql::MysqlDb;
+#[cfg(feature = "postgres")]
+pub use postgres::PgDb;
+pub use sqlite::SqliteDb;
 
-/// The SQL of every statement a connection started, in order.
-#[derive(Clone, Default)]
-pub struct StatementLog(Arc<Mutex<Vec<String>>>);
+use std::sync::atomic::{AtomicU64, Ordering};
 
-impl StatementLog {
-    /// The statements logged so far.
-    pub fn statements(&self) -> Vec<String> {
-        self.0.lock().map(|log| log.clone()).unwrap_or_default()
+use deletable::DeleteConnection;
+
+/// A test database on one backend, with plain-SQL helpers that read it back.
+pub trait TestDb: Sized {
+    /// The Diesel connection type.
+    type Conn: DeleteConnection;
+
+    /// The backend's name, for messages.
+    const BACKEND: &'static str;
+
+    /// A fresh database with `schema` created in it; `None` (having printed why) when the backend
+    /// is not configured on this machine.
+    fn open(schema: &str) -> Option<Self>;
+
+    /// Another connection to the same database (for concurrency tests).
+    fn connect_again(&self) -> Self::Conn;
+
+    /// The connection.
+    fn conn(&mut self) -> &mut Self::Conn;
+
+    /// The statements the connection ran since the schema was created (or the last `clear`).
+    fn log(&self) -> &StatementLog;
+
+    /// Runs SQL: one statement or several separated by `;`.
+    fn exec(&mut self, sql: &str);
+
+    /// The integer pairs a query returns in columns named `a` and `b` (`b` may be NULL).
+    fn pairs(&mut self, sql: &str) -> Vec<(i64, Option<i64>)>;
+
+    /// The number of rows of `table`.
+    fn count(&mut self, table: &str) -> i64 {
+        self.pairs(&format!("SELECT COUNT(*) AS a, NULL AS b FROM {table}"))[0].0
     }
 
-    /// How many statements were logged.
-    pub fn len(&self) -> usize {
-        self.statements().len()
-    }
-
-    /// Whether nothing was logged.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Forgets what was logged (e.g. the setup's statements).
-    pub fn clear(&self) {
-        if let Ok(mut log) = self.0.lock() {
-            log.clear();
-        }
-    }
-}
-
-impl Instrumentation for StatementLog {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            if let Ok(mut log) = self.0.lock() {
-                log.push(query.to_string());
-            }
-        }
-    }
-}
-
-/// A fresh in-memory SQLite database with foreign keys enforced, the given schema created, and
-/// a statement log that starts empty.
-pub fn sqlite(schema: &str) -> (SqliteConnection, StatementLog) {
-    let mut conn = SqliteConnection::establish(":memory:").expect("open in-memory SQLite");
-    conn.batch_execute("PRAGMA foreign_keys = ON;")
-        .expect("enable foreign keys");
-    conn.batch_execute(schema).expect("create the test schema");
-    let log = StatementLog::default();
-    conn.set_instrumentation(log.clone());
-    (conn, log)
-}
-
-/// Runs SQL (fixtures) on the connection.
-pub fn exec(conn: &mut SqliteConnection, sql: &str) {
-    conn.batch_execute(sql)
-        .unwrap_or_else(|error| panic!("{error}: {sql}"));
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct Key {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-/// The number of rows of `table`.
-pub fn count(conn: &mut SqliteConnection, table: &str) -> i64 {
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .get_result::<Count>(conn)
-        .expect("count rows")
-        .n
-}
-
-/// The integer `id`s of `table`, ascending.
-pub fn ids(conn: &mut SqliteConnection, table: &str) -> Vec<i64> {
-    diesel::sql_query(format!("SELECT id FROM {table} ORDER BY id"))
-        .load::<Key>(conn)
-        .expect("load ids")
+    /// The `id`s of `table`, ascending.
+    fn ids(&mut self, table: &str) -> Vec<i64> {
+        self.pairs(&format!(
+            "SELECT id AS a, NULL AS b FROM {table} ORDER BY id"
+        ))
         .into_iter()
-        .map(|key| key.id)
+        .map(|(id, _)| id)
         .collect()
-}
+    }
 
-/// The row count of each table, to compare a database before and after a failed delete.
-pub fn counts(conn: &mut SqliteConnection, tables: &[&str]) -> Vec<(String, i64)> {
-    tables
-        .iter()
-        .map(|table| (table.to_string(), count(conn, table)))
-        .collect()
-}
+    /// The row count of each table, to compare a database before and after a failed delete.
+    fn counts(&mut self, tables: &[&str]) -> Vec<(String, i64)> {
+        tables
+            .iter()
+            .map(|table| (table.to_string(), self.count(table)))
+            .collect()
+    }
 
-/// Inserts `rows` rows with `sql_for(i)` for i in 1..=rows, in one statement per 500 rows.
-pub fn insert_many(
-    conn: &mut SqliteConnection,
-    table_and_columns: &str,
-    rows: usize,
-    values_for: impl Fn(usize) -> String,
-) {
-    let all: Vec<String> = (1..=rows).map(values_for).collect();
-    for chunk in all.chunks(500) {
-        exec(
-            conn,
-            &format!(
+    /// Inserts rows `values_for(1..=rows)` into `table_and_columns`, 500 rows per statement.
+    fn insert_many(
+        &mut self,
+        table_and_columns: &str,
+        rows: usize,
+        values_for: impl Fn(usize) -> String,
+    ) {
+        let all: Vec<String> = (1..=rows).map(values_for).collect();
+        for chunk in all.chunks(500) {
+            self.exec(&format!(
                 "INSERT INTO {table_and_columns} VALUES {}",
                 chunk.join(", ")
-            ),
-        );
+            ));
+        }
     }
+}
+
+/// A name no other test of any running process uses, for a schema or database.
+pub fn unique_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "deletable_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Writes the test items once for every backend: a module `sqlite`, and with the crate features
+/// `postgres` and `mysql` modules of those names, each with `type Db` set to its [`TestDb`].
+#[macro_export]
+macro_rules! backends {
+    ($($item:item)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            type Db = $crate::SqliteDb;
+            $($item)*
+        }
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            type Db = $crate::PgDb;
+            $($item)*
+        }
+        #[cfg(feature = "mysql")]
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            type Db = $crate::MysqlDb;
+            $($item)*
+        }
+    };
+}
+
+/// Opens `Db` with `schema`, or returns from the test when the backend is not configured.
+#[macro_export]
+macro_rules! open {
+    ($schema:expr) => {
+        match <Db as $crate::TestDb>::open($schema) {
+            Some(db) => db,
+            None => return,
+        }
+    };
 }

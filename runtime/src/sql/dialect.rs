@@ -17,8 +17,45 @@ pub trait Dialect: Backend + Sized + 'static {
     /// The most bind parameters one statement may carry.
     const MAX_BIND_PARAMS: usize;
 
+    /// Whether deletes and updates reach their rows by joining a derived table of keys
+    /// (`DELETE t FROM t JOIN (SELECT ...) AS k ON ...`), one cascade edge per statement, rather
+    /// than by `WHERE t.fk IN (SELECT ...)`. MySQL and MariaDB run an `IN` subquery of a
+    /// single-table `DELETE` once per row of the table (a full scan), and refuse one that reads
+    /// the table being changed.
+    const DELETE_BY_JOIN: bool = false;
+
+    /// Whether a rollback drops the temporary tables created in its transaction (MySQL keeps
+    /// them).
+    const TEMP_TABLES_TRANSACTIONAL: bool = true;
+
+    /// Whether one statement may read the same temporary table twice (MySQL cannot: "Can't
+    /// reopen table").
+    const TEMP_TABLE_REOPENS: bool = true;
+
     /// Binds one value.
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()>;
+}
+
+/// A dialect's facts as values, for the executor (which sees the connection, not the backend).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct DialectInfo {
+    pub max_bind_params: usize,
+    pub delete_by_join: bool,
+    pub temp_table_reopens: bool,
+    pub temp_tables_transactional: bool,
+}
+
+impl DialectInfo {
+    /// The facts of `DB`.
+    pub fn of<DB: Dialect>() -> Self {
+        DialectInfo {
+            max_bind_params: DB::MAX_BIND_PARAMS,
+            delete_by_join: DB::DELETE_BY_JOIN,
+            temp_table_reopens: DB::TEMP_TABLE_REOPENS,
+            temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
+        }
+    }
 }
 
 /// Binds a [`SqlValue`] on any backend that maps Diesel's basic types; each [`Dialect`] impl
@@ -65,6 +102,9 @@ impl Dialect for diesel::pg::Pg {
 impl Dialect for diesel::mysql::Mysql {
     const TEXT_TYPE: &'static str = "CHAR";
     const MAX_BIND_PARAMS: usize = 65_535;
+    const DELETE_BY_JOIN: bool = true;
+    const TEMP_TABLE_REOPENS: bool = false;
+    const TEMP_TABLES_TRANSACTIONAL: bool = false;
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)

@@ -1,0 +1,63 @@
+//! A statement log, through Diesel's connection instrumentation.
+
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+
+/// The SQL of every statement a connection started, in order.
+#[derive(Clone, Default)]
+pub struct StatementLog(Arc<Mutex<Vec<String>>>);
+
+impl StatementLog {
+    /// The statements logged so far.
+    pub fn statements(&self) -> Vec<String> {
+        self.0.lock().map(|log| log.clone()).unwrap_or_default()
+    }
+
+    /// How many statements were logged.
+    pub fn len(&self) -> usize {
+        self.statements().len()
+    }
+
+    /// Whether nothing was logged.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forgets what was logged (e.g. the fixtures' statements).
+    pub fn clear(&self) {
+        if let Ok(mut log) = self.0.lock() {
+            log.clear();
+        }
+    }
+
+    /// The logged statements that belong to a plan: everything but transaction control.
+    pub fn plan_statements(&self) -> Vec<String> {
+        self.statements()
+            .into_iter()
+            .filter(|sql| {
+                let upper = sql.trim_start().to_ascii_uppercase();
+                ![
+                    "BEGIN",
+                    "COMMIT",
+                    "ROLLBACK",
+                    "SAVEPOINT",
+                    "RELEASE",
+                    "START TRANSACTION",
+                ]
+                .iter()
+                .any(|control| upper.starts_with(control))
+            })
+            .collect()
+    }
+}
+
+impl Instrumentation for StatementLog {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            if let Ok(mut log) = self.0.lock() {
+                log.push(query.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! PostgreSQL: a schema per test in the database of `PG_DATABASE_URL`, dropped afterwards.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::sqlite::Pair;
+use crate::{unique_name, StatementLog, TestDb};
+
+/// A test database on PostgreSQL: its own schema, first on the `search_path`.
+pub struct PgDb {
+    url: String,
+    schema: String,
+    conn: PgConnection,
+    log: StatementLog,
+}
+
+fn connect(url: &str, schema: &str) -> PgConnection {
+    let mut conn = PgConnection::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"));
+    conn.batch_execute(&format!("SET search_path TO {schema}"))
+        .expect("set the search path");
+    conn
+}
+
+impl TestDb for PgDb {
+    type Conn = PgConnection;
+    const BACKEND: &'static str = "postgres";
+
+    fn open(schema_sql: &str) -> Option<Self> {
+        let Ok(url) = std::env::var("PG_DATABASE_URL") else {
+            println!("skipped: PG_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)");
+            return None;
+        };
+        let schema = unique_name();
+        let mut conn =
+            PgConnection::establish(&url).unwrap_or_else(|error| panic!("{error}: {url}"));
+        conn.batch_execute(&format!(
+            "SET client_min_messages TO WARNING; CREATE SCHEMA {schema}; SET search_path TO {schema};"
+        ))
+        .expect("create the test schema");
+        conn.batch_execute(schema_sql)
+            .expect("create the test tables");
+        let log = StatementLog::default();
+        conn.set_instrumentation(log.clone());
+        Some(PgDb {
+            url,
+            schema,
+            conn,
+            log,
+        })
+    }
+
+    fn connect_again(&self) -> PgConnection {
+        connect(&self.url, &self.schema)
+    }
+
+    fn conn(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
+
+    fn log(&self) -> &StatementLog {
+        &self.log
+    }
+
+    fn exec(&mut self, sql: &str) {
+        self.conn
+            .batch_execute(sql)
+            .unwrap_or_else(|error| panic!("{error}: {sql}"));
+    }
+
+    fn pairs(&mut self, sql: &str) -> Vec<(i64, Option<i64>)> {
+        // PostgreSQL types results strictly: widen both columns to BIGINT.
+        let wrapped =
+            format!("SELECT CAST(a AS BIGINT) AS a, CAST(b AS BIGINT) AS b FROM ({sql}) AS q");
+        diesel::sql_query(&wrapped)
+            .load::<Pair>(&mut self.conn)
+            .unwrap_or_else(|error| panic!("{error}: {wrapped}"))
+            .into_iter()
+            .map(|pair| (pair.a, pair.b))
+            .collect()
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let _ = self
+            .conn
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+    }
+}
