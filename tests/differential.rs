@@ -1,0 +1,291 @@
+//! Differential test against the database's own referential actions: the same random data is
+//! loaded twice, once under native `ON DELETE CASCADE / SET NULL` constraints (deleted with a
+//! plain `DELETE` of the roots), once under plain constraints (deleted by `deletable`). After each
+//! case every table must hold exactly the same rows in both.
+//!
+//! The seed is random per run and printed; set `DELETABLE_SEED` to replay one.
+
+// The models mirror their tables; the tests read only some of the fields.
+#![allow(dead_code)]
+
+use deletable::Deletable;
+use deletable_tests::rng::Rng;
+use deletable_tests::{backends, TestDb};
+use diesel::prelude::*;
+
+mod schema {
+    diesel::table! { owners (id) { id -> Integer, } }
+    diesel::table! { projects (id) { id -> Integer, owner_id -> Integer, } }
+    diesel::table! { tasks (id) { id -> Integer, project_id -> Integer, assignee_id -> Nullable<Integer>, } }
+    diesel::table! { notes (id) { id -> Integer, task_id -> Integer, } }
+    diesel::table! { reviews (id) { id -> Integer, project_id -> Integer, reviewer_id -> Integer, } }
+    diesel::table! { watchers (owner_id, task_id) { owner_id -> Integer, task_id -> Integer, } }
+}
+use schema::*;
+
+#[derive(Deletable)]
+#[diesel(table_name = owners)]
+struct Owner {
+    id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = projects, belongs_to(Owner))]
+struct Project {
+    id: i32,
+    #[on_delete(cascade)]
+    owner_id: i32,
+}
+
+/// A chain below projects, and a `set_null` edge straight to owners.
+#[derive(Deletable)]
+#[diesel(table_name = tasks, belongs_to(Project))]
+struct Task {
+    id: i32,
+    #[on_delete(cascade)]
+    project_id: i32,
+    #[on_delete(set_null, references = Owner)]
+    assignee_id: Option<i32>,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = notes, belongs_to(Task))]
+struct Note {
+    id: i32,
+    #[on_delete(cascade)]
+    task_id: i32,
+}
+
+/// A diamond: reached from owners directly and through projects.
+#[derive(Deletable)]
+#[diesel(table_name = reviews, belongs_to(Project))]
+struct Review {
+    id: i32,
+    #[on_delete(cascade)]
+    project_id: i32,
+    #[on_delete(cascade, references = Owner)]
+    reviewer_id: i32,
+}
+
+/// A join table with a composite key, cascaded from both sides.
+#[derive(Deletable)]
+#[diesel(table_name = watchers, primary_key(owner_id, task_id), belongs_to(Owner), belongs_to(Task))]
+struct Watcher {
+    #[on_delete(cascade)]
+    owner_id: i32,
+    #[on_delete(cascade)]
+    task_id: i32,
+}
+
+deletable::schema!(Owner, Project, Task, Note, Review, Watcher);
+
+/// The schema, with `{cascade}` and `{set_null}` standing for each foreign key's native action.
+const SCHEMA_TEMPLATE: &str = "
+    CREATE TABLE owners (id INTEGER PRIMARY KEY);
+    CREATE TABLE projects (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL,
+        FOREIGN KEY (owner_id) REFERENCES owners (id) {cascade});
+    CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, assignee_id INTEGER,
+        FOREIGN KEY (project_id) REFERENCES projects (id) {cascade},
+        FOREIGN KEY (assignee_id) REFERENCES owners (id) {set_null});
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL,
+        FOREIGN KEY (task_id) REFERENCES tasks (id) {cascade});
+    CREATE TABLE reviews (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, reviewer_id INTEGER NOT NULL,
+        FOREIGN KEY (project_id) REFERENCES projects (id) {cascade},
+        FOREIGN KEY (reviewer_id) REFERENCES owners (id) {cascade});
+    CREATE TABLE watchers (owner_id INTEGER NOT NULL, task_id INTEGER NOT NULL,
+        PRIMARY KEY (owner_id, task_id),
+        FOREIGN KEY (owner_id) REFERENCES owners (id) {cascade},
+        FOREIGN KEY (task_id) REFERENCES tasks (id) {cascade});
+";
+
+fn schema(native: bool) -> String {
+    let (cascade, set_null) = if native {
+        ("ON DELETE CASCADE", "ON DELETE SET NULL")
+    } else {
+        ("", "")
+    };
+    SCHEMA_TEMPLATE
+        .replace("{cascade}", cascade)
+        .replace("{set_null}", set_null)
+}
+
+/// Children first, so a plain `DELETE` empties each table.
+const TABLES: &[&str] = &[
+    "watchers", "reviews", "notes", "tasks", "projects", "owners",
+];
+
+/// What each table holds, as (key, column) pairs, one query per foreign key.
+const SNAPSHOT: &[&str] = &[
+    "SELECT id AS a, NULL AS b FROM owners ORDER BY id",
+    "SELECT id AS a, owner_id AS b FROM projects ORDER BY id",
+    "SELECT id AS a, project_id AS b FROM tasks ORDER BY id",
+    "SELECT id AS a, assignee_id AS b FROM tasks ORDER BY id",
+    "SELECT id AS a, task_id AS b FROM notes ORDER BY id",
+    "SELECT id AS a, project_id AS b FROM reviews ORDER BY id",
+    "SELECT id AS a, reviewer_id AS b FROM reviews ORDER BY id",
+    "SELECT owner_id AS a, task_id AS b FROM watchers ORDER BY owner_id, task_id",
+];
+
+/// One random case: the fixture SQL, and which rows to delete.
+struct Case {
+    fixtures: Vec<String>,
+    root: Root,
+    keys: Vec<i32>,
+    /// Delete through `delete_where` (a typed filter) instead of `delete_by_ids`.
+    by_filter: bool,
+}
+
+enum Root {
+    Owners,
+    Projects,
+    Tasks,
+}
+
+fn random_case(rng: &mut Rng) -> Case {
+    let owners = 1 + rng.below(6) as i32;
+    let projects = rng.below(10) as i32;
+    let tasks = if projects == 0 {
+        0
+    } else {
+        rng.below(20) as i32
+    };
+    let pick = |rng: &mut Rng, n: i32| 1 + rng.below(n as u64) as i32;
+    let mut fixtures = Vec::new();
+    let values: Vec<String> = (1..=owners).map(|id| format!("({id})")).collect();
+    fixtures.push(format!(
+        "INSERT INTO owners (id) VALUES {}",
+        values.join(", ")
+    ));
+    let mut insert = |table: &str, rows: Vec<String>| {
+        if !rows.is_empty() {
+            fixtures.push(format!("INSERT INTO {table} VALUES {}", rows.join(", ")));
+        }
+    };
+    insert(
+        "projects (id, owner_id)",
+        (1..=projects)
+            .map(|id| format!("({id}, {})", pick(rng, owners)))
+            .collect(),
+    );
+    insert(
+        "tasks (id, project_id, assignee_id)",
+        (1..=tasks)
+            .map(|id| {
+                let assignee = if rng.chance(60) {
+                    pick(rng, owners).to_string()
+                } else {
+                    "NULL".to_owned()
+                };
+                format!("({id}, {}, {assignee})", pick(rng, projects))
+            })
+            .collect(),
+    );
+    if tasks > 0 {
+        let notes = rng.below(25) as i32;
+        insert(
+            "notes (id, task_id)",
+            (1..=notes)
+                .map(|id| format!("({id}, {})", pick(rng, tasks)))
+                .collect(),
+        );
+        let mut pairs: Vec<(i32, i32)> = (0..rng.below(15))
+            .map(|_| (pick(rng, owners), pick(rng, tasks)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        insert(
+            "watchers (owner_id, task_id)",
+            pairs.iter().map(|(o, t)| format!("({o}, {t})")).collect(),
+        );
+    }
+    if projects > 0 {
+        let reviews = rng.below(12) as i32;
+        insert(
+            "reviews (id, project_id, reviewer_id)",
+            (1..=reviews)
+                .map(|id| format!("({id}, {}, {})", pick(rng, projects), pick(rng, owners)))
+                .collect(),
+        );
+    }
+    let (root, count) = match rng.below(4) {
+        0 if projects > 0 => (Root::Projects, projects),
+        1 if tasks > 0 => (Root::Tasks, tasks),
+        _ => (Root::Owners, owners),
+    };
+    // Some keys, occasionally one that does not exist.
+    let mut keys: Vec<i32> = (0..1 + rng.below(3))
+        .map(|_| pick(rng, count + 1))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Case {
+        fixtures,
+        root,
+        keys,
+        by_filter: rng.chance(40),
+    }
+}
+
+fn base_seed() -> u64 {
+    match std::env::var("DELETABLE_SEED") {
+        Ok(seed) => seed.parse().expect("DELETABLE_SEED is a number"),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |elapsed| elapsed.as_nanos() as u64),
+    }
+}
+
+const CASES: u64 = 200;
+
+backends! {
+    #[test]
+    fn deletable_matches_the_databases_own_referential_actions() {
+        let Some(mut native) = Db::open(&schema(true)) else { return };
+        let Some(mut plain) = Db::open(&schema(false)) else { return };
+        let base = base_seed();
+        println!("{}: {CASES} cases from DELETABLE_SEED={base}", Db::BACKEND);
+        for case in 0..CASES {
+            let seed = base.wrapping_add(case);
+            let Case { fixtures, root, keys, by_filter } = random_case(&mut Rng::new(seed));
+            for db in [&mut native, &mut plain] {
+                for table in TABLES {
+                    db.exec(&format!("DELETE FROM {table}"));
+                }
+                for sql in &fixtures {
+                    db.exec(sql);
+                }
+            }
+            let list: Vec<String> = keys.iter().map(i32::to_string).collect();
+            let table = match root {
+                Root::Owners => "owners",
+                Root::Projects => "projects",
+                Root::Tasks => "tasks",
+            };
+            native.exec(&format!("DELETE FROM {table} WHERE id IN ({})", list.join(", ")));
+            let result = match (root, by_filter) {
+                (Root::Owners, false) => Owner::delete_by_ids(&keys, plain.conn()),
+                (Root::Owners, true) => {
+                    Owner::delete_where(owners::id.eq_any(keys.clone()), plain.conn())
+                }
+                (Root::Projects, false) => Project::delete_by_ids(&keys, plain.conn()),
+                (Root::Projects, true) => {
+                    Project::delete_where(projects::id.eq_any(keys.clone()), plain.conn())
+                }
+                (Root::Tasks, false) => Task::delete_by_ids(&keys, plain.conn()),
+                (Root::Tasks, true) => {
+                    Task::delete_where(tasks::id.eq_any(keys.clone()), plain.conn())
+                }
+            };
+            if let Err(error) = result {
+                panic!("case seed {seed} (replay with DELETABLE_SEED={seed}): {error}\n{fixtures:#?}");
+            }
+            for query in SNAPSHOT {
+                assert_eq!(
+                    plain.pairs(query),
+                    native.pairs(query),
+                    "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?}: {query}\n{fixtures:#?}"
+                );
+            }
+        }
+    }
+}
