@@ -187,6 +187,13 @@ where
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
 {
+    let dialect = conn.dialect();
+    if dialect.locks_rows && plan.steps.len() > 1 {
+        conn.count_rows(Returning(
+            Statement::new(plan, roots, StatementKind::LockRoots),
+            PhantomData,
+        ))?;
+    }
     let mut protected = Vec::new();
     let mut restricted = Vec::new();
     for step in plan.steps {
@@ -235,7 +242,6 @@ where
         });
     }
 
-    let dialect = conn.dialect();
     let mut report = DeleteReport::default();
     for step in plan.steps {
         match *step {

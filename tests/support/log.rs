@@ -31,22 +31,23 @@ impl StatementLog {
         }
     }
 
-    /// The logged statements that belong to a plan: everything but transaction control.
+    /// The logged statements that belong to a plan: everything but transaction control and the
+    /// lock of the root rows that backends with row locks take first.
     pub fn plan_statements(&self) -> Vec<String> {
+        const CONTROL: &[&str] = &[
+            "BEGIN",
+            "COMMIT",
+            "ROLLBACK",
+            "SAVEPOINT",
+            "RELEASE",
+            "START TRANSACTION",
+        ];
         self.statements()
             .into_iter()
             .filter(|sql| {
                 let upper = sql.trim_start().to_ascii_uppercase();
-                ![
-                    "BEGIN",
-                    "COMMIT",
-                    "ROLLBACK",
-                    "SAVEPOINT",
-                    "RELEASE",
-                    "START TRANSACTION",
-                ]
-                .iter()
-                .any(|control| upper.starts_with(control))
+                let control = CONTROL.iter().any(|control| upper.starts_with(control));
+                !control && !upper.contains(" FOR UPDATE)")
             })
             .collect()
     }

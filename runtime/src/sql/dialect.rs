@@ -24,6 +24,11 @@ pub trait Dialect: Backend + Sized + 'static {
     /// the table being changed.
     const DELETE_BY_JOIN: bool = false;
 
+    /// Whether `SELECT ... FOR UPDATE` locks rows. Where it does, a delete locks its root rows
+    /// first, in key order, so concurrent inserts of their children wait and then fail cleanly
+    /// instead of breaking the delete halfway. (SQLite locks the whole database on write.)
+    const LOCKS_ROWS: bool = true;
+
     /// Whether a rollback drops the temporary tables created in its transaction (MySQL keeps
     /// them).
     const TEMP_TABLES_TRANSACTIONAL: bool = true;
@@ -41,6 +46,7 @@ pub trait Dialect: Backend + Sized + 'static {
 #[derive(Debug, Clone, Copy)]
 pub struct DialectInfo {
     pub max_bind_params: usize,
+    pub locks_rows: bool,
     pub delete_by_join: bool,
     pub temp_table_reopens: bool,
     pub temp_tables_transactional: bool,
@@ -51,6 +57,7 @@ impl DialectInfo {
     pub fn of<DB: Dialect>() -> Self {
         DialectInfo {
             max_bind_params: DB::MAX_BIND_PARAMS,
+            locks_rows: DB::LOCKS_ROWS,
             delete_by_join: DB::DELETE_BY_JOIN,
             temp_table_reopens: DB::TEMP_TABLE_REOPENS,
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
@@ -80,6 +87,7 @@ macro_rules! push_basic_value {
 #[cfg(feature = "sqlite")]
 impl Dialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
+    const LOCKS_ROWS: bool = false;
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
     const MAX_BIND_PARAMS: usize = 32_766;
 

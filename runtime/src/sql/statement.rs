@@ -53,6 +53,8 @@ pub enum StatementKind {
     InsertRootKeys(String),
     /// Drop that table.
     DropRootTable(String),
+    /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
+    LockRoots,
     /// Count the rows blocking a [`Step::Check`].
     CountBlocking(Step),
     /// List up to ten keys of the rows blocking a [`Step::Check`].
@@ -76,6 +78,9 @@ pub struct Statement<'a, F> {
 
 /// The alias of the derived table a join-form statement reads keys from.
 const JOIN_ALIAS: &str = "deletable_keys";
+
+/// The alias of the derived table that locks the root rows.
+const LOCKED_ALIAS: &str = "deletable_locked";
 
 /// How many blocking keys an error lists per edge.
 pub const BLOCKING_KEYS_LISTED: usize = 10;
@@ -153,6 +158,18 @@ where
             StatementKind::DropRootTable(name) => {
                 out.push_sql("DROP TABLE ");
                 out.push_identifier(name)
+            }
+            StatementKind::LockRoots => {
+                out.push_sql("SELECT COUNT(*) FROM (SELECT ");
+                push_columns(&mut out, root.table, root.primary_key, false)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(root.table)?;
+                out.push_sql(" WHERE ");
+                self.push_root_predicate(&mut out)?;
+                out.push_sql(" ORDER BY ");
+                push_columns(&mut out, root.table, root.primary_key, false)?;
+                out.push_sql(" FOR UPDATE) AS ");
+                out.push_identifier(LOCKED_ALIAS)
             }
             StatementKind::CountBlocking(step) => {
                 out.push_sql("SELECT COUNT(*)");
