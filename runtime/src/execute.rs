@@ -5,8 +5,10 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::connection::LoadConnection;
+use diesel::connection::TransactionManager;
 use diesel::deserialize::FromSqlRow;
 use diesel::query_builder::QueryFragment;
+use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
@@ -92,14 +94,45 @@ where
             return Ok(DeleteReport::default());
         }
     }
+    // Our own transaction is retried when the database aborts it to break a deadlock (InnoDB
+    // can, when a concurrent insert under a root being deleted checks its foreign key). Inside
+    // a caller's transaction the caller decides: the database rolled all of it back.
+    let outermost =
+        <C::TransactionManager as TransactionManager<C>>::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .is_ok_and(|depth| depth.is_none());
+    let mut attempt = 1;
+    loop {
+        match delete_once(plan, &roots, conn) {
+            Err(DeleteError::Database(diesel::result::Error::DatabaseError(
+                DatabaseErrorKind::SerializationFailure,
+                _,
+            ))) if outermost && attempt < ATTEMPTS => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
+/// How many times a delete runs before a deadlock is reported.
+const ATTEMPTS: u32 = 3;
+
+fn delete_once<C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
     let dialect = conn.dialect();
-    conn.transaction(|conn| match roots {
+    conn.transaction(|conn| match *roots {
         // A filter is evaluated once, before anything changes: later statements would otherwise
         // see it select other rows (it may read the very tables the plan deletes from).
         Roots::Filter(_) if plan.steps.len() > 1 => with_root_tables(plan, conn, |conn, name| {
             conn.execute_statement(&Statement::new(
                 plan,
-                &roots,
+                roots,
                 StatementKind::CreateRootTable(name.to_owned()),
             ))?;
             Ok(())
@@ -126,7 +159,7 @@ where
                 Ok(())
             })
         }
-        _ => run(plan, &roots, conn),
+        _ => run(plan, roots, conn),
     })
 }
 
