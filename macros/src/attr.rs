@@ -36,6 +36,8 @@ pub struct OnDelete {
     pub span: Span,
     pub action: Option<(ActionAttr, Span)>,
     pub references: Option<Type>,
+    /// `tree`: a self-reference whose cascade deletes whole subtrees.
+    pub tree: Option<Span>,
 }
 
 /// The action keyword of an `on_delete` attribute.
@@ -149,6 +151,7 @@ fn parse_on_delete(cx: &mut Ctxt, attr: &Attribute) -> OnDelete {
         span: attr.span(),
         action: None,
         references: None,
+        tree: None,
     };
     if let syn::Meta::Path(_) = attr.meta {
         cx.error_spanned_by(
@@ -181,6 +184,9 @@ fn parse_on_delete(cx: &mut Ctxt, attr: &Attribute) -> OnDelete {
                 );
                 return Ok(());
             }
+        } else if path.is_ident("tree") {
+            out.tree = Some(path.span());
+            return Ok(());
         } else if path.is_ident("references") {
             let parent: Type = meta.value()?.parse()?;
             if out.references.is_some() {
@@ -196,7 +202,7 @@ fn parse_on_delete(cx: &mut Ctxt, attr: &Attribute) -> OnDelete {
                 path,
                 format!(
                     "unknown on_delete option `{name}`\n\
-                     help: the actions are {ACTIONS}; the options are `references = <Model>`"
+                     help: the actions are {ACTIONS}; the options are `references = <Model>` and `tree`"
                 ),
             );
             skip_value(meta.input)?;

@@ -31,6 +31,7 @@ pub struct ForeignKey {
     pub parent: Type,
     pub action: ActionAttr,
     pub field_ty: Type,
+    pub tree: bool,
 }
 
 pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
@@ -72,7 +73,7 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         .map(|segment| segment.ident.to_string())
         .unwrap_or_default();
     let primary_key = primary_key(cx, &ident, &diesel, &fields);
-    let foreign_keys = foreign_keys(cx, &diesel, &fields);
+    let foreign_keys = foreign_keys(cx, &ident, &diesel, &fields);
     Model {
         ident,
         table,
@@ -157,7 +158,12 @@ fn primary_key(
     Some(keys)
 }
 
-fn foreign_keys(cx: &mut Ctxt, diesel: &DieselStruct, fields: &[Field]) -> Vec<ForeignKey> {
+fn foreign_keys(
+    cx: &mut Ctxt,
+    ident: &Ident,
+    diesel: &DieselStruct,
+    fields: &[Field],
+) -> Vec<ForeignKey> {
     let mut out = Vec::new();
     for field in fields {
         let Some(on_delete) = &field.on_delete else {
@@ -213,11 +219,51 @@ fn foreign_keys(cx: &mut Ctxt, diesel: &DieselStruct, fields: &[Field]) -> Vec<F
             ));
             continue;
         }
+        if let Some(tree) = on_delete.tree {
+            if !matches!(action, ActionAttr::Cascade) {
+                cx.syn_error(syn::Error::new(
+                    tree,
+                    format!(
+                        "`tree` marks a cascade along a self-reference, not `{}`\n\
+                         help: write `#[on_delete(cascade, tree)]`, or drop `tree`",
+                        action_name(action)
+                    ),
+                ));
+                continue;
+            }
+            if !names_model(&parent, ident) {
+                cx.syn_error(syn::Error::new(
+                    tree,
+                    format!(
+                        "`tree` is for a foreign key to the model's own table, but `{}` references `{}`\n\
+                         help: point it at `{ident}` (`references = {ident}`), or drop `tree`",
+                        field.ident,
+                        quote::quote!(#parent),
+                    ),
+                ));
+                continue;
+            }
+            if !is_option(&field.ty) {
+                let ty = &field.ty;
+                cx.syn_error(syn::Error::new(
+                    tree,
+                    format!(
+                        "a tree's parent key must be nullable, but `{}` is `{}`: the roots of a tree have no parent\n\
+                         help: make the field `Option<{}>` (and the column `Nullable`)",
+                        field.ident,
+                        quote::quote!(#ty),
+                        quote::quote!(#ty),
+                    ),
+                ));
+                continue;
+            }
+        }
         out.push(ForeignKey {
             column,
             parent,
             action: action.clone(),
             field_ty: field.ty.clone(),
+            tree: on_delete.tree.is_some(),
         });
     }
     out
@@ -231,6 +277,18 @@ fn action_name(action: &ActionAttr) -> &'static str {
         ActionAttr::SetNull => "set_null",
         ActionAttr::SetDefault(_) => "set_default = <value>",
         ActionAttr::DoNothing => "do_nothing",
+    }
+}
+
+/// Whether `ty` names the model itself (`Self` or its own name).
+fn names_model(ty: &Type, ident: &Ident) -> bool {
+    match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == *ident || segment.ident == "Self"),
+        _ => false,
     }
 }
 

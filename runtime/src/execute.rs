@@ -205,7 +205,7 @@ where
             let dropped = conn.execute_statement(&Statement::new(
                 plan,
                 &no_roots,
-                StatementKind::DropRootTable(name.clone()),
+                StatementKind::DropTable(name.clone()),
             ));
             if result.is_ok() {
                 dropped?;
@@ -290,7 +290,11 @@ where
             Step::Delete { node } => {
                 let vias = plan.node_vias(node).len();
                 let table = plan.node_model(node).table;
-                if dialect.delete_by_join && vias > 1 {
+                let tree = plan.nodes[node].tree.is_some();
+                if tree && dialect.foreign_keys_checked_per_row {
+                    let deleted = delete_subtrees_detached(plan, roots, conn, node)?;
+                    report.record(table, deleted as u64);
+                } else if dialect.delete_by_join && vias > 1 && !tree {
                     for via in 0..vias {
                         let kind = StatementKind::Delete(*step, Some(via));
                         let deleted = conn.execute_statement(&Statement::new(plan, roots, kind))?;
@@ -305,4 +309,41 @@ where
         }
     }
     Ok(report)
+}
+
+/// Deletes a tree node's rows and subtrees on a backend that checks foreign keys row by row:
+/// their keys are copied once into a temporary table, their tree foreign keys cleared, then they
+/// are deleted. (Clearing first would cut the recursive query short, hence the copy.)
+fn delete_subtrees_detached<C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    conn: &mut C,
+    node: usize,
+) -> Result<usize, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let name = format!(
+        "deletable_subtree_{}",
+        ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
+    );
+    let dialect = conn.dialect();
+    let statement = |kind| Statement::new(plan, roots, kind);
+    conn.execute_statement(&statement(StatementKind::CreateSubtreeTable(
+        node,
+        name.clone(),
+    )))?;
+    let result = conn
+        .execute_statement(&statement(StatementKind::DetachSubtree(node, name.clone())))
+        .and_then(|_| {
+            conn.execute_statement(&statement(StatementKind::DeleteSubtree(node, name.clone())))
+        });
+    if result.is_ok() || !dialect.temp_tables_transactional {
+        let dropped = conn.execute_statement(&statement(StatementKind::DropTable(name.clone())));
+        if result.is_ok() {
+            dropped?;
+        }
+    }
+    Ok(result?)
 }

@@ -26,6 +26,9 @@ pub struct ForeignKey {
     pub parent_table: &'static str,
     /// What a delete of the parent does to the rows that reference it.
     pub action: Action,
+    /// A self-reference marked `tree`: a cascade along it deletes whole subtrees, found with a
+    /// recursive query, and is not a cycle.
+    pub tree: bool,
 }
 
 /// An `on_delete` rule, with Django's meaning.

@@ -57,6 +57,9 @@ pub struct Node {
     /// The range of [`Plan::vias`] holding the cascade edges by which rows of this table are
     /// reached; empty for the root.
     pub vias: (usize, usize),
+    /// The `tree` foreign key of the node's table: the rows reached are extended to their whole
+    /// subtrees.
+    pub tree: Option<&'static str>,
 }
 
 /// A cascade edge into a node: rows of the node's table whose `column` references a row of the
@@ -194,10 +197,13 @@ impl Plan {
             if let Action::SetDefault(default) = fk.action {
                 write!(f, " = {}", default())?;
             }
+            if fk.tree {
+                f.write_str(", tree")?;
+            }
             writeln!(f, ")")?;
             // A cascade can only reach as deep as there are models: a cycle would have failed to
             // compile, so the bound only guards against a hand-built plan.
-            if fk.action.is_cascade() && depth < self.models.len() {
+            if fk.action.is_cascade() && !fk.tree && depth < self.models.len() {
                 let next = format!("{prefix}{}", if last { "    " } else { "│   " });
                 self.fmt_children(f, model.table, &next, depth + 1)?;
             }

@@ -198,12 +198,16 @@ const fn find_cycle<const M: usize>(
     None
 }
 
-/// Whether `child` has a cascade foreign key to `parent`.
+/// Whether `child` has a cascade foreign key to `parent` (a `tree` self-reference does not
+/// count: it is walked by a recursive query, not by the plan).
 const fn references_by_cascade(models: &[&ModelMeta], child: usize, parent: usize) -> bool {
     let fks = models[child].foreign_keys;
     let mut f = 0;
     while f < fks.len() {
-        if fks[f].action.is_cascade() && str_eq(fks[f].parent_table, models[parent].table) {
+        if fks[f].action.is_cascade()
+            && !fks[f].tree
+            && str_eq(fks[f].parent_table, models[parent].table)
+        {
             return true;
         }
         f += 1;
@@ -377,6 +381,7 @@ pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
     let mut nodes = [Node {
         model: 0,
         vias: (0, 0),
+        tree: None,
     }; N];
     let mut vias = [Via {
         column: "",
@@ -388,9 +393,12 @@ pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
         let model = reach.order[node];
         let start = via_count;
         let fks = models[model].foreign_keys;
+        let mut tree = None;
         let mut f = 0;
         while f < fks.len() {
-            if fks[f].action.is_cascade() {
+            if fks[f].tree && fks[f].action.is_cascade() {
+                tree = Some(fks[f].column);
+            } else if fks[f].action.is_cascade() {
                 if let Some(parent) = find_model(models, fks[f].parent_table) {
                     if reach.node_of[parent] != NONE && parent != model {
                         vias[via_count] = Via {
@@ -406,6 +414,7 @@ pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
         nodes[node] = Node {
             model,
             vias: (start, via_count),
+            tree,
         };
         node += 1;
     }

@@ -29,6 +29,16 @@ pub trait Dialect: Backend + Sized + 'static {
     /// instead of breaking the delete halfway. (SQLite locks the whole database on write.)
     const LOCKS_ROWS: bool = true;
 
+    /// Whether foreign keys are checked row by row as a statement runs (InnoDB) rather than at
+    /// its end: then a statement deleting a subtree must not meet a child after its parent, so
+    /// the subtree's tree foreign keys are cleared first.
+    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = false;
+
+    /// Written before each statement of a plan that walks a tree. MariaDB stops a recursive
+    /// query after `max_recursive_iterations` (1,000 by default) levels; its executable comment
+    /// lifts that for the statement alone, and MySQL reads it as a plain comment.
+    const TREE_STATEMENT_PREFIX: &'static str = "";
+
     /// Whether a rollback drops the temporary tables created in its transaction (MySQL keeps
     /// them).
     const TEMP_TABLES_TRANSACTIONAL: bool = true;
@@ -50,6 +60,7 @@ pub struct DialectInfo {
     pub delete_by_join: bool,
     pub temp_table_reopens: bool,
     pub temp_tables_transactional: bool,
+    pub foreign_keys_checked_per_row: bool,
 }
 
 impl DialectInfo {
@@ -61,6 +72,7 @@ impl DialectInfo {
             delete_by_join: DB::DELETE_BY_JOIN,
             temp_table_reopens: DB::TEMP_TABLE_REOPENS,
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
+            foreign_keys_checked_per_row: DB::FOREIGN_KEYS_CHECKED_PER_ROW,
         }
     }
 }
@@ -113,6 +125,9 @@ impl Dialect for diesel::mysql::Mysql {
     const DELETE_BY_JOIN: bool = true;
     const TEMP_TABLE_REOPENS: bool = false;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
+    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
+    const TREE_STATEMENT_PREFIX: &'static str =
+        "/*M! SET STATEMENT max_recursive_iterations = 4294967295 FOR */ ";
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)

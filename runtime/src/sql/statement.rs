@@ -51,8 +51,16 @@ pub enum StatementKind {
     /// Insert the [`Roots::Keys`] of the statement into that table (for key lists too long to
     /// bind in every statement).
     InsertRootKeys(String),
-    /// Drop that table.
-    DropRootTable(String),
+    /// Drop a temporary table this crate created.
+    DropTable(String),
+    /// Copy the keys of a tree node's rows and subtrees into a temporary table (`node`, `name`),
+    /// for backends that check foreign keys row by row.
+    CreateSubtreeTable(usize, String),
+    /// Set the tree foreign key of those rows to `NULL`, so deleting them in any order leaves no
+    /// row referencing a deleted one.
+    DetachSubtree(usize, String),
+    /// Delete those rows.
+    DeleteSubtree(usize, String),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
     LockRoots,
     /// Count the rows blocking a [`Step::Check`].
@@ -117,6 +125,9 @@ where
         }
         let plan = self.plan;
         let root = plan.node_model(plan.root());
+        if plan.nodes.iter().any(|node| node.tree.is_some()) {
+            out.push_sql(DB::TREE_STATEMENT_PREFIX);
+        }
         match &self.kind {
             StatementKind::CreateRootTable(name) => {
                 out.push_sql("CREATE TEMPORARY TABLE ");
@@ -155,7 +166,34 @@ where
                 out.push_sql(" AS SELECT * FROM ");
                 out.push_identifier(from)
             }
-            StatementKind::DropRootTable(name) => {
+            StatementKind::CreateSubtreeTable(node, name) => {
+                out.push_sql("CREATE TEMPORARY TABLE ");
+                out.push_identifier(name)?;
+                out.push_sql(" AS ");
+                self.push_node_keys(&mut out, *node)
+            }
+            StatementKind::DetachSubtree(node, name) => {
+                let model = plan.node_model(*node);
+                let tree = plan.nodes[*node]
+                    .tree
+                    .ok_or_else(|| misuse("DetachSubtree"))?;
+                out.push_sql("UPDATE ");
+                out.push_identifier(model.table)?;
+                push_join_on_table(&mut out, model, name)?;
+                out.push_sql(" SET ");
+                push_column(&mut out, model.table, tree)?;
+                out.push_sql(" = NULL");
+                Ok(())
+            }
+            StatementKind::DeleteSubtree(node, name) => {
+                let model = plan.node_model(*node);
+                out.push_sql("DELETE ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                push_join_on_table(&mut out, model, name)
+            }
+            StatementKind::DropTable(name) => {
                 out.push_sql("DROP TABLE ");
                 out.push_identifier(name)
             }
@@ -265,6 +303,7 @@ impl<'a, F> Statement<'a, F> {
     /// Whether a node's keys are a literal list (the root, given by key values).
     fn is_literal(&self, node: usize) -> bool {
         node == self.plan.root()
+            && self.plan.nodes[node].tree.is_none()
             && matches!(self.roots, Roots::Keys(_))
             && self.plan.node_model(node).primary_key.len() == 1
     }
@@ -318,18 +357,7 @@ impl<'a, F> Statement<'a, F> {
         out.push_identifier(root.table)?;
         out.push_sql(" FROM ");
         out.push_identifier(root.table)?;
-        out.push_sql(" INNER JOIN ");
-        out.push_identifier(name)?;
-        out.push_sql(" ON ");
-        for (index, column) in root.primary_key.iter().enumerate() {
-            if index > 0 {
-                out.push_sql(" AND ");
-            }
-            push_column(out, root.table, column)?;
-            out.push_sql(" = ");
-            push_column(out, name, column)?;
-        }
-        Ok(())
+        push_join_on_table(out, root, name)
     }
 
     /// `FROM child WHERE child.fk IN (<parent keys>) [AND child.pk NOT IN (<child keys>)]`: the
@@ -383,6 +411,9 @@ impl<'a, F> Statement<'a, F> {
         F: QueryFragment<DB>,
     {
         let model = self.plan.node_model(node);
+        if let Some(tree) = self.plan.nodes[node].tree {
+            return self.push_subtree_keys(out, node, tree);
+        }
         if node == self.plan.root() {
             match self.roots {
                 Roots::Keys(keys) if model.primary_key.len() == 1 => {
@@ -403,11 +434,77 @@ impl<'a, F> Statement<'a, F> {
         out.push_sql(" FROM ");
         out.push_identifier(model.table)?;
         out.push_sql(" WHERE ");
-        self.push_node_predicate(out, node)
+        self.push_reached_predicate(out, node)
     }
 
-    /// The condition on a node's table that selects the rows the delete removes.
+    /// The keys of the rows a tree node reaches and of all their descendants along the `tree`
+    /// foreign key, by a recursive query (`UNION`, so a cycle in the data still terminates):
+    /// `WITH RECURSIVE t_n (id) AS (SELECT t.id FROM t WHERE <reached> UNION SELECT t.id FROM t
+    /// INNER JOIN t_n ON t.parent_id = t_n.id) SELECT t_n.id FROM t_n`.
+    fn push_subtree_keys<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+        tree: &str,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let model = self.plan.node_model(node);
+        let key = model.primary_key[0];
+        let name = format!("deletable_tree_{node}");
+        out.push_sql("WITH RECURSIVE ");
+        out.push_identifier(&name)?;
+        out.push_sql(" (");
+        out.push_identifier(key)?;
+        out.push_sql(") AS (SELECT ");
+        push_column(out, model.table, key)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" WHERE ");
+        self.push_reached_predicate(out, node)?;
+        out.push_sql(" UNION SELECT ");
+        push_column(out, model.table, key)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" INNER JOIN ");
+        out.push_identifier(&name)?;
+        out.push_sql(" ON ");
+        push_column(out, model.table, tree)?;
+        out.push_sql(" = ");
+        push_column(out, &name, key)?;
+        out.push_sql(") SELECT ");
+        push_column(out, &name, key)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(&name)
+    }
+
+    /// The condition on a node's table that selects the rows the delete removes: those reached
+    /// and, for a tree, their subtrees.
     fn push_node_predicate<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        if self.plan.nodes[node].tree.is_none() {
+            return self.push_reached_predicate(out, node);
+        }
+        let model = self.plan.node_model(node);
+        push_column(out, model.table, model.primary_key[0])?;
+        out.push_sql(" IN (");
+        self.push_node_keys(out, node)?;
+        out.push_sql(")");
+        Ok(())
+    }
+
+    /// The condition on a node's table that selects the rows its cascade edges (or, for the
+    /// root, the root keys) reach.
+    fn push_reached_predicate<'b, DB>(
         &'b self,
         out: &mut AstPass<'_, 'b, DB>,
         node: usize,
@@ -482,6 +579,26 @@ impl<'a, F> Statement<'a, F> {
             }
         }
     }
+}
+
+/// ` INNER JOIN keys ON t.a = keys.a AND ...`: a table of keys named as the model's key columns.
+fn push_join_on_table<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    model: &ModelMeta,
+    keys: &str,
+) -> QueryResult<()> {
+    out.push_sql(" INNER JOIN ");
+    out.push_identifier(keys)?;
+    out.push_sql(" ON ");
+    for (index, column) in model.primary_key.iter().enumerate() {
+        if index > 0 {
+            out.push_sql(" AND ");
+        }
+        push_column(out, model.table, column)?;
+        out.push_sql(" = ");
+        push_column(out, keys, column)?;
+    }
+    Ok(())
 }
 
 fn misuse(kind: &str) -> diesel::result::Error {
