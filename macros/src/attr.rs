@@ -33,7 +33,9 @@ pub struct Field {
 /// `#[on_delete(action, references = Parent)]`.
 pub struct OnDelete {
     /// The whole attribute, for errors about it.
-    pub span: Span,
+    pub attr: Attribute,
+    /// Whether parsing it already reported an error (later checks then stay quiet about it).
+    pub had_errors: bool,
     pub action: Option<(ActionAttr, Span)>,
     pub references: Option<Type>,
     /// `tree`: a self-reference whose cascade deletes whole subtrees.
@@ -147,8 +149,10 @@ pub fn field(cx: &mut Ctxt, field: &syn::Field, ident: Ident) -> Field {
 }
 
 fn parse_on_delete(cx: &mut Ctxt, attr: &Attribute) -> OnDelete {
+    let errors_before = cx.error_count();
     let mut out = OnDelete {
-        span: attr.span(),
+        attr: attr.clone(),
+        had_errors: false,
         action: None,
         references: None,
         tree: None,
@@ -223,11 +227,12 @@ fn parse_on_delete(cx: &mut Ctxt, attr: &Attribute) -> OnDelete {
     if let Err(error) = result {
         cx.syn_error(error);
     }
-    if out.action.is_none() && !cx.has_errors() {
+    if out.action.is_none() && cx.error_count() == errors_before {
         cx.error_spanned_by(
             attr,
             format!("`#[on_delete(...)]` needs an action\nhelp: one of {ACTIONS}"),
         );
     }
+    out.had_errors = cx.error_count() > errors_before;
     out
 }

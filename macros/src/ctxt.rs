@@ -26,6 +26,11 @@ impl Ctxt {
         !self.errors.is_empty()
     }
 
+    /// How many errors were recorded so far.
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     /// All recorded errors as `compile_error!` invocations.
     pub fn into_compile_errors(self) -> TokenStream {
         self.errors

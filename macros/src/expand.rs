@@ -22,11 +22,22 @@ pub fn expand(model: &Model) -> TokenStream {
 /// schema and other models that name this one still compile and the user sees only the errors
 /// that matter.
 pub fn fallback(model: &Model) -> TokenStream {
+    if !model.well_formed {
+        return TokenStream::new();
+    }
     let ident = &model.ident;
     let table_name = &model.table_name;
     let private = private();
+    // Naming the table keeps the user's `use schema::*` in use, so no warning joins the error.
+    let table = &model.table;
+    let touch_table = if model.table_given {
+        quote!(const _: #table::table = #table::table;)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         const _: () = {
+            #touch_table
             #[automatically_derived]
             impl #private::Model for #ident {
                 const TABLE: &'static str = #table_name;

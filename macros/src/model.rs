@@ -13,6 +13,12 @@ use crate::ctxt::Ctxt;
 pub struct Model {
     pub ident: Ident,
     pub table: Path,
+    /// Whether the user named the table (`#[diesel(table_name = ...)]`) rather than leaving it
+    /// to Diesel's inference.
+    pub table_given: bool,
+    /// Whether the input is a non-generic struct with named fields, the only shape that can be
+    /// given impls.
+    pub well_formed: bool,
     pub table_name: String,
     pub primary_key: Option<Vec<KeyField>>,
     pub foreign_keys: Vec<ForeignKey>,
@@ -36,23 +42,31 @@ pub struct ForeignKey {
 
 pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
     let ident = input.ident.clone();
+    let mut well_formed = input.generics.params.is_empty();
     match &input.data {
         Data::Struct(data) => {
             if !matches!(data.fields, Fields::Named(_)) {
+                well_formed = false;
                 cx.error_spanned_by(
                     &input.ident,
                     "`Deletable` needs a struct with named fields\nhelp: name the fields as Diesel's `Queryable` models do: `struct Post { id: i32, ... }`",
                 );
             }
         }
-        Data::Enum(data) => cx.error_spanned_by(
-            data.enum_token,
-            "`Deletable` can only be derived for a struct that maps a table, not for an enum",
-        ),
-        Data::Union(data) => cx.error_spanned_by(
-            data.union_token,
-            "`Deletable` can only be derived for a struct that maps a table, not for a union",
-        ),
+        Data::Enum(data) => {
+            well_formed = false;
+            cx.error_spanned_by(
+                data.enum_token,
+                "`Deletable` can only be derived for a struct that maps a table, not for an enum",
+            )
+        }
+        Data::Union(data) => {
+            well_formed = false;
+            cx.error_spanned_by(
+                data.union_token,
+                "`Deletable` can only be derived for a struct that maps a table, not for a union",
+            )
+        }
     }
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
@@ -72,11 +86,18 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         .last()
         .map(|segment| segment.ident.to_string())
         .unwrap_or_default();
-    let primary_key = primary_key(cx, &ident, &diesel, &fields);
+    // A shape without named fields has been reported already; its key would only add noise.
+    let primary_key = if well_formed {
+        primary_key(cx, &ident, &diesel, &fields)
+    } else {
+        None
+    };
     let foreign_keys = foreign_keys(cx, &ident, &diesel, &fields);
     Model {
         ident,
+        table_given: diesel.table_name.is_some(),
         table,
+        well_formed,
         table_name,
         primary_key,
         foreign_keys,
@@ -130,11 +151,14 @@ fn primary_key(
                 ty: field.ty.clone(),
             }),
             None if diesel.primary_key.is_none() => {
+                let example = fields
+                    .first()
+                    .map_or_else(|| "id".to_owned(), |field| column_of(field).to_string());
                 cx.syn_error(syn::Error::new(
                     span,
                     format!(
                         "`{ident}` has no primary key Diesel knows: no field `id` and no `#[diesel(primary_key(...))]`\n\
-                         help: name the key's fields: `#[diesel(primary_key(user_id, group_id))]`"
+                         help: name the key's fields: `#[diesel(primary_key({example}))]`"
                     ),
                 ));
                 return None;
@@ -194,8 +218,11 @@ fn foreign_keys(
                 }),
         };
         let Some(parent) = parent else {
-            cx.syn_error(syn::Error::new(
-                on_delete.span,
+            if on_delete.had_errors {
+                continue;
+            }
+            cx.syn_error(syn::Error::new_spanned(
+                &on_delete.attr,
                 format!(
                     "cannot tell which model `{}` references: no `references = ...` and no `#[diesel(belongs_to(...))]` with this foreign key\n\
                      help: name the parent: `#[on_delete({}, references = User)]`",

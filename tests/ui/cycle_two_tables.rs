@@ -1,0 +1,27 @@
+use deletable::Deletable;
+
+mod schema {
+    diesel::table! { users (id) { id -> Integer, pinned_post_id -> Integer, } }
+    diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+}
+use schema::*;
+
+#[derive(Deletable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i32,
+    #[on_delete(cascade, references = Post)]
+    pub pinned_post_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = posts, belongs_to(User))]
+pub struct Post {
+    pub id: i32,
+    #[on_delete(cascade)]
+    pub user_id: i32,
+}
+
+deletable::schema!(User, Post);
+
+fn main() {}

@@ -1,0 +1,9 @@
+use deletable::Deletable;
+
+#[derive(Deletable)]
+pub enum Status {
+    Active,
+    Deleted,
+}
+
+fn main() {}
