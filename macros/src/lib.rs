@@ -17,12 +17,20 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(Deletable, attributes(on_delete, diesel))]
 pub fn derive_deletable(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
+    derive(&input).into()
+}
+
+/// The derive's output for one input: the impls, or every error with a fallback impl.
+fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
     let mut cx = ctxt::Ctxt::default();
-    let model = model::validate(&mut cx, &input);
+    let model = model::validate(&mut cx, input);
     if cx.has_errors() {
         let mut out = cx.into_compile_errors();
         out.extend(expand::fallback(&model));
-        return out.into();
+        return out;
     }
-    expand::expand(&model).into()
+    expand::expand(&model)
 }
+
+#[cfg(test)]
+mod snapshots;

@@ -1,0 +1,46 @@
+const _: () = {
+    #[automatically_derived]
+    impl ::deletable::__private::Model for Comment {
+        const TABLE: &'static str = "comments";
+        const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
+            name: ::core::stringify!(Comment),
+            table: "comments",
+            primary_key: &[
+                <comments::id as ::deletable::__private::diesel::Column>::NAME,
+            ],
+            foreign_keys: &[
+                ::deletable::__private::ForeignKey {
+                    column: <comments::post_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Post>(),
+                    action: ::deletable::__private::Action::Cascade,
+                    tree: false,
+                },
+                ::deletable::__private::ForeignKey {
+                    column: <comments::parent_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Self>(),
+                    action: ::deletable::__private::Action::Cascade,
+                    tree: true,
+                },
+            ],
+        };
+    }
+    #[automatically_derived]
+    impl ::deletable::Deletable for Comment {
+        type Table = comments::table;
+        type PrimaryKey = i64;
+        fn plan() -> &'static ::deletable::Plan {
+            <Self as ::deletable::__private::Registered>::PLAN
+        }
+        fn __primary_key(
+            &self,
+            values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
+        ) {
+            values
+                .push(
+                    ::deletable::__private::IntoSqlValue::into_sql_value(
+                        ::core::clone::Clone::clone(&self.id),
+                    ),
+                );
+        }
+    }
+};

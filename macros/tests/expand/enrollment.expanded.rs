@@ -1,0 +1,53 @@
+const _: () = {
+    #[automatically_derived]
+    impl ::deletable::__private::Model for Enrollment {
+        const TABLE: &'static str = "enrollments";
+        const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
+            name: ::core::stringify!(Enrollment),
+            table: "enrollments",
+            primary_key: &[
+                <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Column>::NAME,
+                <crate::schema::enrollments::course as ::deletable::__private::diesel::Column>::NAME,
+            ],
+            foreign_keys: &[
+                ::deletable::__private::ForeignKey {
+                    column: <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Student>(),
+                    action: ::deletable::__private::Action::Cascade,
+                    tree: false,
+                },
+                ::deletable::__private::ForeignKey {
+                    column: <crate::schema::enrollments::course as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Course>(),
+                    action: ::deletable::__private::Action::Protect,
+                    tree: false,
+                },
+            ],
+        };
+    }
+    #[automatically_derived]
+    impl ::deletable::Deletable for Enrollment {
+        type Table = crate::schema::enrollments::table;
+        type PrimaryKey = (i32, i64);
+        fn plan() -> &'static ::deletable::Plan {
+            <Self as ::deletable::__private::Registered>::PLAN
+        }
+        fn __primary_key(
+            &self,
+            values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
+        ) {
+            values
+                .push(
+                    ::deletable::__private::IntoSqlValue::into_sql_value(
+                        ::core::clone::Clone::clone(&self.student_id),
+                    ),
+                );
+            values
+                .push(
+                    ::deletable::__private::IntoSqlValue::into_sql_value(
+                        ::core::clone::Clone::clone(&self.course_id),
+                    ),
+                );
+        }
+    }
+};

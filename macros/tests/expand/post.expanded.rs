@@ -1,0 +1,56 @@
+const _: () = {
+    #[automatically_derived]
+    impl ::deletable::__private::Model for Post {
+        const TABLE: &'static str = "posts";
+        const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
+            name: ::core::stringify!(Post),
+            table: "posts",
+            primary_key: &[<posts::id as ::deletable::__private::diesel::Column>::NAME],
+            foreign_keys: &[
+                ::deletable::__private::ForeignKey {
+                    column: <posts::user_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<User>(),
+                    action: ::deletable::__private::Action::Cascade,
+                    tree: false,
+                },
+                ::deletable::__private::ForeignKey {
+                    column: <posts::editor_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<User>(),
+                    action: ::deletable::__private::Action::SetNull,
+                    tree: false,
+                },
+                ::deletable::__private::ForeignKey {
+                    column: <posts::category_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Category>(),
+                    action: ::deletable::__private::Action::SetDefault({
+                        fn default_value() -> ::deletable::__private::SqlValue {
+                            let value: i32 = ::core::convert::Into::into(1);
+                            ::deletable::__private::IntoSqlValue::into_sql_value(value)
+                        }
+                        default_value
+                    }),
+                    tree: false,
+                },
+            ],
+        };
+    }
+    #[automatically_derived]
+    impl ::deletable::Deletable for Post {
+        type Table = posts::table;
+        type PrimaryKey = i32;
+        fn plan() -> &'static ::deletable::Plan {
+            <Self as ::deletable::__private::Registered>::PLAN
+        }
+        fn __primary_key(
+            &self,
+            values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
+        ) {
+            values
+                .push(
+                    ::deletable::__private::IntoSqlValue::into_sql_value(
+                        ::core::clone::Clone::clone(&self.id),
+                    ),
+                );
+        }
+    }
+};
