@@ -78,7 +78,8 @@ pub mod __private {
     pub use crate::model::{Action, ForeignKey, ModelMeta};
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{
-        check_schema, model_index, plan_graph, plan_sizes, plan_steps, Message, PlanSizes,
+        check_schema, edge_count, graph, model_index, plan_graph, plan_sizes, plan_steps, reach,
+        Graph, Message, PlanSizes, Reach,
     };
     pub use crate::value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
     pub use diesel;

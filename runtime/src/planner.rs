@@ -2,9 +2,11 @@
 //! [`Plan`](crate::Plan). `deletable::schema!` calls them in `const` items, so a bad schema fails
 //! `cargo check` with the message built here, and a good one yields plans that are plain data.
 //!
-//! `M` is always the number of models in the schema; every scratch array is sized by it.
+//! `M` is always the number of models in the schema and `E` the number of their foreign keys;
+//! every array is sized by them. The schema's [`Graph`] is built once, with parents resolved to
+//! indices, so the per-model work compares integers, never names.
 
-use crate::model::{Action, ModelMeta};
+use crate::model::{Action, ForeignKey, ModelMeta};
 use crate::plan::{CheckKind, Node, Step, Via};
 
 /// Sentinel for "no node".
@@ -90,9 +92,82 @@ impl Message {
     }
 }
 
+/// The number of foreign keys (with a rule) over all models.
+pub const fn edge_count(models: &[&ModelMeta]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < models.len() {
+        count += models[i].foreign_keys.len();
+        i += 1;
+    }
+    count
+}
+
+/// A schema's foreign keys as edges between model indices: edge `e` is foreign key `fk[e]` of
+/// model `child[e]`, referencing model `parent[e]` (`usize::MAX` when no listed model has that
+/// table).
+#[derive(Debug, Clone, Copy)]
+pub struct Graph<const E: usize> {
+    child: [usize; E],
+    fk: [usize; E],
+    parent: [usize; E],
+}
+
+/// The schema's edges.
+pub const fn graph<const E: usize>(models: &[&ModelMeta]) -> Graph<E> {
+    let mut graph = Graph {
+        child: [0; E],
+        fk: [0; E],
+        parent: [NONE; E],
+    };
+    let mut e = 0;
+    let mut child = 0;
+    while child < models.len() {
+        let fks = models[child].foreign_keys;
+        let mut f = 0;
+        while f < fks.len() {
+            graph.child[e] = child;
+            graph.fk[e] = f;
+            if let Some(parent) = find_model(models, fks[f].parent_table) {
+                graph.parent[e] = parent;
+            }
+            e += 1;
+            f += 1;
+        }
+        child += 1;
+    }
+    graph
+}
+
+impl<const E: usize> Graph<E> {
+    const fn key<'m>(&self, models: &[&'m ModelMeta], e: usize) -> &'m ForeignKey {
+        &models[self.child[e]].foreign_keys[self.fk[e]]
+    }
+
+    /// Whether edge `e` is a cascade the plan follows (a `tree` self-reference is walked by a
+    /// recursive query instead, and is no cycle).
+    const fn is_plan_cascade(&self, models: &[&ModelMeta], e: usize) -> bool {
+        let key = self.key(models, e);
+        key.action.is_cascade() && !key.tree
+    }
+
+    /// Whether edge `e` forces its child's rows to be deleted before its parent's: cascade and
+    /// restrict edges always; the others only keep plain constraints from seeing a dangling
+    /// reference, so they may give way.
+    const fn is_hard(&self, models: &[&ModelMeta], e: usize) -> bool {
+        matches!(
+            self.key(models, e).action,
+            Action::Cascade | Action::Restrict
+        )
+    }
+}
+
 /// Checks a schema: table names unique, every parent listed with a single-column primary key,
 /// no cycle of cascades. Returns an empty message when all hold.
-pub const fn check_schema<const M: usize>(models: &[&ModelMeta]) -> Message {
+pub const fn check_schema<const M: usize, const E: usize>(
+    models: &[&ModelMeta],
+    graph: &Graph<E>,
+) -> Message {
     let mut message = Message::new();
     let mut i = 0;
     while i < M {
@@ -109,45 +184,45 @@ pub const fn check_schema<const M: usize>(models: &[&ModelMeta]) -> Message {
                 return message;
             }
         }
-        let mut f = 0;
-        while f < model.foreign_keys.len() {
-            let fk = &model.foreign_keys[f];
-            match find_model(models, fk.parent_table) {
-                None => {
-                    message.push("deletable::schema!: `");
-                    message.push(model.name);
-                    message.push("` has on_delete on ");
-                    message.push(model.table);
-                    message.push(".");
-                    message.push(fk.column);
-                    message.push(", which references table `");
-                    message.push(fk.parent_table);
-                    message.push("`, but no model of that table is listed in this schema; add it to the same deletable::schema!");
-                    return message;
-                }
-                Some(parent) => {
-                    if models[parent].primary_key.len() != 1 {
-                        message.push("deletable::schema!: ");
-                        message.push(model.table);
-                        message.push(".");
-                        message.push(fk.column);
-                        message.push(" references `");
-                        message.push(models[parent].name);
-                        message.push("`, whose primary key has several columns; a foreign key column can only reference a single-column key");
-                        return message;
-                    }
-                }
-            }
-            f += 1;
-        }
         i += 1;
+    }
+    let mut e = 0;
+    while e < E {
+        let model = models[graph.child[e]];
+        let fk = graph.key(models, e);
+        if graph.parent[e] == NONE {
+            message.push("deletable::schema!: `");
+            message.push(model.name);
+            message.push("` has on_delete on ");
+            message.push(model.table);
+            message.push(".");
+            message.push(fk.column);
+            message.push(", which references table `");
+            message.push(fk.parent_table);
+            message.push("`, but no model of that table is listed in this schema; add it to the same deletable::schema!");
+            return message;
+        }
+        let parent = models[graph.parent[e]];
+        if parent.primary_key.len() != 1 {
+            message.push("deletable::schema!: ");
+            message.push(model.table);
+            message.push(".");
+            message.push(fk.column);
+            message.push(" references `");
+            message.push(parent.name);
+            message.push("`, whose primary key has several columns; a foreign key column can only reference a single-column key");
+            return message;
+        }
+        e += 1;
     }
     let mut color = [0u8; M];
     let mut path = [0usize; M];
     let mut start = 0;
     while start < M {
         if color[start] == 0 {
-            if let Some((from, to)) = find_cycle::<M>(models, start, &mut color, &mut path, 0) {
+            if let Some((from, to)) =
+                find_cycle::<M, E>(models, graph, start, &mut color, &mut path, 0)
+            {
                 message.push("cyclic on_delete(cascade): ");
                 let mut k = from;
                 while k < to {
@@ -167,8 +242,9 @@ pub const fn check_schema<const M: usize>(models: &[&ModelMeta]) -> Message {
 
 /// Depth-first search along cascade edges (parent to child). On finding a cycle, returns the
 /// range of `path` that holds it.
-const fn find_cycle<const M: usize>(
+const fn find_cycle<const M: usize, const E: usize>(
     models: &[&ModelMeta],
+    graph: &Graph<E>,
     node: usize,
     color: &mut [u8; M],
     path: &mut [usize; M],
@@ -176,9 +252,10 @@ const fn find_cycle<const M: usize>(
 ) -> Option<(usize, usize)> {
     color[node] = 1;
     path[depth] = node;
-    let mut child = 0;
-    while child < M {
-        if references_by_cascade(models, child, node) {
+    let mut e = 0;
+    while e < E {
+        if graph.parent[e] == node && graph.is_plan_cascade(models, e) {
+            let child = graph.child[e];
             if color[child] == 1 {
                 let mut from = 0;
                 while path[from] != child {
@@ -187,57 +264,22 @@ const fn find_cycle<const M: usize>(
                 return Some((from, depth + 1));
             }
             if color[child] == 0 {
-                if let Some(cycle) = find_cycle::<M>(models, child, color, path, depth + 1) {
+                if let Some(cycle) =
+                    find_cycle::<M, E>(models, graph, child, color, path, depth + 1)
+                {
                     return Some(cycle);
                 }
             }
         }
-        child += 1;
+        e += 1;
     }
     color[node] = 2;
     None
 }
 
-/// Whether `child` has a cascade foreign key to `parent` (a `tree` self-reference does not
-/// count: it is walked by a recursive query, not by the plan).
-const fn references_by_cascade(models: &[&ModelMeta], child: usize, parent: usize) -> bool {
-    let fks = models[child].foreign_keys;
-    let mut f = 0;
-    while f < fks.len() {
-        if fks[f].action.is_cascade()
-            && !fks[f].tree
-            && str_eq(fks[f].parent_table, models[parent].table)
-        {
-            return true;
-        }
-        f += 1;
-    }
-    false
-}
-
-/// Whether `child` must be deleted before `parent` because one of its foreign keys references
-/// `parent`: always for cascade and restrict edges (`hard_only`), and when possible for the rest,
-/// so that plain foreign key constraints never see a dangling reference.
-const fn must_precede(models: &[&ModelMeta], child: usize, parent: usize, hard_only: bool) -> bool {
-    if child == parent {
-        return false;
-    }
-    let fks = models[child].foreign_keys;
-    let mut f = 0;
-    while f < fks.len() {
-        if str_eq(fks[f].parent_table, models[parent].table) {
-            let hard = matches!(fks[f].action, Action::Cascade | Action::Restrict);
-            if hard || !hard_only {
-                return true;
-            }
-        }
-        f += 1;
-    }
-    false
-}
-
-/// Which models a delete of `root` reaches, and in which order their rows are deleted.
-struct Reach<const M: usize> {
+/// Which models a delete of one root reaches, and in which order their rows are deleted.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach<const M: usize> {
     /// `node_of[model]`: the model's node, or `NONE`.
     node_of: [usize; M],
     /// `order[node]`: the node's model.
@@ -245,7 +287,14 @@ struct Reach<const M: usize> {
     len: usize,
 }
 
-const fn reach<const M: usize>(models: &[&ModelMeta], root: usize) -> Reach<M> {
+/// The models a delete of `root` reaches along cascades, ordered children first (Kahn's
+/// algorithm, keeping every edge when it can and the hard ones always). The root goes last:
+/// every other node descends from it.
+pub const fn reach<const M: usize, const E: usize>(
+    models: &[&ModelMeta],
+    graph: &Graph<E>,
+    root: usize,
+) -> Reach<M> {
     let mut in_set = [false; M];
     let mut queue = [0usize; M];
     in_set[root] = true;
@@ -254,15 +303,31 @@ const fn reach<const M: usize>(models: &[&ModelMeta], root: usize) -> Reach<M> {
     while head < count {
         let parent = queue[head];
         head += 1;
-        let mut child = 0;
-        while child < M {
-            if !in_set[child] && references_by_cascade(models, child, parent) {
+        let mut e = 0;
+        while e < E {
+            let child = graph.child[e];
+            if graph.parent[e] == parent && !in_set[child] && graph.is_plan_cascade(models, e) {
                 in_set[child] = true;
                 queue[count] = child;
                 count += 1;
             }
-            child += 1;
+            e += 1;
         }
+    }
+
+    // pending[model]: edges from unplaced reached children into it; hard_pending: the hard ones.
+    let mut pending = [0usize; M];
+    let mut hard_pending = [0usize; M];
+    let mut e = 0;
+    while e < E {
+        let (child, parent) = (graph.child[e], graph.parent[e]);
+        if parent != NONE && child != parent && in_set[child] && in_set[parent] {
+            pending[parent] += 1;
+            if graph.is_hard(models, e) {
+                hard_pending[parent] += 1;
+            }
+        }
+        e += 1;
     }
 
     let mut reach = Reach {
@@ -270,59 +335,46 @@ const fn reach<const M: usize>(models: &[&ModelMeta], root: usize) -> Reach<M> {
         order: [0; M],
         len: 0,
     };
-    // Kahn's algorithm, children first. The root goes last: every other node descends from it.
     while reach.len < count {
+        let last = reach.len + 1 == count;
         let mut picked = NONE;
-        let mut hard_only = false;
+        let mut pass = 0;
         while picked == NONE {
             let mut candidate = 0;
             while candidate < M && picked == NONE {
-                if in_set[candidate]
+                let open = in_set[candidate]
                     && reach.node_of[candidate] == NONE
-                    && (candidate != root || reach.len + 1 == count)
-                    && !has_pending_child(models, &in_set, &reach.node_of, candidate, hard_only)
-                {
+                    && (candidate != root || last);
+                let ready = match pass {
+                    0 => pending[candidate] == 0,
+                    1 => hard_pending[candidate] == 0,
+                    // Only cascade and restrict edges remain in a loop, which the cycle check
+                    // rules out but through restrict: take a node and let the database judge.
+                    _ => true,
+                };
+                if open && ready {
                     picked = candidate;
                 }
                 candidate += 1;
             }
-            if picked == NONE {
-                if hard_only {
-                    // Only cascade and restrict edges remain in a loop, which a cascade cycle
-                    // check has ruled out except through restrict: take any node and let the
-                    // database judge the constraint.
-                    let mut any = 0;
-                    while !(in_set[any] && reach.node_of[any] == NONE && any != root) {
-                        any += 1;
-                    }
-                    picked = any;
-                }
-                hard_only = true;
-            }
+            pass += 1;
         }
         reach.node_of[picked] = reach.len;
         reach.order[reach.len] = picked;
         reach.len += 1;
+        let mut e = 0;
+        while e < E {
+            let parent = graph.parent[e];
+            if graph.child[e] == picked && parent != NONE && parent != picked && in_set[parent] {
+                pending[parent] -= 1;
+                if graph.is_hard(models, e) {
+                    hard_pending[parent] -= 1;
+                }
+            }
+            e += 1;
+        }
     }
     reach
-}
-
-const fn has_pending_child<const M: usize>(
-    models: &[&ModelMeta],
-    in_set: &[bool; M],
-    node_of: &[usize; M],
-    parent: usize,
-    hard_only: bool,
-) -> bool {
-    let mut child = 0;
-    while child < M {
-        if in_set[child] && node_of[child] == NONE && must_precede(models, child, parent, hard_only)
-        {
-            return true;
-        }
-        child += 1;
-    }
-    false
 }
 
 /// The lengths of a plan's arrays.
@@ -336,48 +388,44 @@ pub struct PlanSizes {
     pub steps: usize,
 }
 
-/// The sizes of the plan of a delete of `root`.
-pub const fn plan_sizes<const M: usize>(models: &[&ModelMeta], root: usize) -> PlanSizes {
-    let reach = reach::<M>(models, root);
+/// The sizes of a plan.
+pub const fn plan_sizes<const M: usize, const E: usize>(
+    models: &[&ModelMeta],
+    graph: &Graph<E>,
+    reach: &Reach<M>,
+) -> PlanSizes {
     let mut sizes = PlanSizes {
         nodes: reach.len,
         vias: 0,
         steps: reach.len,
     };
-    let mut child = 0;
-    while child < M {
-        let fks = models[child].foreign_keys;
-        let mut f = 0;
-        while f < fks.len() {
-            if let Some(parent) = find_model(models, fks[f].parent_table) {
-                if reach.node_of[parent] != NONE {
-                    match fks[f].action {
-                        Action::Cascade => {
-                            if reach.node_of[child] != NONE && parent != child {
-                                sizes.vias += 1;
-                            }
-                        }
-                        Action::Protect
-                        | Action::Restrict
-                        | Action::SetNull
-                        | Action::SetDefault(_) => sizes.steps += 1,
-                        Action::DoNothing => {}
+    let mut e = 0;
+    while e < E {
+        let (child, parent) = (graph.child[e], graph.parent[e]);
+        if parent != NONE && reach.node_of[parent] != NONE {
+            match graph.key(models, e).action {
+                Action::Cascade => {
+                    if reach.node_of[child] != NONE && parent != child {
+                        sizes.vias += 1;
                     }
                 }
+                Action::Protect | Action::Restrict | Action::SetNull | Action::SetDefault(_) => {
+                    sizes.steps += 1
+                }
+                Action::DoNothing => {}
             }
-            f += 1;
         }
-        child += 1;
+        e += 1;
     }
     sizes
 }
 
-/// The nodes and cascade edges of the plan of a delete of `root`.
-pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
+/// The nodes of a plan, with the cascade edges into each.
+pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usize>(
     models: &[&ModelMeta],
-    root: usize,
+    graph: &Graph<E>,
+    reach: &Reach<M>,
 ) -> ([Node; N], [Via; V]) {
-    let reach = reach::<M>(models, root);
     let mut nodes = [Node {
         model: 0,
         vias: (0, 0),
@@ -392,24 +440,23 @@ pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
     while node < N {
         let model = reach.order[node];
         let start = via_count;
-        let fks = models[model].foreign_keys;
         let mut tree = None;
-        let mut f = 0;
-        while f < fks.len() {
-            if fks[f].tree && fks[f].action.is_cascade() {
-                tree = Some(fks[f].column);
-            } else if fks[f].action.is_cascade() {
-                if let Some(parent) = find_model(models, fks[f].parent_table) {
-                    if reach.node_of[parent] != NONE && parent != model {
-                        vias[via_count] = Via {
-                            column: fks[f].column,
-                            parent: reach.node_of[parent],
-                        };
-                        via_count += 1;
-                    }
+        let mut e = 0;
+        while e < E {
+            let key = graph.key(models, e);
+            let parent = graph.parent[e];
+            if graph.child[e] == model && key.action.is_cascade() && parent != NONE {
+                if key.tree {
+                    tree = Some(key.column);
+                } else if parent != model && reach.node_of[parent] != NONE {
+                    vias[via_count] = Via {
+                        column: key.column,
+                        parent: reach.node_of[parent],
+                    };
+                    via_count += 1;
                 }
             }
-            f += 1;
+            e += 1;
         }
         nodes[node] = Node {
             model,
@@ -421,72 +468,63 @@ pub const fn plan_graph<const M: usize, const N: usize, const V: usize>(
     (nodes, vias)
 }
 
-/// The statements of the plan of a delete of `root`: all checks, then for each node the updates
-/// of the foreign keys that reference it, then its delete.
-pub const fn plan_steps<const M: usize, const S: usize>(
+/// The statements of a plan: all checks, then for each node the updates of the foreign keys
+/// that reference it, then its delete.
+pub const fn plan_steps<const M: usize, const E: usize, const S: usize>(
     models: &[&ModelMeta],
-    root: usize,
+    graph: &Graph<E>,
+    reach: &Reach<M>,
 ) -> [Step; S] {
-    let reach = reach::<M>(models, root);
     let mut steps = [Step::Delete { node: 0 }; S];
     let mut count = 0;
     let mut node = 0;
     while node < reach.len {
-        let parent = reach.order[node];
-        let mut child = 0;
-        while child < M {
-            let fks = models[child].foreign_keys;
-            let mut f = 0;
-            while f < fks.len() {
-                if str_eq(fks[f].parent_table, models[parent].table) {
-                    let kind = match fks[f].action {
-                        Action::Protect => Some(CheckKind::Protect),
-                        Action::Restrict => Some(CheckKind::Restrict),
-                        _ => None,
+        let mut e = 0;
+        while e < E {
+            if graph.parent[e] == reach.order[node] {
+                let kind = match graph.key(models, e).action {
+                    Action::Protect => Some(CheckKind::Protect),
+                    Action::Restrict => Some(CheckKind::Restrict),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    let child_node = reach.node_of[graph.child[e]];
+                    steps[count] = Step::Check {
+                        kind,
+                        model: graph.child[e],
+                        fk: graph.fk[e],
+                        parent: node,
+                        child_node: if child_node == NONE {
+                            None
+                        } else {
+                            Some(child_node)
+                        },
                     };
-                    if let Some(kind) = kind {
-                        let child_node = reach.node_of[child];
-                        steps[count] = Step::Check {
-                            kind,
-                            model: child,
-                            fk: f,
-                            parent: node,
-                            child_node: if child_node == NONE {
-                                None
-                            } else {
-                                Some(child_node)
-                            },
-                        };
-                        count += 1;
-                    }
+                    count += 1;
                 }
-                f += 1;
             }
-            child += 1;
+            e += 1;
         }
         node += 1;
     }
     node = 0;
     while node < reach.len {
-        let parent = reach.order[node];
-        let mut child = 0;
-        while child < M {
-            let fks = models[child].foreign_keys;
-            let mut f = 0;
-            while f < fks.len() {
-                if str_eq(fks[f].parent_table, models[parent].table)
-                    && matches!(fks[f].action, Action::SetNull | Action::SetDefault(_))
-                {
-                    steps[count] = Step::Update {
-                        model: child,
-                        fk: f,
-                        parent: node,
-                    };
-                    count += 1;
-                }
-                f += 1;
+        let mut e = 0;
+        while e < E {
+            if graph.parent[e] == reach.order[node]
+                && matches!(
+                    graph.key(models, e).action,
+                    Action::SetNull | Action::SetDefault(_)
+                )
+            {
+                steps[count] = Step::Update {
+                    model: graph.child[e],
+                    fk: graph.fk[e],
+                    parent: node,
+                };
+                count += 1;
             }
-            child += 1;
+            e += 1;
         }
         steps[count] = Step::Delete { node };
         count += 1;

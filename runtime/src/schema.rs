@@ -30,36 +30,47 @@ macro_rules! schema {
             const MODELS: &[&$crate::__private::ModelMeta] =
                 &[$(&<$model as $crate::__private::Model>::META),+];
             const MODEL_COUNT: usize = MODELS.len();
+            const EDGE_COUNT: usize = $crate::__private::edge_count(MODELS);
+            const GRAPH: $crate::__private::Graph<{ EDGE_COUNT }> =
+                $crate::__private::graph::<{ EDGE_COUNT }>(MODELS);
             const CHECK: $crate::__private::Message =
-                $crate::__private::check_schema::<{ MODEL_COUNT }>(MODELS);
+                $crate::__private::check_schema::<{ MODEL_COUNT }, { EDGE_COUNT }>(MODELS, &GRAPH);
             if !CHECK.is_empty() {
                 ::core::panic!("{}", CHECK.as_str());
             }
             $(
                 impl $crate::__private::Registered for $model {
                     const PLAN: &'static $crate::Plan = {
-                        const ROOT: usize = $crate::__private::model_index(
-                            MODELS,
-                            &<$model as $crate::__private::Model>::META,
-                        );
+                        const REACH: $crate::__private::Reach<{ MODEL_COUNT }> =
+                            $crate::__private::reach::<{ MODEL_COUNT }, { EDGE_COUNT }>(
+                                MODELS,
+                                &GRAPH,
+                                $crate::__private::model_index(
+                                    MODELS,
+                                    &<$model as $crate::__private::Model>::META,
+                                ),
+                            );
                         const SIZES: $crate::__private::PlanSizes =
-                            $crate::__private::plan_sizes::<{ MODEL_COUNT }>(MODELS, ROOT);
-                        const GRAPH: (
+                            $crate::__private::plan_sizes(MODELS, &GRAPH, &REACH);
+                        const NODES: (
                             [$crate::__private::Node; SIZES.nodes],
                             [$crate::__private::Via; SIZES.vias],
                         ) = $crate::__private::plan_graph::<
                             { MODEL_COUNT },
+                            { EDGE_COUNT },
                             { SIZES.nodes },
                             { SIZES.vias },
-                        >(MODELS, ROOT);
+                        >(MODELS, &GRAPH, &REACH);
                         const STEPS: [$crate::__private::Step; SIZES.steps] =
-                            $crate::__private::plan_steps::<{ MODEL_COUNT }, { SIZES.steps }>(
-                                MODELS, ROOT,
-                            );
+                            $crate::__private::plan_steps::<
+                                { MODEL_COUNT },
+                                { EDGE_COUNT },
+                                { SIZES.steps },
+                            >(MODELS, &GRAPH, &REACH);
                         &$crate::Plan {
                             models: MODELS,
-                            nodes: &GRAPH.0,
-                            vias: &GRAPH.1,
+                            nodes: &NODES.0,
+                            vias: &NODES.1,
                             steps: &STEPS,
                         }
                     };
