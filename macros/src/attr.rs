@@ -22,6 +22,80 @@ pub struct BelongsTo {
     pub foreign_key: Option<Ident>,
 }
 
+/// `#[deletable(hooks, batch_size = N)]` on the struct.
+#[derive(Default)]
+pub struct DeletableStruct {
+    pub hooks: Option<(HookMode, Span)>,
+    pub batch_size: Option<(usize, Span)>,
+}
+
+/// What a model's hooks receive.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum HookMode {
+    /// Whole rows (`#[deletable(hooks)]`).
+    Rows,
+    /// Primary keys (`#[deletable(hooks = keys)]`).
+    Keys,
+}
+
+/// Reads every `#[deletable(...)]` attribute of the struct.
+pub fn deletable_struct(cx: &mut Ctxt, attrs: &[Attribute]) -> DeletableStruct {
+    let mut out = DeletableStruct::default();
+    for attr in attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("deletable"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("hooks") {
+                let mode = if meta.input.peek(Token![=]) {
+                    let value: Ident = meta.value()?.parse()?;
+                    if value == "keys" {
+                        HookMode::Keys
+                    } else if value == "rows" {
+                        HookMode::Rows
+                    } else {
+                        cx.error_spanned_by(
+                            &value,
+                            format!(
+                                "unknown hooks mode `{value}`\n\
+                                 help: `#[deletable(hooks)]` passes whole rows, `#[deletable(hooks = keys)]` primary keys only"
+                            ),
+                        );
+                        return Ok(());
+                    }
+                } else {
+                    HookMode::Rows
+                };
+                out.hooks = Some((mode, meta.path.span()));
+            } else if meta.path.is_ident("batch_size") {
+                let value: syn::LitInt = meta.value()?.parse()?;
+                let size: usize = value.base10_parse()?;
+                if size == 0 {
+                    cx.error_spanned_by(&value, "`batch_size` must be at least 1");
+                } else {
+                    out.batch_size = Some((size, value.span()));
+                }
+            } else {
+                let path = &meta.path;
+                cx.error_spanned_by(
+                    path,
+                    format!(
+                        "unknown deletable option `{}`\n\
+                         help: the options are `hooks`, `hooks = keys` and `batch_size = <rows>`",
+                        quote::quote!(#path)
+                    ),
+                );
+                skip_value(meta.input)?;
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
 /// One field and its attributes.
 pub struct Field {
     pub ident: Ident,

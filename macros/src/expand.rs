@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::attr::ActionAttr;
+use crate::attr::{ActionAttr, HookMode};
 use crate::model::{ForeignKey, Model};
 
 pub fn expand(model: &Model) -> TokenStream {
@@ -46,6 +46,7 @@ pub fn fallback(model: &Model) -> TokenStream {
                     table: #table_name,
                     primary_key: &[],
                     foreign_keys: &[],
+                    hooks: ::core::option::Option::None,
                 };
             }
         };
@@ -69,6 +70,10 @@ fn model_impl(model: &Model) -> TokenStream {
         .foreign_keys
         .iter()
         .map(|foreign_key| foreign_key_meta(model, foreign_key));
+    let hooks = match model.hooks {
+        Some((_, batch)) => quote!(::core::option::Option::Some(#batch)),
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #[automatically_derived]
         impl #private::Model for #ident {
@@ -78,6 +83,7 @@ fn model_impl(model: &Model) -> TokenStream {
                 table: #table_name,
                 primary_key: &[#(#key_columns),*],
                 foreign_keys: &[#(#foreign_keys),*],
+                hooks: #hooks,
             };
         }
     }
@@ -140,11 +146,19 @@ fn deletable_impl(model: &Model) -> TokenStream {
             ));
         }
     });
+    let hook_row = match model.hooks {
+        Some((HookMode::Keys, _)) => quote!(#key_type),
+        _ => quote!(Self),
+    };
+    let dispatch = hook_dispatch(model);
     quote! {
+        #dispatch
+
         #[automatically_derived]
         impl ::deletable::Deletable for #ident {
             type Table = #table::table;
             type PrimaryKey = #key_type;
+            type HookRow = #hook_row;
 
             fn plan() -> &'static ::deletable::Plan {
                 <Self as #private::Registered>::PLAN
@@ -152,6 +166,57 @@ fn deletable_impl(model: &Model) -> TokenStream {
 
             fn __primary_key(&self, values: &mut ::std::vec::Vec<#private::SqlValue>) {
                 #(#push_keys)*
+            }
+        }
+    }
+}
+
+/// How the model's rows go when a plan reaches them: through its hooks, or set-based.
+fn hook_dispatch(model: &Model) -> TokenStream {
+    let private = private();
+    let ident = &model.ident;
+    let signature = quote! {
+        fn delete_node<__DeletableFilter>(
+            plan: &::deletable::Plan,
+            roots: &#private::Roots<'_, __DeletableFilter>,
+            node: usize,
+            batch_size: usize,
+            conn: &mut __DeletableConnection,
+        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
+        where
+            __DeletableFilter: #private::diesel::query_builder::QueryFragment<__DeletableConnection::Backend>,
+    };
+    match model.hooks {
+        None => quote! {
+            #[automatically_derived]
+            impl<__DeletableConnection: ::deletable::DeleteConnection> #private::HookDispatch<__DeletableConnection> for #ident {
+                #signature
+                {
+                    let _ = batch_size;
+                    #private::delete_set_based(plan, roots, node, conn)
+                }
+            }
+        },
+        Some((mode, _)) => {
+            let loader = match mode {
+                HookMode::Rows => quote!(#private::WholeRows),
+                HookMode::Keys => quote!(#private::KeysOnly),
+            };
+            quote! {
+                #[automatically_derived]
+                impl<__DeletableConnection> #private::HookDispatch<__DeletableConnection> for #ident
+                where
+                    __DeletableConnection: ::deletable::DeleteConnection,
+                    #ident: ::deletable::DeleteHooks<__DeletableConnection>,
+                    #loader: #private::HookLoader<#ident, __DeletableConnection>,
+                {
+                    #signature
+                    {
+                        #private::delete_with_hooks::<#ident, #loader, __DeletableConnection, __DeletableFilter>(
+                            plan, roots, node, batch_size, conn,
+                        )
+                    }
+                }
             }
         }
     }

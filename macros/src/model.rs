@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use quote::format_ident;
 use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
 
-use crate::attr::{self, ActionAttr, DieselStruct, Field};
+use crate::attr::{self, ActionAttr, DieselStruct, Field, HookMode};
 use crate::ctxt::Ctxt;
 
 /// A model, validated. Fields that could not be resolved are `None`; code generation still
@@ -22,7 +22,12 @@ pub struct Model {
     pub table_name: String,
     pub primary_key: Option<Vec<KeyField>>,
     pub foreign_keys: Vec<ForeignKey>,
+    /// `#[deletable(hooks)]`: what the hooks receive, and the batch size.
+    pub hooks: Option<(HookMode, usize)>,
 }
+
+/// The batch size of a hooked model that does not set one.
+const DEFAULT_BATCH_SIZE: usize = 1_000;
 
 /// A primary key field.
 pub struct KeyField {
@@ -76,6 +81,20 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
     }
 
     let diesel = attr::diesel_struct(cx, &input.attrs);
+    let options = attr::deletable_struct(cx, &input.attrs);
+    if let (None, Some((_, span))) = (options.hooks, options.batch_size) {
+        cx.syn_error(syn::Error::new(
+            span,
+            "`batch_size` sets the batch of a model's hooks, and this model has none\n\
+             help: add `hooks`: `#[deletable(hooks, batch_size = 500)]`",
+        ));
+    }
+    let hooks = options.hooks.map(|(mode, _)| {
+        let batch = options
+            .batch_size
+            .map_or(DEFAULT_BATCH_SIZE, |(size, _)| size);
+        (mode, batch)
+    });
     let fields = parse_fields(cx, input);
     let table = diesel.table_name.clone().unwrap_or_else(|| {
         let inferred = format_ident!("{}s", snake_case(&ident.to_string()));
@@ -101,6 +120,7 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         table_name,
         primary_key,
         foreign_keys,
+        hooks,
     }
 }
 

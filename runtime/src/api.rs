@@ -7,6 +7,7 @@ use diesel::sql_types::BoolOrNullableBool;
 
 use crate::error::DeleteError;
 use crate::execute::{self, DeleteConnection};
+use crate::hooks::SchemaHooks;
 use crate::model::ModelMeta;
 use crate::plan::Plan;
 use crate::report::DeleteReport;
@@ -28,6 +29,10 @@ pub trait Deletable: Sized + 'static {
     /// composite key.
     type PrimaryKey: PrimaryKeyValue;
 
+    /// What [`DeleteHooks`](crate::DeleteHooks) receive: the model itself, or with
+    /// `#[deletable(hooks = keys)]` its primary key.
+    type HookRow;
+
     /// The model's delete plan, computed at compile time: the tables a delete reaches and the
     /// statements it runs. `Display` prints it as a tree.
     fn plan() -> &'static Plan;
@@ -41,10 +46,31 @@ pub trait Deletable: Sized + 'static {
     fn delete<C>(&self, conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
         C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        self.delete_with(&DeleteOptions::default(), conn)
+    }
+
+    /// [`delete`](Deletable::delete) with options.
+    fn delete_with<C>(
+        &self,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();
         self.__primary_key(&mut keys);
-        execute::delete(Self::plan(), Roots::<NoFilter>::Keys(&keys), conn)
+        execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            options,
+            conn,
+        )
     }
 
     /// Deletes the rows with these primary keys and, by their rules, the rows that depend on
@@ -52,12 +78,33 @@ pub trait Deletable: Sized + 'static {
     fn delete_by_ids<C>(ids: &[Self::PrimaryKey], conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
         C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        Self::delete_by_ids_with(ids, &DeleteOptions::default(), conn)
+    }
+
+    /// [`delete_by_ids`](Deletable::delete_by_ids) with options.
+    fn delete_by_ids_with<C>(
+        ids: &[Self::PrimaryKey],
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::with_capacity(ids.len());
         for id in ids {
             id.push_values(&mut keys);
         }
-        execute::delete(Self::plan(), Roots::<NoFilter>::Keys(&keys), conn)
+        execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            options,
+            conn,
+        )
     }
 
     /// Deletes the rows a typed Diesel filter on the model's table selects and, by their rules,
@@ -73,8 +120,49 @@ pub trait Deletable: Sized + 'static {
         C: DeleteConnection,
         F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
         F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        execute::delete(Self::plan(), Roots::Filter(&filter), conn)
+        Self::delete_where_with(filter, &DeleteOptions::default(), conn)
+    }
+
+    /// [`delete_where`](Deletable::delete_where) with options.
+    fn delete_where_with<F, C>(
+        filter: F,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        execute::delete::<C, F, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Filter(&filter),
+            options,
+            conn,
+        )
+    }
+}
+
+/// Options of one delete call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeleteOptions {
+    /// The batch size of every hooked table for this call, instead of each model's own
+    /// (`#[deletable(batch_size = N)]`, 1,000 by default).
+    pub batch_size: Option<usize>,
+}
+
+impl DeleteOptions {
+    /// Options with every hooked table of the call read in batches of `size` rows.
+    pub fn batch_size(size: usize) -> Self {
+        DeleteOptions {
+            batch_size: Some(size),
+        }
     }
 }
 
@@ -103,6 +191,8 @@ pub trait Model {
 pub trait Registered {
     /// The model's compile-time plan.
     const PLAN: &'static Plan;
+    /// The schema's hook dispatch.
+    type Schema;
 }
 
 /// The table of a model an `on_delete` references; a `const fn` so the bound's message shows at

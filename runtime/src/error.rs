@@ -24,6 +24,16 @@ pub enum DeleteError {
         /// Every blocking foreign key found anywhere in the plan.
         blockers: Vec<Blocker>,
     },
+    /// A hook failed; the operation was rolled back.
+    #[error("{stage} hook of `{model}` failed: {source}")]
+    Hook {
+        /// The model whose hook failed (`Post`).
+        model: &'static str,
+        /// Which hook.
+        stage: crate::hooks::HookStage,
+        /// The hook's error.
+        source: crate::hooks::HookError,
+    },
     /// The database refused a statement.
     #[error("database error during delete: {0}")]
     Database(#[from] diesel::result::Error),

@@ -1,7 +1,9 @@
 //! Running a plan on a synchronous Diesel connection: one transaction, checks first, then the
 //! updates and deletes in plan order.
 
+use std::any::Any;
 use std::marker::PhantomData;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::connection::LoadConnection;
@@ -12,13 +14,17 @@ use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
+use crate::api::{Deletable, DeleteOptions};
 use crate::error::{Blocker, DeleteError};
+use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{
-    update_value, CountQuery, KeysQuery, NoFilter, Returning, Roots, Statement, StatementKind,
+    update_value, BatchQuery, CountQuery, KeysQuery, NoFilter, Returning, Roots, Statement,
+    StatementKind,
 };
+use crate::value::SqlValue;
 
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`).
@@ -80,14 +86,17 @@ where
 static ROOT_TABLES: AtomicU64 = AtomicU64::new(0);
 
 /// Deletes the rows `roots` selects and everything `plan` reaches from them, in one transaction.
-pub fn delete<C, F>(
+/// `S` reaches the models' hooks.
+pub fn delete<C, F, S>(
     plan: &Plan,
     roots: Roots<'_, F>,
+    options: &DeleteOptions,
     conn: &mut C,
 ) -> Result<DeleteReport, DeleteError>
 where
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
+    S: SchemaHooks<C>,
 {
     if let Roots::Keys(keys) = roots {
         if keys.is_empty() {
@@ -101,9 +110,14 @@ where
         <C::TransactionManager as TransactionManager<C>>::transaction_manager_status_mut(conn)
             .transaction_depth()
             .is_ok_and(|depth| depth.is_none());
+    let run = Run::<S> {
+        plan,
+        options,
+        schema: PhantomData,
+    };
     let mut attempt = 1;
     loop {
-        match delete_once(plan, &roots, conn) {
+        match run.in_transaction(&roots, conn) {
             Err(DeleteError::Database(diesel::result::Error::DatabaseError(
                 DatabaseErrorKind::SerializationFailure,
                 _,
@@ -116,117 +130,220 @@ where
 /// How many times a delete runs before a deadlock is reported.
 const ATTEMPTS: u32 = 3;
 
-fn delete_once<C, F>(
-    plan: &Plan,
-    roots: &Roots<'_, F>,
-    conn: &mut C,
-) -> Result<DeleteReport, DeleteError>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
-    let dialect = conn.dialect();
-    conn.transaction(|conn| match *roots {
-        // A filter is evaluated once, before anything changes: later statements would otherwise
-        // see it select other rows (it may read the very tables the plan deletes from).
-        Roots::Filter(_) if plan.steps.len() > 1 => with_root_tables(plan, conn, |conn, name| {
-            conn.execute_statement(&Statement::new(
-                plan,
-                roots,
-                StatementKind::CreateRootTable(name.to_owned()),
-            ))?;
-            Ok(())
-        }),
-        // Too many keys to bind in every statement: bind them once, into a table.
-        Roots::Keys(keys) if keys.len() * plan.root_references() > dialect.max_bind_params => {
-            with_root_tables(plan, conn, |conn, name| {
-                let empty = Roots::Filter(&NoFilter);
-                conn.execute_statement(&Statement::new(
-                    plan,
-                    &empty,
-                    StatementKind::CreateRootTable(name.to_owned()),
-                ))?;
-                let arity = plan.node_model(plan.root()).primary_key.len();
-                let per_statement = (dialect.max_bind_params / arity).max(1) * arity;
-                for chunk in keys.chunks(per_statement) {
-                    let chunk = Roots::<NoFilter>::Keys(chunk);
+/// Why a transaction closure stopped: an error to return, or a panic (a hook's) to resume once
+/// the transaction is rolled back.
+enum Abort {
+    Error(DeleteError),
+    Panic(Box<dyn Any + Send>),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(error: diesel::result::Error) -> Self {
+        Abort::Error(DeleteError::Database(error))
+    }
+}
+
+impl From<DeleteError> for Abort {
+    fn from(error: DeleteError) -> Self {
+        Abort::Error(error)
+    }
+}
+
+/// One delete operation: the plan, the caller's options, and the schema's hooks.
+struct Run<'p, S> {
+    plan: &'p Plan,
+    options: &'p DeleteOptions,
+    schema: PhantomData<S>,
+}
+
+impl<S> Run<'_, S> {
+    fn in_transaction<C, F>(
+        &self,
+        roots: &Roots<'_, F>,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+        S: SchemaHooks<C>,
+    {
+        let result = conn.transaction(|conn| {
+            match panic::catch_unwind(AssertUnwindSafe(|| self.materialize_roots(roots, conn))) {
+                Ok(result) => result.map_err(Abort::Error),
+                Err(payload) => Err(Abort::Panic(payload)),
+            }
+        });
+        match result {
+            Ok(report) => Ok(report),
+            Err(Abort::Error(error)) => Err(error),
+            // The transaction is rolled back: nothing the hook did, nor the delete, remains.
+            Err(Abort::Panic(payload)) => panic::resume_unwind(payload),
+        }
+    }
+
+    /// Whether any table of the plan goes through hooks (then in several statements).
+    fn has_hooks(&self) -> bool {
+        (0..self.plan.nodes.len()).any(|node| self.plan.node_model(node).hooks.is_some())
+    }
+
+    fn materialize_roots<C, F>(
+        &self,
+        roots: &Roots<'_, F>,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+        S: SchemaHooks<C>,
+    {
+        let plan = self.plan;
+        let dialect = conn.dialect();
+        match *roots {
+            // A filter is evaluated once, before anything changes: later statements would
+            // otherwise see it select other rows (it may read the very tables the plan deletes
+            // from).
+            Roots::Filter(_) if plan.steps.len() > 1 || self.has_hooks() => {
+                self.with_root_tables(conn, |conn, name| {
                     conn.execute_statement(&Statement::new(
                         plan,
-                        &chunk,
-                        StatementKind::InsertRootKeys(name.to_owned()),
+                        roots,
+                        StatementKind::CreateRootTable(name.to_owned()),
                     ))?;
-                }
-                Ok(())
-            })
-        }
-        _ => run(plan, roots, conn),
-    })
-}
-
-/// Runs the plan from root keys that `fill` puts in a temporary table, then drops the table.
-/// A backend that cannot read one temporary table twice in a statement gets a copy per
-/// reference.
-fn with_root_tables<C>(
-    plan: &Plan,
-    conn: &mut C,
-    fill: impl FnOnce(&mut C, &str) -> QueryResult<()>,
-) -> Result<DeleteReport, DeleteError>
-where
-    C: DeleteConnection,
-{
-    let dialect = conn.dialect();
-    let copies = if dialect.temp_table_reopens {
-        1
-    } else {
-        plan.root_references().max(1)
-    };
-    let first = ROOT_TABLES.fetch_add(1, Ordering::Relaxed);
-    let names: Vec<String> = (0..copies)
-        .map(|copy| format!("deletable_roots_{first}_{copy}"))
-        .collect();
-    let no_roots = Roots::<NoFilter>::Keys(&[]);
-    let mut created = 0;
-    let result = (|| {
-        fill(conn, &names[0])?;
-        created = 1;
-        for name in &names[1..] {
-            conn.execute_statement(&Statement::new(
-                plan,
-                &no_roots,
-                StatementKind::CopyRootTable(names[0].clone(), name.clone()),
-            ))?;
-            created += 1;
-        }
-        run(plan, &Roots::<NoFilter>::Table(&names), conn)
-    })();
-    // Where temporary tables outlive a rollback (MySQL), drop them on failure too.
-    if result.is_ok() || !dialect.temp_tables_transactional {
-        for name in &names[..created] {
-            let dropped = conn.execute_statement(&Statement::new(
-                plan,
-                &no_roots,
-                StatementKind::DropTable(name.clone()),
-            ));
-            if result.is_ok() {
-                dropped?;
+                    Ok(())
+                })
             }
+            // Too many keys to bind in every statement: bind them once, into a table.
+            Roots::Keys(keys) if keys.len() * plan.root_references() > dialect.max_bind_params => {
+                self.with_root_tables(conn, |conn, name| {
+                    let empty = Roots::Filter(&NoFilter);
+                    conn.execute_statement(&Statement::new(
+                        plan,
+                        &empty,
+                        StatementKind::CreateRootTable(name.to_owned()),
+                    ))?;
+                    let arity = plan.node_model(plan.root()).primary_key.len();
+                    let per_statement = (dialect.max_bind_params / arity).max(1) * arity;
+                    for chunk in keys.chunks(per_statement) {
+                        let chunk = Roots::<NoFilter>::Keys(chunk);
+                        conn.execute_statement(&Statement::new(
+                            plan,
+                            &chunk,
+                            StatementKind::InsertRootKeys(name.to_owned()),
+                        ))?;
+                    }
+                    Ok(())
+                })
+            }
+            _ => self.run(roots, conn),
         }
     }
-    result
+
+    /// Runs the plan from root keys that `fill` puts in a temporary table, then drops the
+    /// table. A backend that cannot read one temporary table twice in a statement gets a copy
+    /// per reference.
+    fn with_root_tables<C>(
+        &self,
+        conn: &mut C,
+        fill: impl FnOnce(&mut C, &str) -> QueryResult<()>,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        S: SchemaHooks<C>,
+    {
+        let plan = self.plan;
+        let dialect = conn.dialect();
+        let copies = if dialect.temp_table_reopens {
+            1
+        } else {
+            plan.root_references().max(1)
+        };
+        let first = ROOT_TABLES.fetch_add(1, Ordering::Relaxed);
+        let names: Vec<String> = (0..copies)
+            .map(|copy| format!("deletable_roots_{first}_{copy}"))
+            .collect();
+        let no_roots = Roots::<NoFilter>::Keys(&[]);
+        let mut created = 0;
+        let body = |conn: &mut C| {
+            fill(conn, &names[0])?;
+            created = 1;
+            for name in &names[1..] {
+                conn.execute_statement(&Statement::new(
+                    plan,
+                    &no_roots,
+                    StatementKind::CopyRootTable(names[0].clone(), name.clone()),
+                ))?;
+                created += 1;
+            }
+            self.run(&Roots::<NoFilter>::Table(&names), conn)
+        };
+        let result = body(conn);
+        // Where temporary tables outlive a rollback (MySQL), drop them on failure too.
+        if result.is_ok() || !dialect.temp_tables_transactional {
+            for name in &names[..created] {
+                let dropped = conn.execute_statement(&Statement::new(
+                    plan,
+                    &no_roots,
+                    StatementKind::DropTable(name.clone()),
+                ));
+                if result.is_ok() {
+                    dropped?;
+                }
+            }
+        }
+        result
+    }
+
+    fn run<C, F>(&self, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+        S: SchemaHooks<C>,
+    {
+        let plan = self.plan;
+        let dialect = conn.dialect();
+        if dialect.locks_rows && (plan.steps.len() > 1 || self.has_hooks()) {
+            conn.count_rows(Returning(
+                Statement::new(plan, roots, StatementKind::LockRoots),
+                PhantomData,
+            ))?;
+        }
+        check_blockers(plan, roots, conn)?;
+
+        let mut report = DeleteReport::default();
+        for step in plan.steps {
+            match *step {
+                Step::Check { .. } => {}
+                Step::Update { model, fk, .. } => {
+                    let value = update_value(plan.foreign_key(model, fk).action);
+                    conn.execute_statement(&Statement::new(
+                        plan,
+                        roots,
+                        StatementKind::Update(*step, value),
+                    ))?;
+                }
+                Step::Delete { node } => {
+                    let model = plan.node_model(node);
+                    let deleted = match model.hooks {
+                        Some(model_batch) => {
+                            let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
+                            S::delete_node(plan.nodes[node].model, plan, roots, node, batch, conn)?
+                        }
+                        None => delete_node_set_based(plan, roots, node, conn)?,
+                    };
+                    report.record(model.table, deleted);
+                }
+            }
+        }
+        Ok(report)
+    }
 }
 
-fn run<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>
+/// Runs every protect and restrict check; fails listing every blocker found.
+fn check_blockers<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<(), DeleteError>
 where
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
 {
-    let dialect = conn.dialect();
-    if dialect.locks_rows && plan.steps.len() > 1 {
-        conn.count_rows(Returning(
-            Statement::new(plan, roots, StatementKind::LockRoots),
-            PhantomData,
-        ))?;
-    }
     let mut protected = Vec::new();
     let mut restricted = Vec::new();
     for step in plan.steps {
@@ -274,41 +391,185 @@ where
             blockers: restricted,
         });
     }
+    Ok(())
+}
 
-    let mut report = DeleteReport::default();
-    for step in plan.steps {
-        match *step {
-            Step::Check { .. } => {}
-            Step::Update { model, fk, .. } => {
-                let value = update_value(plan.foreign_key(model, fk).action);
-                conn.execute_statement(&Statement::new(
-                    plan,
-                    roots,
-                    StatementKind::Update(*step, value),
-                ))?;
-            }
-            Step::Delete { node } => {
-                let vias = plan.node_vias(node).len();
-                let table = plan.node_model(node).table;
-                let tree = plan.nodes[node].tree.is_some();
-                if tree && dialect.foreign_keys_checked_per_row {
-                    let deleted = delete_subtrees_detached(plan, roots, conn, node)?;
-                    report.record(table, deleted as u64);
-                } else if dialect.delete_by_join && vias > 1 && !tree {
-                    for via in 0..vias {
-                        let kind = StatementKind::Delete(*step, Some(via));
-                        let deleted = conn.execute_statement(&Statement::new(plan, roots, kind))?;
-                        report.record(table, deleted as u64);
-                    }
-                } else {
-                    let kind = StatementKind::Delete(*step, None);
-                    let deleted = conn.execute_statement(&Statement::new(plan, roots, kind))?;
-                    report.record(table, deleted as u64);
-                }
-            }
+/// Deletes a node's rows set-based: one statement (or, on MySQL, one per cascade edge into the
+/// node, or the detached form for a tree).
+pub(crate) fn delete_node_set_based<C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    node: usize,
+    conn: &mut C,
+) -> Result<u64, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let dialect = conn.dialect();
+    let step = Step::Delete { node };
+    let vias = plan.node_vias(node).len();
+    let tree = plan.nodes[node].tree.is_some();
+    if tree && dialect.foreign_keys_checked_per_row {
+        return Ok(delete_subtrees_detached(plan, roots, conn, node)? as u64);
+    }
+    if dialect.delete_by_join && vias > 1 && !tree {
+        let mut deleted = 0;
+        for via in 0..vias {
+            let kind = StatementKind::Delete(step, Some(via));
+            deleted += conn.execute_statement(&Statement::new(plan, roots, kind))? as u64;
+        }
+        return Ok(deleted);
+    }
+    let kind = StatementKind::Delete(step, None);
+    Ok(conn.execute_statement(&Statement::new(plan, roots, kind))? as u64)
+}
+
+/// How a hooked model's batches are loaded: whole rows, or keys only.
+#[doc(hidden)]
+pub trait HookLoader<M: Deletable, C: DeleteConnection> {
+    /// Loads the batch a `LoadBatch` statement selects.
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M::HookRow>>;
+
+    /// The key of a loaded row.
+    fn key(row: &M::HookRow, values: &mut Vec<SqlValue>);
+}
+
+/// Hooks receive whole rows, in the model's `Selectable` form.
+#[doc(hidden)]
+pub struct WholeRows;
+
+/// Hooks receive primary keys only.
+#[doc(hidden)]
+pub struct KeysOnly;
+
+impl<M, C> HookLoader<M, C> for WholeRows
+where
+    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend> + 'static,
+    C: DeleteConnection + LoadConnection,
+    C::Backend: Dialect,
+    diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>
+        + diesel::Expression<SqlType = diesel::dsl::AsSelect<M, C::Backend>>,
+    C::Backend: diesel::expression::QueryMetadata<SelectionSqlType<M, C::Backend>>,
+    SelectionSqlType<M, C::Backend>:
+        diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
+    M: FromSqlRow<SelectionSqlType<M, C::Backend>, C::Backend>,
+{
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M>> {
+        let selection = <M as diesel::SelectableHelper<C::Backend>>::as_select();
+        BatchQuery {
+            statement,
+            selection,
+        }
+        .load(conn)
+    }
+
+    fn key(row: &M, values: &mut Vec<SqlValue>) {
+        row.__primary_key(values);
+    }
+}
+
+type SelectionSqlType<M, DB> =
+    <<M as diesel::Selectable<DB>>::SelectExpression as diesel::Expression>::SqlType;
+type KeyColumns<M> = <<M as Deletable>::Table as diesel::Table>::PrimaryKey;
+type KeySqlType<M> = <KeyColumns<M> as diesel::Expression>::SqlType;
+
+impl<M, C> HookLoader<M, C> for KeysOnly
+where
+    M: Deletable<HookRow = <M as Deletable>::PrimaryKey>,
+    M::Table: Default,
+    M::PrimaryKey: FromSqlRow<KeySqlType<M>, C::Backend> + 'static,
+    KeyColumns<M>: QueryFragment<C::Backend> + diesel::Expression,
+    KeySqlType<M>: diesel::sql_types::SingleValue,
+    C: DeleteConnection + LoadConnection,
+    C::Backend: Dialect,
+    C::Backend: diesel::expression::QueryMetadata<KeySqlType<M>>,
+{
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M::PrimaryKey>> {
+        let selection = diesel::Table::primary_key(&M::Table::default());
+        BatchQuery {
+            statement,
+            selection,
+        }
+        .load(conn)
+    }
+
+    fn key(row: &M::PrimaryKey, values: &mut Vec<SqlValue>) {
+        crate::value::PrimaryKeyValue::push_values(row, values);
+    }
+}
+
+/// Deletes a hooked node's rows batch by batch: `before_delete`, the batch's delete,
+/// `after_delete`. Batches follow the key (keyset pagination, never `OFFSET`); for a tree they
+/// take rows whose children are gone, so each batch is a set of leaves.
+pub(crate) fn delete_node_in_batches<M, L, C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    node: usize,
+    batch_size: usize,
+    conn: &mut C,
+) -> Result<u64, DeleteError>
+where
+    M: DeleteHooks<C>,
+    L: HookLoader<M, C>,
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let model = plan.node_model(node).name;
+    let tree = plan.nodes[node].tree.is_some();
+    let mut after: Option<Vec<SqlValue>> = None;
+    let mut deleted = 0;
+    loop {
+        let load = Statement::new(
+            plan,
+            roots,
+            StatementKind::LoadBatch {
+                node,
+                limit: batch_size,
+                after: after.take(),
+            },
+        );
+        let rows = L::load(conn, load)?;
+        if rows.is_empty() {
+            return Ok(deleted);
+        }
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in &rows {
+            L::key(row, &mut keys);
+        }
+        M::before_delete(conn, &rows).map_err(|source| DeleteError::Hook {
+            model,
+            stage: HookStage::BeforeDelete,
+            source,
+        })?;
+        let batch = Roots::<NoFilter>::Keys(&keys);
+        deleted += conn.execute_statement(&Statement::new(
+            plan,
+            &batch,
+            StatementKind::DeleteBatch(node),
+        ))? as u64;
+        M::after_delete(conn, &rows).map_err(|source| DeleteError::Hook {
+            model,
+            stage: HookStage::AfterDelete,
+            source,
+        })?;
+        if rows.len() < batch_size && !tree {
+            return Ok(deleted);
+        }
+        if !tree {
+            let arity = keys.len() / rows.len();
+            after = Some(keys.split_off(keys.len() - arity));
         }
     }
-    Ok(report)
 }
 
 /// Deletes a tree node's rows and subtrees on a backend that checks foreign keys row by row:

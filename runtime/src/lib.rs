@@ -52,6 +52,7 @@
 mod api;
 mod error;
 mod execute;
+mod hooks;
 mod model;
 mod plan;
 mod planner;
@@ -60,10 +61,11 @@ mod schema;
 mod sql;
 mod value;
 
-pub use api::Deletable;
+pub use api::{Deletable, DeleteOptions};
 pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError};
 pub use execute::DeleteConnection;
+pub use hooks::{DeleteHooks, HookError, HookStage};
 pub use model::{Action, ForeignKey, ModelMeta};
 pub use plan::{CheckKind, Node, Plan, Step, Via};
 pub use report::DeleteReport;
@@ -75,12 +77,15 @@ pub use value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::{table_of, Model, Registered};
+    pub use crate::execute::{HookLoader, KeysOnly, WholeRows};
+    pub use crate::hooks::{delete_set_based, delete_with_hooks, HookDispatch, SchemaHooks};
     pub use crate::model::{Action, ForeignKey, ModelMeta};
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{
         check_schema, edge_count, graph, model_index, plan_graph, plan_sizes, plan_steps, reach,
         Graph, Message, PlanSizes, Reach,
     };
+    pub use crate::sql::statement::Roots;
     pub use crate::value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
     pub use diesel;
 }

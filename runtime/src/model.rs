@@ -15,6 +15,9 @@ pub struct ModelMeta {
     pub primary_key: &'static [&'static str],
     /// The model's foreign keys that carry an `#[on_delete(...)]` rule.
     pub foreign_keys: &'static [ForeignKey],
+    /// With `#[deletable(hooks)]`: the model's batch size. Its rows then go in batches through
+    /// its hooks instead of in one statement.
+    pub hooks: Option<usize>,
 }
 
 /// One foreign key column and what happens to it when its parent row is deleted.

@@ -38,8 +38,42 @@ macro_rules! schema {
             if !CHECK.is_empty() {
                 ::core::panic!("{}", CHECK.as_str());
             }
+
+            /// Reaches each model's rows by the model's index, set-based or through its hooks.
+            pub struct __DeletableSchema;
+
+            impl<__DeletableConnection> $crate::__private::SchemaHooks<__DeletableConnection> for __DeletableSchema
+            where
+                __DeletableConnection: $crate::DeleteConnection,
+                $($model: $crate::__private::HookDispatch<__DeletableConnection>,)+
+            {
+                fn delete_node<__DeletableFilter>(
+                    model: usize,
+                    plan: &$crate::Plan,
+                    roots: &$crate::__private::Roots<'_, __DeletableFilter>,
+                    node: usize,
+                    batch_size: usize,
+                    conn: &mut __DeletableConnection,
+                ) -> ::core::result::Result<u64, $crate::DeleteError>
+                where
+                    __DeletableFilter: $crate::__private::diesel::query_builder::QueryFragment<__DeletableConnection::Backend>,
+                {
+                    $(
+                        if model == $crate::__private::model_index(
+                            MODELS,
+                            &<$model as $crate::__private::Model>::META,
+                        ) {
+                            return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::delete_node(
+                                plan, roots, node, batch_size, conn,
+                            );
+                        }
+                    )+
+                    $crate::__private::delete_set_based(plan, roots, node, conn)
+                }
+            }
             $(
                 impl $crate::__private::Registered for $model {
+                    type Schema = __DeletableSchema;
                     const PLAN: &'static $crate::Plan = {
                         const REACH: $crate::__private::Reach<{ MODEL_COUNT }> =
                             $crate::__private::reach::<{ MODEL_COUNT }, { EDGE_COUNT }>(

@@ -14,6 +14,7 @@ const _: () = {
             table: "posts",
             primary_key: &[],
             foreign_keys: &[],
+            hooks: ::core::option::Option::None,
         };
     }
 };

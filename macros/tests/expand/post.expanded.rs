@@ -32,12 +32,34 @@ const _: () = {
                     tree: false,
                 },
             ],
+            hooks: ::core::option::Option::None,
         };
+    }
+    #[automatically_derived]
+    impl<
+        __DeletableConnection: ::deletable::DeleteConnection,
+    > ::deletable::__private::HookDispatch<__DeletableConnection> for Post {
+        fn delete_node<__DeletableFilter>(
+            plan: &::deletable::Plan,
+            roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
+            node: usize,
+            batch_size: usize,
+            conn: &mut __DeletableConnection,
+        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
+        where
+            __DeletableFilter: ::deletable::__private::diesel::query_builder::QueryFragment<
+                __DeletableConnection::Backend,
+            >,
+        {
+            let _ = batch_size;
+            ::deletable::__private::delete_set_based(plan, roots, node, conn)
+        }
     }
     #[automatically_derived]
     impl ::deletable::Deletable for Post {
         type Table = posts::table;
         type PrimaryKey = i32;
+        type HookRow = Self;
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::PLAN
         }

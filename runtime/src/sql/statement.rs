@@ -61,6 +61,19 @@ pub enum StatementKind {
     DetachSubtree(usize, String),
     /// Delete those rows.
     DeleteSubtree(usize, String),
+    /// The rest of a `SELECT <selection>` of a hooked node's next batch: ` FROM t WHERE <the
+    /// node's rows> AND key > <after> ORDER BY key LIMIT n`. For a tree node only rows whose
+    /// children are gone qualify, so a batch never deletes a parent before its child.
+    LoadBatch {
+        /// The node.
+        node: usize,
+        /// The batch size.
+        limit: usize,
+        /// The key of the last row of the previous batch.
+        after: Option<Vec<SqlValue>>,
+    },
+    /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
+    DeleteBatch(usize),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
     LockRoots,
     /// Count the rows blocking a [`Step::Check`].
@@ -86,6 +99,9 @@ pub struct Statement<'a, F> {
 
 /// The alias of the derived table a join-form statement reads keys from.
 const JOIN_ALIAS: &str = "deletable_keys";
+
+/// The alias of a tree table's rows when a batch looks for their children.
+const CHILD_ALIAS: &str = "deletable_child";
 
 /// The alias of the derived table that locks the root rows.
 const LOCKED_ALIAS: &str = "deletable_locked";
@@ -125,8 +141,8 @@ where
         }
         let plan = self.plan;
         let root = plan.node_model(plan.root());
-        if plan.nodes.iter().any(|node| node.tree.is_some()) {
-            out.push_sql(DB::TREE_STATEMENT_PREFIX);
+        if !matches!(self.kind, StatementKind::LoadBatch { .. }) {
+            self.push_prefix(&mut out);
         }
         match &self.kind {
             StatementKind::CreateRootTable(name) => {
@@ -196,6 +212,50 @@ where
             StatementKind::DropTable(name) => {
                 out.push_sql("DROP TABLE ");
                 out.push_identifier(name)
+            }
+            StatementKind::LoadBatch { node, limit, after } => {
+                let model = plan.node_model(*node);
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)?;
+                if let Some(after) = after {
+                    out.push_sql(" AND ");
+                    push_key_tuple(&mut out, model)?;
+                    out.push_sql(" > ");
+                    if after.len() > 1 {
+                        out.push_sql("(");
+                    }
+                    push_value_list(&mut out, after)?;
+                    if after.len() > 1 {
+                        out.push_sql(")");
+                    }
+                }
+                if let Some(tree) = plan.nodes[*node].tree {
+                    out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
+                    out.push_identifier(model.table)?;
+                    out.push_sql(" AS ");
+                    out.push_identifier(CHILD_ALIAS)?;
+                    out.push_sql(" WHERE ");
+                    push_column(&mut out, CHILD_ALIAS, tree)?;
+                    out.push_sql(" = ");
+                    push_column(&mut out, model.table, model.primary_key[0])?;
+                    out.push_sql(")");
+                }
+                out.push_sql(" ORDER BY ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                out.push_sql(&format!(" LIMIT {limit}"));
+                Ok(())
+            }
+            StatementKind::DeleteBatch(node) => {
+                let Roots::Keys(keys) = self.roots else {
+                    return Err(misuse("DeleteBatch"));
+                };
+                let model = plan.node_model(*node);
+                out.push_sql("DELETE FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE ");
+                push_keys_predicate(&mut out, model, keys)
             }
             StatementKind::LockRoots => {
                 out.push_sql("SELECT COUNT(*) FROM (SELECT ");
@@ -300,6 +360,13 @@ where
 }
 
 impl<'a, F> Statement<'a, F> {
+    /// What the backend writes before each statement of the plan (MariaDB's recursion limit).
+    fn push_prefix<DB: Dialect>(&self, out: &mut AstPass<'_, '_, DB>) {
+        if self.plan.nodes.iter().any(|node| node.tree.is_some()) {
+            out.push_sql(DB::TREE_STATEMENT_PREFIX);
+        }
+    }
+
     /// Whether a node's keys are a literal list (the root, given by key values).
     fn is_literal(&self, node: usize) -> bool {
         node == self.plan.root()
@@ -537,30 +604,7 @@ impl<'a, F> Statement<'a, F> {
     {
         let root = self.plan.node_model(self.plan.root());
         match self.roots {
-            Roots::Keys(keys) if root.primary_key.len() == 1 => {
-                push_column(out, root.table, root.primary_key[0])?;
-                out.push_sql(" IN (");
-                push_value_list(out, keys)?;
-                out.push_sql(")");
-                Ok(())
-            }
-            Roots::Keys(keys) => {
-                let arity = root.primary_key.len();
-                for (index, key) in keys.chunks(arity).enumerate() {
-                    out.push_sql(if index == 0 { "(" } else { " OR (" });
-                    for (position, (column, value)) in root.primary_key.iter().zip(key).enumerate()
-                    {
-                        if position > 0 {
-                            out.push_sql(" AND ");
-                        }
-                        push_column(out, root.table, column)?;
-                        out.push_sql(" = ");
-                        DB::push_value(out, value)?;
-                    }
-                    out.push_sql(")");
-                }
-                Ok(())
-            }
+            Roots::Keys(keys) => push_keys_predicate(out, root, keys),
             Roots::Filter(filter) => {
                 out.push_sql("(");
                 filter.walk_ast(out.reborrow())?;
@@ -597,6 +641,34 @@ fn push_join_on_table<DB: Dialect>(
         push_column(out, model.table, column)?;
         out.push_sql(" = ");
         push_column(out, keys, column)?;
+    }
+    Ok(())
+}
+
+/// `t.id IN (?, ?)`, or for a composite key `(t.a = ? AND t.b = ?) OR (...)`.
+fn push_keys_predicate<'b, DB: Dialect>(
+    out: &mut AstPass<'_, 'b, DB>,
+    model: &ModelMeta,
+    keys: &'b [SqlValue],
+) -> QueryResult<()> {
+    if model.primary_key.len() == 1 {
+        push_column(out, model.table, model.primary_key[0])?;
+        out.push_sql(" IN (");
+        push_value_list(out, keys)?;
+        out.push_sql(")");
+        return Ok(());
+    }
+    for (index, key) in keys.chunks(model.primary_key.len()).enumerate() {
+        out.push_sql(if index == 0 { "(" } else { " OR (" });
+        for (position, (column, value)) in model.primary_key.iter().zip(key).enumerate() {
+            if position > 0 {
+                out.push_sql(" AND ");
+            }
+            push_column(out, model.table, column)?;
+            out.push_sql(" = ");
+            DB::push_value(out, value)?;
+        }
+        out.push_sql(")");
     }
     Ok(())
 }
@@ -735,3 +807,38 @@ pub fn update_value(action: Action) -> SqlValue {
         _ => SqlValue::Null,
     }
 }
+
+/// `SELECT <selection>` followed by a [`StatementKind::LoadBatch`]: a batch of a hooked node's
+/// rows, typed by the selection (a model's `as_select()`, or its key columns).
+#[derive(Debug)]
+pub struct BatchQuery<'a, F, S> {
+    /// The `LoadBatch` statement.
+    pub statement: Statement<'a, F>,
+    /// What to select.
+    pub selection: S,
+}
+
+impl<F, S, DB> QueryFragment<DB> for BatchQuery<'_, F, S>
+where
+    DB: Dialect,
+    F: QueryFragment<DB>,
+    S: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.statement.push_prefix(&mut out);
+        out.push_sql("SELECT ");
+        self.selection.walk_ast(out.reborrow())?;
+        self.statement.walk_ast(out)
+    }
+}
+
+impl<F, S> QueryId for BatchQuery<'_, F, S> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<F, S: diesel::Expression> Query for BatchQuery<'_, F, S> {
+    type SqlType = S::SqlType;
+}
+
+impl<F, S, Conn> diesel::RunQueryDsl<Conn> for BatchQuery<'_, F, S> {}
