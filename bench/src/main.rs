@@ -1,0 +1,149 @@
+//! The seed article's benchmark: the reference scenario of PRODUCT.md, deleted by each method a
+//! Diesel user has, each run in a fresh child process that reports its wall time, its peak RSS
+//! (the kernel's `VmHWM`) and the statements it issued.
+//!
+//! ```sh
+//! cargo run --release -p deletable-bench -- --backend sqlite --n 10000,100000 --k 1 --runs 3
+//! cargo run --release -p deletable-bench --features postgres -- --backend postgres --n 100000
+//! ```
+//!
+//! Methods: `native` (the database's own `ON DELETE CASCADE`), `naive` (load every `b` and `c`
+//! row whole, then delete by ids: what Django and Rails do), `pages` (the seed article's
+//! workaround: ids only, in pages, leaves first), `deletable`, `deletable-hook` (a
+//! before-delete hook on `b` receiving whole rows).
+
+mod methods;
+mod scenario;
+
+use std::process::Command;
+use std::time::Instant;
+
+use methods::{Backend, Method, Outcome};
+
+struct Options {
+    backend: Backend,
+    sizes: Vec<usize>,
+    k: usize,
+    runs: usize,
+    methods: Vec<Method>,
+    url: String,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        backend: Backend::Sqlite,
+        sizes: vec![10_000, 100_000],
+        k: 1,
+        runs: 3,
+        methods: Method::ALL.to_vec(),
+        url: std::env::var("PG_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--backend" => options.backend = Backend::parse(value)?,
+            "--n" => {
+                options.sizes = value
+                    .split(',')
+                    .map(|n| {
+                        n.replace('_', "")
+                            .parse()
+                            .map_err(|_| format!("bad size {n}"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--k" => options.k = value.parse().map_err(|_| "bad --k".to_owned())?,
+            "--runs" => options.runs = value.parse().map_err(|_| "bad --runs".to_owned())?,
+            "--methods" => {
+                options.methods = value
+                    .split(',')
+                    .map(Method::parse)
+                    .collect::<Result<_, _>>()?
+            }
+            "--url" => options.url = value.clone(),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("child") {
+        // Runs one delete on prepared data and prints its outcome: the parent's measurement.
+        let backend = Backend::parse(&args[1]).expect("backend");
+        let method = Method::parse(&args[2]).expect("method");
+        let outcome = methods::run_child(backend, method, &args[3]);
+        println!("{}", outcome.to_line());
+        return;
+    }
+    let options = match parse_options(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook] [--url URL]");
+            std::process::exit(2);
+        }
+    };
+    let work = std::env::temp_dir().join(format!("deletable-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("create the work directory");
+    println!(
+        "{} — reference scenario, K = {}, median of {} runs (data rebuilt for each run)\n",
+        options.backend.name(),
+        options.k,
+        options.runs
+    );
+    println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted |");
+    println!("|---:|---|---:|---:|---:|---:|");
+    for &n in &options.sizes {
+        for &method in &options.methods {
+            let mut outcomes = Vec::new();
+            for run in 0..options.runs {
+                let target = match options.backend {
+                    Backend::Sqlite => work.join(format!("{}-{n}-{run}.sqlite", method.name())),
+                    Backend::Postgres => std::path::PathBuf::from(&options.url),
+                };
+                let target = target.to_string_lossy().into_owned();
+                let started = Instant::now();
+                methods::prepare(options.backend, method, &target, n, options.k);
+                let prepared = started.elapsed();
+                let output = Command::new(std::env::current_exe().expect("own path"))
+                    .args(["child", options.backend.name(), method.name(), &target])
+                    .output()
+                    .expect("run the child");
+                if !output.status.success() {
+                    eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+                    panic!("{} failed at N = {n}", method.name());
+                }
+                let outcome = Outcome::from_line(String::from_utf8_lossy(&output.stdout).trim())
+                    .expect("the child's outcome");
+                eprintln!(
+                    "  N={n} {} run {}: {:.3} s, {:.1} MB, {} statements (data built in {:.1} s)",
+                    method.name(),
+                    run + 1,
+                    outcome.seconds,
+                    outcome.peak_kb as f64 / 1024.0,
+                    outcome.statements,
+                    prepared.as_secs_f64()
+                );
+                if options.backend == Backend::Sqlite {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+                    }
+                }
+                outcomes.push(outcome);
+            }
+            let median = Outcome::median(&mut outcomes);
+            println!(
+                "| {n} | {} | {:.3} | {:.1} | {} | {} |",
+                method.name(),
+                median.seconds,
+                median.peak_kb as f64 / 1024.0,
+                median.statements,
+                median.deleted
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}

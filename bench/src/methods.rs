@@ -1,0 +1,323 @@
+//! The methods under test, the data they run on, and the child process that runs one of them.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use deletable::Deletable;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::prelude::*;
+
+use crate::scenario::{self, hooked, plain, schema::*};
+
+/// Rows per page or per `IN` list of the hand-written methods (Django deletes in batches too).
+const PAGE: usize = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn parse(name: &str) -> Result<Self, String> {
+        match name {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" => Ok(Backend::Postgres),
+            other => Err(format!("unknown backend {other} (sqlite, postgres)")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Native,
+    Naive,
+    Pages,
+    Deletable,
+    DeletableHook,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Native,
+        Method::Naive,
+        Method::Pages,
+        Method::Deletable,
+        Method::DeletableHook,
+    ];
+
+    pub fn parse(name: &str) -> Result<Self, String> {
+        Method::ALL
+            .into_iter()
+            .find(|method| method.name() == name)
+            .ok_or_else(|| format!("unknown method {name}"))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Native => "native",
+            Method::Naive => "naive",
+            Method::Pages => "pages",
+            Method::Deletable => "deletable",
+            Method::DeletableHook => "deletable-hook",
+        }
+    }
+}
+
+/// What one child measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    pub seconds: f64,
+    pub statements: usize,
+    pub peak_kb: u64,
+    pub deleted: i64,
+}
+
+impl Outcome {
+    pub fn to_line(self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.seconds, self.statements, self.peak_kb, self.deleted
+        )
+    }
+
+    pub fn from_line(line: &str) -> Option<Self> {
+        let mut parts = line.split_whitespace();
+        Some(Outcome {
+            seconds: parts.next()?.parse().ok()?,
+            statements: parts.next()?.parse().ok()?,
+            peak_kb: parts.next()?.parse().ok()?,
+            deleted: parts.next()?.parse().ok()?,
+        })
+    }
+
+    /// The run with the median wall time (its memory and statements with it).
+    pub fn median(outcomes: &mut [Outcome]) -> Outcome {
+        outcomes.sort_by(|x, y| x.seconds.total_cmp(&y.seconds));
+        outcomes[outcomes.len() / 2]
+    }
+}
+
+/// Counts the statements a connection starts.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicUsize>);
+
+impl Instrumentation for Counter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+const PG_SCHEMA: &str = "deletable_bench";
+
+fn sqlite(path: &str) -> SqliteConnection {
+    let mut conn = SqliteConnection::establish(path).expect("open the SQLite file");
+    conn.batch_execute(
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+    )
+    .expect("configure SQLite");
+    conn
+}
+
+#[cfg(feature = "postgres")]
+fn postgres(url: &str) -> PgConnection {
+    let mut conn = PgConnection::establish(url).expect("connect to PostgreSQL");
+    conn.batch_execute(&format!("SET search_path TO {PG_SCHEMA}"))
+        .expect("set the search path");
+    conn
+}
+
+/// Builds the scenario for one run: the native method's constraints cascade, the others' do not.
+pub fn prepare(backend: Backend, method: Method, target: &str, n: usize, k: usize) {
+    let action = if method == Method::Native {
+        "ON DELETE CASCADE"
+    } else {
+        ""
+    };
+    let ddl = scenario::ddl(action);
+    match backend {
+        Backend::Sqlite => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{target}{suffix}"));
+            }
+            let mut conn = sqlite(target);
+            conn.batch_execute(&ddl).expect("create the tables");
+            let seq = |count: usize| {
+                format!(
+                    "(WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < {count}) SELECT x FROM seq)"
+                )
+            };
+            conn.batch_execute("BEGIN").expect("begin");
+            for sql in scenario::fill_sql(n, k, seq, "replace(hex(zeroblob(2000)), '0', 'x')") {
+                conn.batch_execute(&sql).expect("fill");
+            }
+            conn.batch_execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
+                .expect("commit");
+        }
+        Backend::Postgres => prepare_postgres(target, &ddl, n, k),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn prepare_postgres(url: &str, ddl: &str, n: usize, k: usize) {
+    let mut conn = PgConnection::establish(url).expect("connect to PostgreSQL");
+    conn.batch_execute(&format!(
+        "SET client_min_messages TO WARNING; DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE; CREATE SCHEMA {PG_SCHEMA}; SET search_path TO {PG_SCHEMA};"
+    ))
+    .expect("create the schema");
+    conn.batch_execute(ddl).expect("create the tables");
+    let seq = |count: usize| format!("generate_series(1, {count}) AS seq(x)");
+    for sql in scenario::fill_sql(n, k, seq, "repeat('x', 4000)") {
+        conn.batch_execute(&sql).expect("fill");
+    }
+    conn.batch_execute("VACUUM ANALYZE").expect("analyze");
+}
+
+#[cfg(not(feature = "postgres"))]
+fn prepare_postgres(_: &str, _: &str, _: usize, _: usize) {
+    panic!("built without the postgres feature: cargo run --release -p deletable-bench --features postgres");
+}
+
+/// The process's peak resident set, from the kernel.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+macro_rules! measure {
+    ($conn:expr, $method:expr) => {{
+        let mut connection = $conn;
+        let conn = &mut connection;
+        let rows = |conn: &mut _| -> i64 {
+            let a: i64 = a::table.count().get_result(conn).expect("count a");
+            let b: i64 = b::table.count().get_result(conn).expect("count b");
+            let c: i64 = c::table.count().get_result(conn).expect("count c");
+            a + b + c
+        };
+        let before = rows(conn);
+        let counter = Counter::default();
+        conn.set_instrumentation(counter.clone());
+        let started = Instant::now();
+        match $method {
+            Method::Native => {
+                diesel::delete(a::table.filter(a::id.eq(1)))
+                    .execute(conn)
+                    .expect("native delete");
+            }
+            Method::Naive => naive!(&mut *conn),
+            Method::Pages => pages!(&mut *conn),
+            Method::Deletable => {
+                plain::A::delete_by_ids(&[1], conn).expect("deletable");
+            }
+            Method::DeletableHook => {
+                hooked::A::delete_by_ids(&[1], conn).expect("deletable with a hook");
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let statements = counter.0.load(Ordering::Relaxed);
+        let peak_kb = peak_rss_kb();
+        conn.set_instrumentation(Counter::default());
+        Outcome {
+            seconds,
+            statements,
+            peak_kb,
+            deleted: before - rows(conn),
+        }
+    }};
+}
+
+/// What Django and Rails do: every dependent row loaded whole, then deleted by ids.
+macro_rules! naive {
+    ($conn:expr) => {{
+        let conn = $conn;
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            let bs: Vec<plain::B> = b::table
+                .filter(b::a_id.eq(1))
+                .select(plain::B::as_select())
+                .load(conn)?;
+            let b_ids: Vec<i32> = bs.iter().map(|row| row.id).collect();
+            let mut cs: Vec<plain::C> = Vec::new();
+            for chunk in b_ids.chunks(PAGE) {
+                cs.extend(
+                    c::table
+                        .filter(c::b_id.eq_any(chunk))
+                        .select(plain::C::as_select())
+                        .load(conn)?,
+                );
+            }
+            let c_ids: Vec<i32> = cs.iter().map(|row| row.id).collect();
+            for chunk in c_ids.chunks(PAGE) {
+                diesel::delete(c::table.filter(c::id.eq_any(chunk))).execute(conn)?;
+            }
+            for chunk in b_ids.chunks(PAGE) {
+                diesel::delete(b::table.filter(b::id.eq_any(chunk))).execute(conn)?;
+            }
+            diesel::delete(a::table.filter(a::id.eq(1))).execute(conn)?;
+            std::hint::black_box((bs, cs));
+            Ok(())
+        })
+        .expect("naive delete");
+    }};
+}
+
+/// The seed article's workaround: ids only, a page at a time, leaves first.
+macro_rules! pages {
+    ($conn:expr) => {{
+        let conn = $conn;
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            loop {
+                let page: Vec<i32> = b::table
+                    .filter(b::a_id.eq(1))
+                    .select(b::id)
+                    .order(b::id)
+                    .limit(PAGE as i64)
+                    .load(conn)?;
+                if page.is_empty() {
+                    break;
+                }
+                diesel::delete(c::table.filter(c::b_id.eq_any(&page))).execute(conn)?;
+                diesel::delete(b::table.filter(b::id.eq_any(&page))).execute(conn)?;
+            }
+            diesel::delete(a::table.filter(a::id.eq(1))).execute(conn)?;
+            Ok(())
+        })
+        .expect("paged delete");
+    }};
+}
+
+/// Runs one method in this (child) process and measures it.
+pub fn run_child(backend: Backend, method: Method, target: &str) -> Outcome {
+    match backend {
+        Backend::Sqlite => measure!(sqlite(target), method),
+        Backend::Postgres => child_postgres(method, target),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn child_postgres(method: Method, url: &str) -> Outcome {
+    measure!(postgres(url), method)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn child_postgres(_: Method, _: &str) -> Outcome {
+    panic!("built without the postgres feature");
+}

@@ -1,0 +1,123 @@
+//! The reference scenario of PRODUCT.md: `a` <- `b` (`a_id`, cascade, `data` ~4 KB of JSON text)
+//! <- `c` (`b_id`, cascade). One `a` with N `b` rows and K `c` rows per `b` is deleted; a second
+//! `a` with a few rows stays. The same models twice: without hooks, and with a before-delete hook
+//! on `b`.
+
+// The models mirror their tables; the methods read only some of the fields.
+#![allow(dead_code)]
+
+use deletable::{DeleteHooks, HookError};
+
+pub mod schema {
+    diesel::table! { a (id) { id -> Integer, } }
+    diesel::table! { b (id) { id -> Integer, a_id -> Integer, data -> Text, } }
+    diesel::table! { c (id) { id -> Integer, b_id -> Integer, } }
+    diesel::allow_tables_to_appear_in_same_query!(a, b, c);
+}
+
+/// The models without hooks.
+pub mod plain {
+    use super::schema::*;
+    use deletable::Deletable;
+    use diesel::prelude::*;
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = a)]
+    pub struct A {
+        pub id: i32,
+    }
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = b, belongs_to(A))]
+    pub struct B {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub a_id: i32,
+        pub data: String,
+    }
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = c, belongs_to(B))]
+    pub struct C {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub b_id: i32,
+    }
+
+    deletable::schema!(A, B, C);
+}
+
+/// The same models, with a before-delete hook on `b` that receives whole rows.
+pub mod hooked {
+    use super::schema::*;
+    use deletable::Deletable;
+    use diesel::prelude::*;
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = a)]
+    pub struct A {
+        pub id: i32,
+    }
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = b, belongs_to(A))]
+    #[deletable(hooks)]
+    pub struct B {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub a_id: i32,
+        pub data: String,
+    }
+
+    #[derive(Queryable, Selectable, Deletable)]
+    #[diesel(table_name = c, belongs_to(B))]
+    pub struct C {
+        pub id: i32,
+        #[on_delete(cascade)]
+        pub b_id: i32,
+    }
+
+    deletable::schema!(A, B, C);
+}
+
+/// What the hook does with each batch: reads every row whole, so none is optimised away.
+pub static HOOK_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl<Conn> DeleteHooks<Conn> for hooked::B {
+    fn before_delete(_: &mut Conn, rows: &[hooked::B]) -> Result<(), HookError> {
+        let bytes: usize = rows.iter().map(|row| row.data.len()).sum();
+        HOOK_BYTES.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The DDL, with the foreign keys' action (`ON DELETE CASCADE` for the native method).
+pub fn ddl(action: &str) -> String {
+    format!(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);
+         CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL, data TEXT NOT NULL,
+             FOREIGN KEY (a_id) REFERENCES a (id) {action});
+         CREATE INDEX b_a_id ON b (a_id);
+         CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER NOT NULL,
+             FOREIGN KEY (b_id) REFERENCES b (id) {action});
+         CREATE INDEX c_b_id ON c (b_id);"
+    )
+}
+
+/// The rows: `a` 1 with `n` `b` rows of ~4 KB JSON and `k` `c` rows per `b`; `a` 2 with 10 `b`
+/// rows and their `c` rows, which stay. `seq` is the backend's row source for `1..=count` as
+/// column `x`, and `pad` its expression for 4,000 characters.
+pub fn fill_sql(n: usize, k: usize, seq: impl Fn(usize) -> String, pad: &str) -> Vec<String> {
+    let json = format!("'{{\"id\": ' || x || ', \"payload\": \"' || {pad} || '\"}}'");
+    vec![
+        "INSERT INTO a (id) VALUES (1), (2)".to_owned(),
+        format!(
+            "INSERT INTO b (id, a_id, data) SELECT x, CASE WHEN x <= {n} THEN 1 ELSE 2 END, {json} FROM {}",
+            seq(n + 10)
+        ),
+        format!(
+            "INSERT INTO c (id, b_id) SELECT x, (x - 1) / {k} + 1 FROM {}",
+            seq((n + 10) * k)
+        ),
+    ]
+}
