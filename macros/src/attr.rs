@@ -102,6 +102,8 @@ pub struct Field {
     pub ty: Type,
     pub column_name: Option<Ident>,
     pub on_delete: Option<OnDelete>,
+    /// `#[soft_delete]`, kept for its span.
+    pub soft_delete: Option<Attribute>,
 }
 
 /// `#[on_delete(action, references = Parent)]`.
@@ -188,7 +190,20 @@ fn skip_value(input: ParseStream) -> syn::Result<()> {
 pub fn field(cx: &mut Ctxt, field: &syn::Field, ident: Ident) -> Field {
     let mut column_name = None;
     let mut on_delete: Option<OnDelete> = None;
+    let mut soft_delete: Option<Attribute> = None;
     for attr in &field.attrs {
+        if attr.path().is_ident("soft_delete") {
+            if !matches!(attr.meta, syn::Meta::Path(_)) {
+                cx.error_spanned_by(
+                    attr,
+                    "`#[soft_delete]` takes no arguments\nhelp: write `#[soft_delete]` on the column that marks a row",
+                );
+            } else if soft_delete.is_some() {
+                cx.error_spanned_by(attr, "`#[soft_delete]` is given twice on this field");
+            }
+            soft_delete = Some(attr.clone());
+            continue;
+        }
         if attr.path().is_ident("diesel") {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("column_name") {
@@ -219,6 +234,7 @@ pub fn field(cx: &mut Ctxt, field: &syn::Field, ident: Ident) -> Field {
         ty: field.ty.clone(),
         column_name,
         on_delete,
+        soft_delete,
     }
 }
 

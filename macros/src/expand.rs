@@ -47,6 +47,7 @@ pub fn fallback(model: &Model) -> TokenStream {
                     primary_key: &[],
                     foreign_keys: &[],
                     hooks: ::core::option::Option::None,
+                    soft_delete: ::core::option::Option::None,
                 };
             }
         };
@@ -74,6 +75,23 @@ fn model_impl(model: &Model) -> TokenStream {
         Some((_, batch)) => quote!(::core::option::Option::Some(#batch)),
         None => quote!(::core::option::Option::None),
     };
+    let soft_delete = match &model.soft_delete {
+        Some(soft) => {
+            let column = &soft.column;
+            let kind = if soft.timestamp.is_some() {
+                quote!(Timestamp)
+            } else {
+                quote!(Flag)
+            };
+            quote! {
+                ::core::option::Option::Some(#private::SoftDeleteColumn {
+                    column: <#table::#column as #private::diesel::Column>::NAME,
+                    kind: #private::SoftDeleteKind::#kind,
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #[automatically_derived]
         impl #private::Model for #ident {
@@ -84,6 +102,7 @@ fn model_impl(model: &Model) -> TokenStream {
                 primary_key: &[#(#key_columns),*],
                 foreign_keys: &[#(#foreign_keys),*],
                 hooks: #hooks,
+                soft_delete: #soft_delete,
             };
         }
     }
@@ -151,8 +170,10 @@ fn deletable_impl(model: &Model) -> TokenStream {
         _ => quote!(Self),
     };
     let dispatch = hook_dispatch(model);
+    let soft_delete = soft_delete_impl(model);
     quote! {
         #dispatch
+        #soft_delete
 
         #[automatically_derived]
         impl ::deletable::Deletable for #ident {
@@ -217,6 +238,65 @@ fn hook_dispatch(model: &Model) -> TokenStream {
                         )
                     }
                 }
+            }
+        }
+    }
+}
+
+/// `SoftDelete` for a model with a `#[soft_delete]` column: its scoped queries and purge filter.
+fn soft_delete_impl(model: &Model) -> TokenStream {
+    let Some(soft) = &model.soft_delete else {
+        return TokenStream::new();
+    };
+    let private = private();
+    let ident = &model.ident;
+    let table = &model.table;
+    let column = &soft.column;
+    let dsl = quote!(#private::diesel::dsl);
+    let query_dsl = quote!(#private::diesel::QueryDsl);
+    let methods = quote!(#private::diesel::ExpressionMethods);
+    let (active, active_expr, deleted, deleted_expr, cutoff, purge, purge_expr) =
+        match &soft.timestamp {
+            Some(timestamp) => (
+                quote!(#dsl::IsNull<#table::#column>),
+                quote!(#methods::is_null(#table::#column)),
+                quote!(#dsl::IsNotNull<#table::#column>),
+                quote!(#methods::is_not_null(#table::#column)),
+                quote!(#timestamp),
+                quote!(#dsl::Lt<#table::#column, #timestamp>),
+                quote!(#methods::lt(#table::#column, older_than)),
+            ),
+            None => (
+                quote!(#dsl::Eq<#table::#column, bool>),
+                quote!(#methods::eq(#table::#column, false)),
+                quote!(#dsl::Eq<#table::#column, bool>),
+                quote!(#methods::eq(#table::#column, true)),
+                quote!(()),
+                quote!(#dsl::Eq<#table::#column, bool>),
+                quote!({
+                    let () = older_than;
+                    #methods::eq(#table::#column, true)
+                }),
+            ),
+        };
+    quote! {
+        #[automatically_derived]
+        impl ::deletable::SoftDelete for #ident {
+            type Active = #dsl::Filter<#table::table, #active>;
+            type OnlyDeleted = #dsl::Filter<#table::table, #deleted>;
+            type Cutoff = #cutoff;
+            type PurgeFilter = #purge;
+
+            fn active() -> Self::Active {
+                #query_dsl::filter(#table::table, #active_expr)
+            }
+
+            fn only_deleted() -> Self::OnlyDeleted {
+                #query_dsl::filter(#table::table, #deleted_expr)
+            }
+
+            fn purge_filter(older_than: Self::Cutoff) -> Self::PurgeFilter {
+                #purge_expr
             }
         }
     }

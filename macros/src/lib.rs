@@ -14,7 +14,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// Derives `deletable::Deletable` for a Diesel model. See the `deletable` crate for the
 /// attributes: `#[on_delete(...)]` on foreign key fields, with Diesel's own
 /// `#[diesel(table_name = ..., primary_key(...), belongs_to(...))]`.
-#[proc_macro_derive(Deletable, attributes(on_delete, deletable, diesel))]
+#[proc_macro_derive(Deletable, attributes(on_delete, deletable, soft_delete, diesel))]
 pub fn derive_deletable(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive(&input).into()

@@ -24,7 +24,25 @@ pub struct Model {
     pub foreign_keys: Vec<ForeignKey>,
     /// `#[deletable(hooks)]`: what the hooks receive, and the batch size.
     pub hooks: Option<(HookMode, usize)>,
+    /// The `#[soft_delete]` column.
+    pub soft_delete: Option<SoftField>,
 }
+
+/// The `#[soft_delete]` column: a timestamp (`Some(its type)`, from `Option<its type>`) or a flag
+/// (`None`).
+pub struct SoftField {
+    pub column: Ident,
+    pub timestamp: Option<Type>,
+}
+
+/// The timestamp types Diesel maps (chrono, time, std).
+const TIMESTAMP_TYPES: &[&str] = &[
+    "NaiveDateTime",
+    "DateTime",
+    "PrimitiveDateTime",
+    "OffsetDateTime",
+    "SystemTime",
+];
 
 /// The batch size of a hooked model that does not set one.
 const DEFAULT_BATCH_SIZE: usize = 1_000;
@@ -112,6 +130,7 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         None
     };
     let foreign_keys = foreign_keys(cx, &ident, &diesel, &fields);
+    let soft_delete = soft_delete(cx, &fields);
     Model {
         ident,
         table_given: diesel.table_name.is_some(),
@@ -121,6 +140,82 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         primary_key,
         foreign_keys,
         hooks,
+        soft_delete,
+    }
+}
+
+fn soft_delete(cx: &mut Ctxt, fields: &[Field]) -> Option<SoftField> {
+    let mut found: Option<SoftField> = None;
+    for field in fields {
+        let Some(attr) = &field.soft_delete else {
+            continue;
+        };
+        if found.is_some() {
+            cx.error_spanned_by(
+                attr,
+                "a model has one `#[soft_delete]` column\nhelp: keep it on the column that marks a row as deleted",
+            );
+            continue;
+        }
+        let timestamp = option_inner(&field.ty).filter(|inner| {
+            last_ident(inner).is_some_and(|name| TIMESTAMP_TYPES.iter().any(|t| name == t))
+        });
+        let flag = last_ident(&field.ty).is_some_and(|name| name == "bool");
+        if timestamp.is_none() && !flag {
+            let ty = &field.ty;
+            cx.error_spanned_by(
+                attr,
+                format!(
+                    "`#[soft_delete]` needs an optional timestamp or a `bool`, but `{}` is `{}`\n\
+                     help: mark the row with `Option<chrono::NaiveDateTime>` (a `Nullable<Timestamp>` column) or `bool`",
+                    field.ident,
+                    type_name(ty),
+                ),
+            );
+            continue;
+        }
+        found = Some(SoftField {
+            column: column_of(field),
+            timestamp: timestamp.cloned(),
+        });
+    }
+    found
+}
+
+/// A type as the user wrote it, for messages (`Option<String>`, not `Option < String >`).
+fn type_name(ty: &Type) -> String {
+    quote::quote!(#ty)
+        .to_string()
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+}
+
+/// `T` of `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &Type) -> Option<&Ident> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|segment| &segment.ident),
+        _ => None,
     }
 }
 
@@ -260,8 +355,8 @@ fn foreign_keys(
                     "`set_null` needs a nullable foreign key, but `{}` is `{}`\n\
                      help: make the field `Option<{}>` (and the column `Nullable`), or choose another action",
                     field.ident,
-                    quote::quote!(#ty),
-                    quote::quote!(#ty),
+                    type_name(ty),
+                    type_name(ty),
                 ),
             ));
             continue;
@@ -298,8 +393,8 @@ fn foreign_keys(
                         "a tree's parent key must be nullable, but `{}` is `{}`: the roots of a tree have no parent\n\
                          help: make the field `Option<{}>` (and the column `Nullable`)",
                         field.ident,
-                        quote::quote!(#ty),
-                        quote::quote!(#ty),
+                        type_name(ty),
+                        type_name(ty),
                     ),
                 ));
                 continue;

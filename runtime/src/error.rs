@@ -24,6 +24,12 @@ pub enum DeleteError {
         /// Every blocking foreign key found anywhere in the plan.
         blockers: Vec<Blocker>,
     },
+    /// A restore would bring back rows whose parent stays soft-deleted.
+    #[error("cannot restore: {} reference soft-deleted parents: {}; restore the parents first, or together", rows(blockers), list(blockers))]
+    ParentSoftDeleted {
+        /// Every foreign key whose parent stays soft-deleted.
+        blockers: Vec<Blocker>,
+    },
     /// A hook failed; the operation was rolled back.
     #[error("{stage} hook of `{model}` failed: {source}")]
     Hook {

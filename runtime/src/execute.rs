@@ -21,7 +21,7 @@ use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{
-    update_value, BatchQuery, CountQuery, KeysQuery, NoFilter, Returning, Roots, Statement,
+    update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
     StatementKind,
 };
 use crate::value::SqlValue;
@@ -98,6 +98,37 @@ where
     F: QueryFragment<C::Backend>,
     S: SchemaHooks<C>,
 {
+    operate::<C, F, S>(plan, roots, options, Mode::Delete, conn)
+}
+
+/// Soft-deletes or restores the rows `roots` selects and the soft-deletable rows `plan` reaches
+/// from them along cascades, in one transaction. The report counts the rows marked or unmarked.
+pub fn soft<C, F, S>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    mode: Mode,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+    S: SchemaHooks<C>,
+{
+    operate::<C, F, S>(plan, roots, &DeleteOptions::default(), mode, conn)
+}
+
+fn operate<C, F, S>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    options: &DeleteOptions,
+    mode: Mode,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+    S: SchemaHooks<C>,
+{
     if let Roots::Keys(keys) = roots {
         if keys.is_empty() {
             return Ok(DeleteReport::default());
@@ -113,6 +144,8 @@ where
     let run = Run::<S> {
         plan,
         options,
+        mode,
+        mark: SqlValue::Text(crate::mark::operation_timestamp()),
         schema: PhantomData,
     };
     let mut attempt = 1;
@@ -153,6 +186,9 @@ impl From<DeleteError> for Abort {
 struct Run<'p, S> {
     plan: &'p Plan,
     options: &'p DeleteOptions,
+    mode: Mode,
+    /// The mark a soft delete sets on every row it reaches.
+    mark: SqlValue,
     schema: PhantomData<S>,
 }
 
@@ -307,7 +343,10 @@ impl<S> Run<'_, S> {
                 PhantomData,
             ))?;
         }
-        check_blockers(plan, roots, conn)?;
+        if self.mode != Mode::Delete {
+            return self.run_soft(roots, conn);
+        }
+        check_blockers(plan, roots, Mode::Delete, conn)?;
 
         let mut report = DeleteReport::default();
         for step in plan.steps {
@@ -336,10 +375,77 @@ impl<S> Run<'_, S> {
         }
         Ok(report)
     }
+
+    /// A soft delete (checks, then the marks, children first) or a restore (the check that no
+    /// root keeps a soft-deleted parent, then the unmarking, children first).
+    fn run_soft<C, F>(
+        &self,
+        roots: &Roots<'_, F>,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+    {
+        let plan = self.plan;
+        let statement = |kind| Statement::new(plan, roots, kind).in_mode(self.mode);
+        if self.mode == Mode::SoftDelete {
+            check_blockers(plan, roots, self.mode, conn)?;
+        } else {
+            let root = plan.node_model(plan.root());
+            let mut blockers = Vec::new();
+            for (index, fk) in root.foreign_keys.iter().enumerate() {
+                let parent = plan
+                    .models
+                    .iter()
+                    .find(|model| model.table == fk.parent_table);
+                if parent.is_none_or(|parent| parent.soft_delete.is_none()) {
+                    continue;
+                }
+                let count = conn.count_rows(Returning(
+                    statement(StatementKind::CountDeletedParents(index)),
+                    PhantomData,
+                ))?;
+                if count > 0 {
+                    blockers.push(Blocker {
+                        table: root.table,
+                        column: fk.column,
+                        parent_table: fk.parent_table,
+                        count: count as u64,
+                        keys: conn.load_keys(Returning(
+                            statement(StatementKind::ListDeletedParents(index)),
+                            PhantomData,
+                        ))?,
+                    });
+                }
+            }
+            if !blockers.is_empty() {
+                return Err(DeleteError::ParentSoftDeleted { blockers });
+            }
+        }
+        let mut report = DeleteReport::default();
+        for step in plan.steps {
+            let Step::Delete { node } = *step else {
+                continue;
+            };
+            if !statement(StatementKind::LockRoots).reaches(node) {
+                continue;
+            }
+            let marked =
+                conn.execute_statement(&statement(StatementKind::Mark(node, self.mark.clone())))?;
+            report.record(plan.node_model(node).table, marked as u64);
+        }
+        Ok(report)
+    }
 }
 
 /// Runs every protect and restrict check; fails listing every blocker found.
-fn check_blockers<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> Result<(), DeleteError>
+fn check_blockers<C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    mode: Mode,
+    conn: &mut C,
+) -> Result<(), DeleteError>
 where
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
@@ -357,18 +463,16 @@ where
         else {
             continue;
         };
-        let count_query = Returning(
-            Statement::new(plan, roots, StatementKind::CountBlocking(*step)),
-            PhantomData,
-        );
+        let statement = |kind| Statement::new(plan, roots, kind).in_mode(mode);
+        if !statement(StatementKind::LockRoots).reaches(parent) {
+            continue;
+        }
+        let count_query = Returning(statement(StatementKind::CountBlocking(*step)), PhantomData);
         let count = conn.count_rows(count_query)?;
         if count == 0 {
             continue;
         }
-        let keys_query = Returning(
-            Statement::new(plan, roots, StatementKind::ListBlocking(*step)),
-            PhantomData,
-        );
+        let keys_query = Returning(statement(StatementKind::ListBlocking(*step)), PhantomData);
         let blocker = Blocker {
             table: plan.models[model].table,
             column: plan.foreign_key(model, fk).column,

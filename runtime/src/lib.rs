@@ -53,11 +53,13 @@ mod api;
 mod error;
 mod execute;
 mod hooks;
+mod mark;
 mod model;
 mod plan;
 mod planner;
 mod report;
 mod schema;
+mod soft_delete;
 mod sql;
 mod value;
 
@@ -66,9 +68,10 @@ pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError};
 pub use execute::DeleteConnection;
 pub use hooks::{DeleteHooks, HookError, HookStage};
-pub use model::{Action, ForeignKey, ModelMeta};
+pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
 pub use plan::{CheckKind, Node, Plan, Step, Via};
 pub use report::DeleteReport;
+pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
 pub use sql::statement::{Roots, Statement, StatementKind};
 pub use value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
@@ -79,7 +82,7 @@ pub mod __private {
     pub use crate::api::{table_of, Model, Registered};
     pub use crate::execute::{HookLoader, KeysOnly, WholeRows};
     pub use crate::hooks::{delete_set_based, delete_with_hooks, HookDispatch, SchemaHooks};
-    pub use crate::model::{Action, ForeignKey, ModelMeta};
+    pub use crate::model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{
         check_schema, edge_count, graph, model_index, plan_graph, plan_sizes, plan_steps, reach,

@@ -18,6 +18,27 @@ pub struct ModelMeta {
     /// With `#[deletable(hooks)]`: the model's batch size. Its rows then go in batches through
     /// its hooks instead of in one statement.
     pub hooks: Option<usize>,
+    /// With `#[soft_delete]`: the column that marks a row as soft-deleted.
+    pub soft_delete: Option<SoftDeleteColumn>,
+}
+
+/// The column of `#[soft_delete]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SoftDeleteColumn {
+    /// Its SQL name.
+    pub column: &'static str,
+    /// What it holds.
+    pub kind: SoftDeleteKind,
+}
+
+/// What a soft-delete column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoftDeleteKind {
+    /// A nullable timestamp: `NULL` while the row lives, then the time of the operation that
+    /// soft-deleted it (the same value for every row that operation marked).
+    Timestamp,
+    /// A boolean flag: `false` while the row lives.
+    Flag,
 }
 
 /// One foreign key column and what happens to it when its parent row is deleted.

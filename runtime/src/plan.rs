@@ -166,6 +166,19 @@ impl Plan {
             .sum()
     }
 
+    /// Whether a soft delete (or restore) of the root reaches a node: soft-deletable tables,
+    /// along cascades between them.
+    pub fn soft_delete_reaches(&self, node: usize) -> bool {
+        if self.node_model(node).soft_delete.is_none() {
+            return false;
+        }
+        node == self.root()
+            || self
+                .node_vias(node)
+                .iter()
+                .any(|via| self.soft_delete_reaches(via.parent))
+    }
+
     /// The number of statements a delete issues, checks included, when nothing blocks it.
     pub fn statement_count(&self) -> usize {
         self.steps.len()
@@ -244,6 +257,17 @@ impl fmt::Display for Plan {
                     }
                     Step::Delete { node } => writeln!(f, "delete {}", self.node_model(node).table)?,
                 }
+            }
+            let marked: Vec<&str> = (0..self.nodes.len())
+                .filter(|node| self.soft_delete_reaches(*node))
+                .map(|node| self.node_model(node).table)
+                .collect();
+            if !marked.is_empty() {
+                writeln!(
+                    f,
+                    "soft delete marks, children first: {} (set_null and set_default are not applied)",
+                    marked.join(", ")
+                )?;
             }
         }
         Ok(())

@@ -23,6 +23,7 @@ const _: () = {
                 },
             ],
             hooks: ::core::option::Option::None,
+            soft_delete: ::core::option::Option::None,
         };
     }
     #[automatically_derived]

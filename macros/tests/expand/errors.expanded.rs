@@ -15,6 +15,7 @@ const _: () = {
             primary_key: &[],
             foreign_keys: &[],
             hooks: ::core::option::Option::None,
+            soft_delete: ::core::option::Option::None,
         };
     }
 };

@@ -49,6 +49,12 @@ pub trait Dialect: Backend + Sized + 'static {
 
     /// Binds one value.
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()>;
+
+    /// Binds a soft-delete mark, a timestamp given as `YYYY-MM-DD HH:MM:SS.ffffff` text, so the
+    /// column gets it as a timestamp.
+    fn push_timestamp<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
+        Self::push_value(out, value)
+    }
 }
 
 /// A dialect's facts as values, for the executor (which sees the connection, not the backend).
@@ -115,6 +121,14 @@ impl Dialect for diesel::pg::Pg {
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)
+    }
+
+    fn push_timestamp<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
+        // A text parameter is not a timestamp to PostgreSQL until it is cast.
+        out.push_sql("CAST(");
+        Self::push_value(out, value)?;
+        out.push_sql(" AS TIMESTAMP)");
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text};
 use diesel::QueryResult;
 
-use crate::model::{Action, ModelMeta};
+use crate::model::{Action, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::sql::dialect::Dialect;
 use crate::value::SqlValue;
@@ -39,6 +39,17 @@ impl<DB: diesel::backend::Backend> QueryFragment<DB> for NoFilter {
         out.push_sql("1 = 0");
         Ok(())
     }
+}
+
+/// Which operation a statement belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A hard delete.
+    Delete,
+    /// A soft delete: rows not yet marked get the operation's mark.
+    SoftDelete,
+    /// A restore: marked rows, and the descendants marked by the same operation, are unmarked.
+    Restore,
 }
 
 /// What a [`Statement`] does.
@@ -76,6 +87,12 @@ pub enum StatementKind {
     DeleteBatch(usize),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
     LockRoots,
+    /// Soft-delete a node's rows (set the mark to the value) or restore them (clear it).
+    Mark(usize, SqlValue),
+    /// Count the restored roots whose parent through foreign key `fk` stays soft-deleted.
+    CountDeletedParents(usize),
+    /// List up to ten keys of them.
+    ListDeletedParents(usize),
     /// Count the rows blocking a [`Step::Check`].
     CountBlocking(Step),
     /// List up to ten keys of the rows blocking a [`Step::Check`].
@@ -93,6 +110,7 @@ pub struct Statement<'a, F> {
     plan: &'a Plan,
     roots: &'a Roots<'a, F>,
     kind: StatementKind,
+    mode: Mode,
     /// Which copy of the root table the next reference reads, while rendering.
     next_root_table: Cell<usize>,
 }
@@ -116,8 +134,21 @@ impl<'a, F> Statement<'a, F> {
             plan,
             roots,
             kind,
+            mode: Mode::Delete,
             next_root_table: Cell::new(0),
         }
+    }
+
+    /// The statement in a soft-delete or restore operation.
+    pub fn in_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Whether the operation reaches a node: a hard delete reaches every node of the plan; a
+    /// soft delete or restore only soft-deletable tables along cascades between them.
+    pub fn reaches(&self, node: usize) -> bool {
+        self.mode == Mode::Delete || self.plan.soft_delete_reaches(node)
     }
 
     /// What the statement does.
@@ -256,6 +287,69 @@ where
                 out.push_identifier(model.table)?;
                 out.push_sql(" WHERE ");
                 push_keys_predicate(&mut out, model, keys)
+            }
+            StatementKind::Mark(node, value) => {
+                let model = plan.node_model(*node);
+                let mark = soft_column(model)?;
+                out.push_sql("UPDATE ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" SET ");
+                out.push_identifier(mark.column)?;
+                out.push_sql(" = ");
+                match (self.mode, mark.kind) {
+                    (Mode::Restore, SoftDeleteKind::Timestamp) => out.push_sql("NULL"),
+                    (Mode::Restore, SoftDeleteKind::Flag) => out.push_sql("FALSE"),
+                    (_, SoftDeleteKind::Timestamp) => DB::push_timestamp(&mut out, value)?,
+                    (_, SoftDeleteKind::Flag) => out.push_sql("TRUE"),
+                }
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)
+            }
+            StatementKind::CountDeletedParents(fk) | StatementKind::ListDeletedParents(fk) => {
+                let fk = &root.foreign_keys[*fk];
+                let parent = plan
+                    .models
+                    .iter()
+                    .find(|model| model.table == fk.parent_table)
+                    .ok_or_else(|| misuse("CountDeletedParents"))?;
+                let mark = soft_column(parent)?;
+                out.push_sql("SELECT ");
+                if let StatementKind::CountDeletedParents(_) = self.kind {
+                    out.push_sql("COUNT(*)");
+                } else {
+                    push_key_as_text(&mut out, root)?;
+                }
+                out.push_sql(" FROM ");
+                out.push_identifier(root.table)?;
+                out.push_sql(" WHERE ");
+                self.push_reached_predicate(&mut out, plan.root())?;
+                out.push_sql(" AND ");
+                push_column(&mut out, root.table, fk.column)?;
+                out.push_sql(" IN (SELECT ");
+                push_column(&mut out, parent.table, parent.primary_key[0])?;
+                out.push_sql(" FROM ");
+                out.push_identifier(parent.table)?;
+                out.push_sql(" WHERE ");
+                push_mark_condition(&mut out, parent.table, mark, true)?;
+                out.push_sql(")");
+                if parent.table == root.table {
+                    // A parent restored in the same call does not block.
+                    out.push_sql(" AND ");
+                    push_column(&mut out, root.table, fk.column)?;
+                    out.push_sql(" NOT IN (SELECT ");
+                    push_column(&mut out, root.table, root.primary_key[0])?;
+                    out.push_sql(" FROM ");
+                    out.push_identifier(root.table)?;
+                    out.push_sql(" WHERE ");
+                    self.push_reached_predicate(&mut out, plan.root())?;
+                    out.push_sql(")");
+                }
+                if let StatementKind::ListDeletedParents(_) = self.kind {
+                    out.push_sql(" ORDER BY ");
+                    push_columns(&mut out, root.table, root.primary_key, false)?;
+                    out.push_sql(&format!(" LIMIT {BLOCKING_KEYS_LISTED}"));
+                }
+                Ok(())
             }
             StatementKind::LockRoots => {
                 out.push_sql("SELECT COUNT(*) FROM (SELECT ");
@@ -456,6 +550,13 @@ impl<'a, F> Statement<'a, F> {
         out.push_sql(" IN (");
         self.push_node_keys(out, parent)?;
         out.push_sql(")");
+        if self.mode != Mode::Delete {
+            if let Some(mark) = child.soft_delete {
+                out.push_sql(" AND ");
+                push_mark_condition(out, child.table, mark, false)?;
+            }
+        }
+        let child_node = child_node.filter(|node| self.reaches(*node));
         if let (CheckKind::Restrict, Some(child_node)) = (kind, child_node) {
             out.push_sql(" AND ");
             push_key_tuple(out, child)?;
@@ -521,18 +622,37 @@ impl<'a, F> Statement<'a, F> {
         let model = self.plan.node_model(node);
         let key = model.primary_key[0];
         let name = format!("deletable_tree_{node}");
+        // A soft operation walks only live rows (soft delete) or rows marked with their
+        // parent's mark (restore), so the CTE carries the mark for a restore.
+        let mark = match self.mode {
+            Mode::Delete => None,
+            _ => Some(soft_column(model)?),
+        };
+        let carry_mark = self.mode == Mode::Restore;
         out.push_sql("WITH RECURSIVE ");
         out.push_identifier(&name)?;
         out.push_sql(" (");
         out.push_identifier(key)?;
+        if let (true, Some(mark)) = (carry_mark, mark) {
+            out.push_sql(", ");
+            out.push_identifier(mark.column)?;
+        }
         out.push_sql(") AS (SELECT ");
         push_column(out, model.table, key)?;
+        if let (true, Some(mark)) = (carry_mark, mark) {
+            out.push_sql(", ");
+            push_column(out, model.table, mark.column)?;
+        }
         out.push_sql(" FROM ");
         out.push_identifier(model.table)?;
         out.push_sql(" WHERE ");
         self.push_reached_predicate(out, node)?;
         out.push_sql(" UNION SELECT ");
         push_column(out, model.table, key)?;
+        if let (true, Some(mark)) = (carry_mark, mark) {
+            out.push_sql(", ");
+            push_column(out, model.table, mark.column)?;
+        }
         out.push_sql(" FROM ");
         out.push_identifier(model.table)?;
         out.push_sql(" INNER JOIN ");
@@ -541,6 +661,19 @@ impl<'a, F> Statement<'a, F> {
         push_column(out, model.table, tree)?;
         out.push_sql(" = ");
         push_column(out, &name, key)?;
+        match (self.mode, mark) {
+            (Mode::Restore, Some(mark)) => {
+                out.push_sql(" AND ");
+                push_column(out, model.table, mark.column)?;
+                out.push_sql(" = ");
+                push_column(out, &name, mark.column)?;
+            }
+            (Mode::SoftDelete, Some(mark)) => {
+                out.push_sql(" WHERE ");
+                push_mark_condition(out, model.table, mark, false)?;
+            }
+            _ => {}
+        }
         out.push_sql(") SELECT ");
         push_column(out, &name, key)?;
         out.push_sql(" FROM ");
@@ -580,18 +713,58 @@ impl<'a, F> Statement<'a, F> {
         DB: Dialect,
         F: QueryFragment<DB>,
     {
-        if node == self.plan.root() {
-            return self.push_root_predicate(out);
+        let model = self.plan.node_model(node);
+        let mark = match self.mode {
+            Mode::Delete => None,
+            _ => Some(soft_column(model)?),
+        };
+        if mark.is_some() {
+            out.push_sql("(");
         }
-        let table = self.plan.node_model(node).table;
-        for (index, via) in self.plan.node_vias(node).iter().enumerate() {
-            if index > 0 {
-                out.push_sql(" OR ");
+        if node == self.plan.root() {
+            self.push_root_predicate(out)?;
+        } else {
+            let table = model.table;
+            let vias = self.plan.node_vias(node);
+            let mut first = true;
+            for via in vias.iter().filter(|via| self.reaches(via.parent)) {
+                if !first {
+                    out.push_sql(" OR ");
+                }
+                first = false;
+                if self.mode == Mode::Restore {
+                    // Exact restore: a child comes back with the parent only if the same
+                    // operation marked both (the same mark).
+                    let parent = self.plan.node_model(via.parent);
+                    let parent_mark = soft_column(parent)?;
+                    let child_mark = mark.ok_or_else(|| misuse("restore"))?;
+                    out.push_sql("(");
+                    push_column(out, table, via.column)?;
+                    out.push_sql(", ");
+                    push_column(out, table, child_mark.column)?;
+                    out.push_sql(") IN (SELECT ");
+                    push_column(out, parent.table, parent.primary_key[0])?;
+                    out.push_sql(", ");
+                    push_column(out, parent.table, parent_mark.column)?;
+                    out.push_sql(" FROM ");
+                    out.push_identifier(parent.table)?;
+                    out.push_sql(" WHERE ");
+                    self.push_node_predicate(out, via.parent)?;
+                    out.push_sql(")");
+                } else {
+                    push_column(out, table, via.column)?;
+                    out.push_sql(" IN (");
+                    self.push_node_keys(out, via.parent)?;
+                    out.push_sql(")");
+                }
             }
-            push_column(out, table, via.column)?;
-            out.push_sql(" IN (");
-            self.push_node_keys(out, via.parent)?;
-            out.push_sql(")");
+            if first {
+                out.push_sql("1 = 0");
+            }
+        }
+        if let Some(mark) = mark {
+            out.push_sql(") AND ");
+            push_mark_condition(out, model.table, mark, self.mode == Mode::Restore)?;
         }
         Ok(())
     }
@@ -670,6 +843,28 @@ fn push_keys_predicate<'b, DB: Dialect>(
         }
         out.push_sql(")");
     }
+    Ok(())
+}
+
+/// The soft-delete column of a model a soft operation reaches.
+fn soft_column(model: &ModelMeta) -> QueryResult<SoftDeleteColumn> {
+    model.soft_delete.ok_or_else(|| misuse("soft delete"))
+}
+
+/// `t.deleted_at IS NULL` / `t.deleted = FALSE` (alive), or the opposite (`deleted`).
+fn push_mark_condition<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    mark: SoftDeleteColumn,
+    deleted: bool,
+) -> QueryResult<()> {
+    push_column(out, table, mark.column)?;
+    out.push_sql(match (mark.kind, deleted) {
+        (SoftDeleteKind::Timestamp, false) => " IS NULL",
+        (SoftDeleteKind::Timestamp, true) => " IS NOT NULL",
+        (SoftDeleteKind::Flag, false) => " = FALSE",
+        (SoftDeleteKind::Flag, true) => " = TRUE",
+    });
     Ok(())
 }
 

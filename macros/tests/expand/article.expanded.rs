@@ -1,0 +1,116 @@
+const _: () = {
+    #[automatically_derived]
+    impl ::deletable::__private::Model for Article {
+        const TABLE: &'static str = "articles";
+        const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
+            name: ::core::stringify!(Article),
+            table: "articles",
+            primary_key: &[
+                <articles::id as ::deletable::__private::diesel::Column>::NAME,
+            ],
+            foreign_keys: &[
+                ::deletable::__private::ForeignKey {
+                    column: <articles::author_id as ::deletable::__private::diesel::Column>::NAME,
+                    parent_table: ::deletable::__private::table_of::<Author>(),
+                    action: ::deletable::__private::Action::Cascade,
+                    tree: false,
+                },
+            ],
+            hooks: ::core::option::Option::Some(250usize),
+            soft_delete: ::core::option::Option::Some(::deletable::__private::SoftDeleteColumn {
+                column: <articles::deleted_at as ::deletable::__private::diesel::Column>::NAME,
+                kind: ::deletable::__private::SoftDeleteKind::Timestamp,
+            }),
+        };
+    }
+    #[automatically_derived]
+    impl<
+        __DeletableConnection,
+    > ::deletable::__private::HookDispatch<__DeletableConnection> for Article
+    where
+        __DeletableConnection: ::deletable::DeleteConnection,
+        Article: ::deletable::DeleteHooks<__DeletableConnection>,
+        ::deletable::__private::WholeRows: ::deletable::__private::HookLoader<
+            Article,
+            __DeletableConnection,
+        >,
+    {
+        fn delete_node<__DeletableFilter>(
+            plan: &::deletable::Plan,
+            roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
+            node: usize,
+            batch_size: usize,
+            conn: &mut __DeletableConnection,
+        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
+        where
+            __DeletableFilter: ::deletable::__private::diesel::query_builder::QueryFragment<
+                __DeletableConnection::Backend,
+            >,
+        {
+            ::deletable::__private::delete_with_hooks::<
+                Article,
+                ::deletable::__private::WholeRows,
+                __DeletableConnection,
+                __DeletableFilter,
+            >(plan, roots, node, batch_size, conn)
+        }
+    }
+    #[automatically_derived]
+    impl ::deletable::SoftDelete for Article {
+        type Active = ::deletable::__private::diesel::dsl::Filter<
+            articles::table,
+            ::deletable::__private::diesel::dsl::IsNull<articles::deleted_at>,
+        >;
+        type OnlyDeleted = ::deletable::__private::diesel::dsl::Filter<
+            articles::table,
+            ::deletable::__private::diesel::dsl::IsNotNull<articles::deleted_at>,
+        >;
+        type Cutoff = chrono::NaiveDateTime;
+        type PurgeFilter = ::deletable::__private::diesel::dsl::Lt<
+            articles::deleted_at,
+            chrono::NaiveDateTime,
+        >;
+        fn active() -> Self::Active {
+            ::deletable::__private::diesel::QueryDsl::filter(
+                articles::table,
+                ::deletable::__private::diesel::ExpressionMethods::is_null(
+                    articles::deleted_at,
+                ),
+            )
+        }
+        fn only_deleted() -> Self::OnlyDeleted {
+            ::deletable::__private::diesel::QueryDsl::filter(
+                articles::table,
+                ::deletable::__private::diesel::ExpressionMethods::is_not_null(
+                    articles::deleted_at,
+                ),
+            )
+        }
+        fn purge_filter(older_than: Self::Cutoff) -> Self::PurgeFilter {
+            ::deletable::__private::diesel::ExpressionMethods::lt(
+                articles::deleted_at,
+                older_than,
+            )
+        }
+    }
+    #[automatically_derived]
+    impl ::deletable::Deletable for Article {
+        type Table = articles::table;
+        type PrimaryKey = i32;
+        type HookRow = Self;
+        fn plan() -> &'static ::deletable::Plan {
+            <Self as ::deletable::__private::Registered>::PLAN
+        }
+        fn __primary_key(
+            &self,
+            values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
+        ) {
+            values
+                .push(
+                    ::deletable::__private::IntoSqlValue::into_sql_value(
+                        ::core::clone::Clone::clone(&self.id),
+                    ),
+                );
+        }
+    }
+};

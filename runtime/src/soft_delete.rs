@@ -1,0 +1,139 @@
+//! The public API of `#[soft_delete]`: marking rows instead of deleting them, with the mark
+//! cascading to soft-deletable children, an exact restore, scoped queries and a purge.
+
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::BoolOrNullableBool;
+
+use crate::api::{Deletable, Registered};
+use crate::error::DeleteError;
+use crate::execute::{self, DeleteConnection};
+use crate::hooks::SchemaHooks;
+use crate::report::DeleteReport;
+use crate::sql::statement::{Mode, NoFilter, Roots};
+
+/// A model with a `#[soft_delete]` column: an `Option` timestamp (`NULL` while the row lives)
+/// or a `bool` flag. Implemented by `#[derive(Deletable)]`.
+///
+/// A soft delete marks the row and, along `cascade` edges, every soft-deletable descendant that
+/// is not marked yet, all with the same mark: the operation's timestamp (unique within the
+/// process). Children that are not soft-deletable stay as they are (their parent row still
+/// exists); `set_null` and `set_default` are not applied, so a restore loses no link; live
+/// `protect`/`restrict` children block it as they would block a delete. A restore unmarks the
+/// row and exactly the descendants marked by the same operation: a child soft-deleted earlier,
+/// by another operation, stays deleted. With a `bool` flag there is no operation to tell apart:
+/// a restore brings back every flagged descendant along the cascades.
+///
+/// [`Deletable::delete`] on a soft-deletable model is a real, hard delete.
+pub trait SoftDelete: Deletable {
+    /// `table.filter(<not soft-deleted>)`: a typed query that composes with `.filter`,
+    /// `.order`, joins and `.select`.
+    type Active;
+    /// `table.filter(<soft-deleted>)`.
+    type OnlyDeleted;
+    /// What [`purge_deleted`](SoftDelete::purge_deleted) takes: the timestamp's type, or `()`
+    /// for a flag.
+    type Cutoff;
+    /// The filter of [`purge_deleted`](SoftDelete::purge_deleted).
+    type PurgeFilter;
+
+    /// The rows that are not soft-deleted (`Model::table()` stays the unscoped view).
+    fn active() -> Self::Active;
+
+    /// The soft-deleted rows.
+    fn only_deleted() -> Self::OnlyDeleted;
+
+    #[doc(hidden)]
+    fn purge_filter(older_than: Self::Cutoff) -> Self::PurgeFilter;
+
+    /// Soft-deletes this row and its soft-deletable descendants. A row already soft-deleted is
+    /// left as it is: the report counts 0.
+    fn soft_delete<C>(&self, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        self.__primary_key(&mut keys);
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
+    }
+
+    /// Soft-deletes the rows with these keys and their soft-deletable descendants.
+    fn soft_delete_by_ids<C>(
+        ids: &[Self::PrimaryKey],
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let mut keys = Vec::with_capacity(ids.len());
+        for id in ids {
+            crate::value::PrimaryKeyValue::push_values(id, &mut keys);
+        }
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
+    }
+
+    /// Soft-deletes the rows a typed filter selects and their soft-deletable descendants.
+    fn soft_delete_where<F, C>(filter: F, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        soft::<Self, C, F>(Roots::Filter(&filter), Mode::SoftDelete, conn)
+    }
+
+    /// Restores this row and the descendants its soft delete marked. Fails with
+    /// [`DeleteError::ParentSoftDeleted`] when the row's parent stays soft-deleted.
+    fn restore<C>(&self, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        self.__primary_key(&mut keys);
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
+    }
+
+    /// Restores the soft-deleted rows a typed filter selects, each with the descendants its own
+    /// soft delete marked.
+    fn restore_where<F, C>(filter: F, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        soft::<Self, C, F>(Roots::Filter(&filter), Mode::Restore, conn)
+    }
+
+    /// Hard-deletes the rows soft-deleted before `older_than` (with a flag: every soft-deleted
+    /// row), with their full delete plan and hooks.
+    fn purge_deleted<C>(older_than: Self::Cutoff, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self::PurgeFilter: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        Self::delete_where(Self::purge_filter(older_than), conn)
+    }
+}
+
+fn soft<M, C, F>(roots: Roots<'_, F>, mode: Mode, conn: &mut C) -> Result<DeleteReport, DeleteError>
+where
+    M: Deletable + Registered,
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+    M::Schema: SchemaHooks<C>,
+{
+    execute::soft::<C, F, M::Schema>(M::plan(), roots, mode, conn)
+}
