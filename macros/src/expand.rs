@@ -197,11 +197,12 @@ fn hook_dispatch(model: &Model) -> TokenStream {
     let private = private();
     let ident = &model.ident;
     let signature = quote! {
-        fn delete_node<__DeletableFilter>(
+        fn node<__DeletableFilter>(
             plan: &::deletable::Plan,
             roots: &#private::Roots<'_, __DeletableFilter>,
             node: usize,
             batch_size: usize,
+            operation: &#private::Operation,
             conn: &mut __DeletableConnection,
         ) -> ::core::result::Result<u64, ::deletable::DeleteError>
         where
@@ -214,7 +215,7 @@ fn hook_dispatch(model: &Model) -> TokenStream {
                 #signature
                 {
                     let _ = batch_size;
-                    #private::delete_set_based(plan, roots, node, conn)
+                    #private::set_based(plan, roots, node, operation, conn)
                 }
             }
         },
@@ -233,8 +234,8 @@ fn hook_dispatch(model: &Model) -> TokenStream {
                 {
                     #signature
                     {
-                        #private::delete_with_hooks::<#ident, #loader, __DeletableConnection, __DeletableFilter>(
-                            plan, roots, node, batch_size, conn,
+                        #private::with_hooks::<#ident, #loader, __DeletableConnection, __DeletableFilter>(
+                            plan, roots, node, batch_size, operation, conn,
                         )
                     }
                 }

@@ -144,8 +144,10 @@ where
     let run = Run::<S> {
         plan,
         options,
-        mode,
-        mark: SqlValue::Text(crate::mark::operation_timestamp()),
+        operation: Operation {
+            mode,
+            mark: SqlValue::Text(crate::mark::operation_timestamp()),
+        },
         schema: PhantomData,
     };
     let mut attempt = 1;
@@ -186,9 +188,7 @@ impl From<DeleteError> for Abort {
 struct Run<'p, S> {
     plan: &'p Plan,
     options: &'p DeleteOptions,
-    mode: Mode,
-    /// The mark a soft delete sets on every row it reaches.
-    mark: SqlValue,
+    operation: Operation,
     schema: PhantomData<S>,
 }
 
@@ -343,7 +343,7 @@ impl<S> Run<'_, S> {
                 PhantomData,
             ))?;
         }
-        if self.mode != Mode::Delete {
+        if self.operation.mode != Mode::Delete {
             return self.run_soft(roots, conn);
         }
         check_blockers(plan, roots, Mode::Delete, conn)?;
@@ -365,7 +365,15 @@ impl<S> Run<'_, S> {
                     let deleted = match model.hooks {
                         Some(model_batch) => {
                             let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
-                            S::delete_node(plan.nodes[node].model, plan, roots, node, batch, conn)?
+                            S::node(
+                                plan.nodes[node].model,
+                                plan,
+                                roots,
+                                node,
+                                batch,
+                                &self.operation,
+                                conn,
+                            )?
                         }
                         None => delete_node_set_based(plan, roots, node, conn)?,
                     };
@@ -386,11 +394,12 @@ impl<S> Run<'_, S> {
     where
         C: DeleteConnection,
         F: QueryFragment<C::Backend>,
+        S: SchemaHooks<C>,
     {
         let plan = self.plan;
-        let statement = |kind| Statement::new(plan, roots, kind).in_mode(self.mode);
-        if self.mode == Mode::SoftDelete {
-            check_blockers(plan, roots, self.mode, conn)?;
+        let statement = |kind| Statement::new(plan, roots, kind).in_mode(self.operation.mode);
+        if self.operation.mode == Mode::SoftDelete {
+            check_blockers(plan, roots, self.operation.mode, conn)?;
         } else {
             let root = plan.node_model(plan.root());
             let mut blockers = Vec::new();
@@ -431,9 +440,23 @@ impl<S> Run<'_, S> {
             if !statement(StatementKind::LockRoots).reaches(node) {
                 continue;
             }
-            let marked =
-                conn.execute_statement(&statement(StatementKind::Mark(node, self.mark.clone())))?;
-            report.record(plan.node_model(node).table, marked as u64);
+            let model = plan.node_model(node);
+            let marked = match model.hooks {
+                Some(model_batch) => {
+                    let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
+                    S::node(
+                        plan.nodes[node].model,
+                        plan,
+                        roots,
+                        node,
+                        batch,
+                        &self.operation,
+                        conn,
+                    )?
+                }
+                None => mark_node_set_based(plan, roots, node, &self.operation, conn)?,
+            };
+            report.record(model.table, marked);
         }
         Ok(report)
     }
@@ -612,14 +635,24 @@ where
     }
 }
 
-/// Deletes a hooked node's rows batch by batch: `before_delete`, the batch's delete,
-/// `after_delete`. Batches follow the key (keyset pagination, never `OFFSET`); for a tree they
-/// take rows whose children are gone, so each batch is a set of leaves.
-pub(crate) fn delete_node_in_batches<M, L, C, F>(
+/// What one operation does to the rows it reaches: delete them, or set or clear their
+/// soft-delete mark (`mark` is the value a soft delete sets).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub mode: Mode,
+    pub mark: SqlValue,
+}
+
+/// Handles a hooked node's rows batch by batch: the `before` hook, the batch's delete (or mark),
+/// the `after` hook. Batches follow the key (keyset pagination, never `OFFSET`); for a tree's
+/// delete they take rows whose children are gone, so each batch is a set of leaves.
+pub(crate) fn node_in_batches<M, L, C, F>(
     plan: &Plan,
     roots: &Roots<'_, F>,
     node: usize,
     batch_size: usize,
+    operation: &Operation,
     conn: &mut C,
 ) -> Result<u64, DeleteError>
 where
@@ -629,9 +662,28 @@ where
     F: QueryFragment<C::Backend>,
 {
     let model = plan.node_model(node).name;
-    let tree = plan.nodes[node].tree.is_some();
+    let mode = operation.mode;
+    let leaves_first = plan.nodes[node].tree.is_some() && mode == Mode::Delete;
+    type Hook<M, C> = fn(&mut C, &[<M as Deletable>::HookRow]) -> Result<(), crate::HookError>;
+    let (before, after_hook, stages): (Hook<M, C>, Hook<M, C>, _) = match mode {
+        Mode::Delete => (
+            M::before_delete,
+            M::after_delete,
+            (HookStage::BeforeDelete, HookStage::AfterDelete),
+        ),
+        Mode::SoftDelete => (
+            M::before_soft_delete,
+            M::after_soft_delete,
+            (HookStage::BeforeSoftDelete, HookStage::AfterSoftDelete),
+        ),
+        Mode::Restore => (
+            M::before_restore,
+            M::after_restore,
+            (HookStage::BeforeRestore, HookStage::AfterRestore),
+        ),
+    };
     let mut after: Option<Vec<SqlValue>> = None;
-    let mut deleted = 0;
+    let mut done = 0;
     loop {
         let load = Statement::new(
             plan,
@@ -641,39 +693,56 @@ where
                 limit: batch_size,
                 after: after.take(),
             },
-        );
+        )
+        .in_mode(mode);
         let rows = L::load(conn, load)?;
         if rows.is_empty() {
-            return Ok(deleted);
+            return Ok(done);
         }
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
             L::key(row, &mut keys);
         }
-        M::before_delete(conn, &rows).map_err(|source| DeleteError::Hook {
+        before(conn, &rows).map_err(|source| DeleteError::Hook {
             model,
-            stage: HookStage::BeforeDelete,
+            stage: stages.0,
             source,
         })?;
         let batch = Roots::<NoFilter>::Keys(&keys);
-        deleted += conn.execute_statement(&Statement::new(
-            plan,
-            &batch,
-            StatementKind::DeleteBatch(node),
-        ))? as u64;
-        M::after_delete(conn, &rows).map_err(|source| DeleteError::Hook {
+        let kind = match mode {
+            Mode::Delete => StatementKind::DeleteBatch(node),
+            _ => StatementKind::MarkBatch(node, operation.mark.clone()),
+        };
+        done += conn.execute_statement(&Statement::new(plan, &batch, kind).in_mode(mode))? as u64;
+        after_hook(conn, &rows).map_err(|source| DeleteError::Hook {
             model,
-            stage: HookStage::AfterDelete,
+            stage: stages.1,
             source,
         })?;
-        if rows.len() < batch_size && !tree {
-            return Ok(deleted);
+        if rows.len() < batch_size && !leaves_first {
+            return Ok(done);
         }
-        if !tree {
+        if !leaves_first {
             let arity = keys.len() / rows.len();
             after = Some(keys.split_off(keys.len() - arity));
         }
     }
+}
+
+/// Soft-deletes or restores a node's rows set-based: one statement.
+pub(crate) fn mark_node_set_based<C, F>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    node: usize,
+    operation: &Operation,
+    conn: &mut C,
+) -> Result<u64, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let kind = StatementKind::Mark(node, operation.mark.clone());
+    Ok(conn.execute_statement(&Statement::new(plan, roots, kind).in_mode(operation.mode))? as u64)
 }
 
 /// Deletes a tree node's rows and subtrees on a backend that checks foreign keys row by row:

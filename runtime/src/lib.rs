@@ -80,8 +80,8 @@ pub use value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::{table_of, Model, Registered};
-    pub use crate::execute::{HookLoader, KeysOnly, WholeRows};
-    pub use crate::hooks::{delete_set_based, delete_with_hooks, HookDispatch, SchemaHooks};
+    pub use crate::execute::{HookLoader, KeysOnly, Operation, WholeRows};
+    pub use crate::hooks::{set_based, with_hooks, HookDispatch, SchemaHooks};
     pub use crate::model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{

@@ -47,12 +47,13 @@ macro_rules! schema {
                 __DeletableConnection: $crate::DeleteConnection,
                 $($model: $crate::__private::HookDispatch<__DeletableConnection>,)+
             {
-                fn delete_node<__DeletableFilter>(
+                fn node<__DeletableFilter>(
                     model: usize,
                     plan: &$crate::Plan,
                     roots: &$crate::__private::Roots<'_, __DeletableFilter>,
                     node: usize,
                     batch_size: usize,
+                    operation: &$crate::__private::Operation,
                     conn: &mut __DeletableConnection,
                 ) -> ::core::result::Result<u64, $crate::DeleteError>
                 where
@@ -63,12 +64,12 @@ macro_rules! schema {
                             MODELS,
                             &<$model as $crate::__private::Model>::META,
                         ) {
-                            return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::delete_node(
-                                plan, roots, node, batch_size, conn,
+                            return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::node(
+                                plan, roots, node, batch_size, operation, conn,
                             );
                         }
                     )+
-                    $crate::__private::delete_set_based(plan, roots, node, conn)
+                    $crate::__private::set_based(plan, roots, node, operation, conn)
                 }
             }
             $(

@@ -35,11 +35,12 @@ const _: () = {
             __DeletableConnection,
         >,
     {
-        fn delete_node<__DeletableFilter>(
+        fn node<__DeletableFilter>(
             plan: &::deletable::Plan,
             roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
             node: usize,
             batch_size: usize,
+            operation: &::deletable::__private::Operation,
             conn: &mut __DeletableConnection,
         ) -> ::core::result::Result<u64, ::deletable::DeleteError>
         where
@@ -47,12 +48,12 @@ const _: () = {
                 __DeletableConnection::Backend,
             >,
         {
-            ::deletable::__private::delete_with_hooks::<
+            ::deletable::__private::with_hooks::<
                 Article,
                 ::deletable::__private::WholeRows,
                 __DeletableConnection,
                 __DeletableFilter,
-            >(plan, roots, node, batch_size, conn)
+            >(plan, roots, node, batch_size, operation, conn)
         }
     }
     #[automatically_derived]

@@ -30,11 +30,12 @@ const _: () = {
     impl<
         __DeletableConnection: ::deletable::DeleteConnection,
     > ::deletable::__private::HookDispatch<__DeletableConnection> for Comment {
-        fn delete_node<__DeletableFilter>(
+        fn node<__DeletableFilter>(
             plan: &::deletable::Plan,
             roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
             node: usize,
             batch_size: usize,
+            operation: &::deletable::__private::Operation,
             conn: &mut __DeletableConnection,
         ) -> ::core::result::Result<u64, ::deletable::DeleteError>
         where
@@ -43,7 +44,7 @@ const _: () = {
             >,
         {
             let _ = batch_size;
-            ::deletable::__private::delete_set_based(plan, roots, node, conn)
+            ::deletable::__private::set_based(plan, roots, node, operation, conn)
         }
     }
     #[automatically_derived]

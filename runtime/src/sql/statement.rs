@@ -85,6 +85,8 @@ pub enum StatementKind {
     },
     /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
     DeleteBatch(usize),
+    /// Soft-delete (set the mark) or restore (clear it) a batch of a node's rows by key.
+    MarkBatch(usize, SqlValue),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
     LockRoots,
     /// Soft-delete a node's rows (set the mark to the value) or restore them (clear it).
@@ -262,7 +264,8 @@ where
                         out.push_sql(")");
                     }
                 }
-                if let Some(tree) = plan.nodes[*node].tree {
+                let tree = plan.nodes[*node].tree.filter(|_| self.mode == Mode::Delete);
+                if let Some(tree) = tree {
                     out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
                     out.push_identifier(model.table)?;
                     out.push_sql(" AS ");
@@ -277,6 +280,21 @@ where
                 push_columns(&mut out, model.table, model.primary_key, false)?;
                 out.push_sql(&format!(" LIMIT {limit}"));
                 Ok(())
+            }
+            StatementKind::MarkBatch(node, value) => {
+                let Roots::Keys(keys) = self.roots else {
+                    return Err(misuse("MarkBatch"));
+                };
+                let model = plan.node_model(*node);
+                let mark = soft_column(model)?;
+                out.push_sql("UPDATE ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" SET ");
+                out.push_identifier(mark.column)?;
+                out.push_sql(" = ");
+                self.push_mark_value(&mut out, mark, value)?;
+                out.push_sql(" WHERE ");
+                push_keys_predicate(&mut out, model, keys)
             }
             StatementKind::DeleteBatch(node) => {
                 let Roots::Keys(keys) = self.roots else {
@@ -296,12 +314,7 @@ where
                 out.push_sql(" SET ");
                 out.push_identifier(mark.column)?;
                 out.push_sql(" = ");
-                match (self.mode, mark.kind) {
-                    (Mode::Restore, SoftDeleteKind::Timestamp) => out.push_sql("NULL"),
-                    (Mode::Restore, SoftDeleteKind::Flag) => out.push_sql("FALSE"),
-                    (_, SoftDeleteKind::Timestamp) => DB::push_timestamp(&mut out, value)?,
-                    (_, SoftDeleteKind::Flag) => out.push_sql("TRUE"),
-                }
+                self.push_mark_value(&mut out, mark, value)?;
                 out.push_sql(" WHERE ");
                 self.push_node_predicate(&mut out, *node)
             }
@@ -459,6 +472,23 @@ impl<'a, F> Statement<'a, F> {
         if self.plan.nodes.iter().any(|node| node.tree.is_some()) {
             out.push_sql(DB::TREE_STATEMENT_PREFIX);
         }
+    }
+
+    /// The value a soft delete sets (the operation's mark, or `TRUE`), or a restore (`NULL`,
+    /// `FALSE`).
+    fn push_mark_value<'b, DB: Dialect>(
+        &self,
+        out: &mut AstPass<'_, 'b, DB>,
+        mark: SoftDeleteColumn,
+        value: &'b SqlValue,
+    ) -> QueryResult<()> {
+        match (self.mode, mark.kind) {
+            (Mode::Restore, SoftDeleteKind::Timestamp) => out.push_sql("NULL"),
+            (Mode::Restore, SoftDeleteKind::Flag) => out.push_sql("FALSE"),
+            (_, SoftDeleteKind::Timestamp) => DB::push_timestamp(out, value)?,
+            (_, SoftDeleteKind::Flag) => out.push_sql("TRUE"),
+        }
+        Ok(())
     }
 
     /// Whether a node's keys are a literal list (the root, given by key values).
