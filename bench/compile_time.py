@@ -12,6 +12,7 @@ import random
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -107,6 +108,7 @@ def measure(dir: Path, target: Path, runs: int):
         models = dir / "src/models2.rs"
         models.write_text(models.read_text() + "\n// touched\n")
         touched.append(check(dir, target))
+    print(f"{dir.name}: cold {['%.2f' % t for t in cold]}, touched {['%.2f' % t for t in touched]}", file=sys.stderr)
     return statistics.median(cold), statistics.median(touched)
 
 
