@@ -361,27 +361,36 @@ impl<S> Run<'_, S> {
                     ))?;
                 }
                 Step::Delete { node } => {
-                    let model = plan.node_model(node);
-                    let deleted = match model.hooks {
-                        Some(model_batch) => {
-                            let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
-                            S::node(
-                                plan.nodes[node].model,
-                                plan,
-                                roots,
-                                node,
-                                batch,
-                                &self.operation,
-                                conn,
-                            )?
-                        }
-                        None => delete_node_set_based(plan, roots, node, conn)?,
-                    };
-                    report.record(model.table, deleted);
+                    let deleted = self.node(roots, node, conn)?;
+                    report.record(plan.node_model(node).table, deleted);
                 }
             }
         }
         Ok(report)
+    }
+
+    /// Deletes, marks or unmarks one node's rows: through the model's hooks in batches, or in
+    /// one set-based statement.
+    fn node<C, F>(
+        &self,
+        roots: &Roots<'_, F>,
+        node: usize,
+        conn: &mut C,
+    ) -> Result<u64, DeleteError>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+        S: SchemaHooks<C>,
+    {
+        let plan = self.plan;
+        match plan.node_model(node).hooks {
+            Some(model_batch) => {
+                let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
+                let model = plan.nodes[node].model;
+                S::node(model, plan, roots, node, batch, &self.operation, conn)
+            }
+            None => crate::hooks::set_based(plan, roots, node, &self.operation, conn),
+        }
     }
 
     /// A soft delete (checks, then the marks, children first) or a restore (the check that no
@@ -437,26 +446,11 @@ impl<S> Run<'_, S> {
             let Step::Delete { node } = *step else {
                 continue;
             };
-            if !statement(StatementKind::LockRoots).reaches(node) {
+            if !plan.soft_delete_reaches(node) {
                 continue;
             }
-            let model = plan.node_model(node);
-            let marked = match model.hooks {
-                Some(model_batch) => {
-                    let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
-                    S::node(
-                        plan.nodes[node].model,
-                        plan,
-                        roots,
-                        node,
-                        batch,
-                        &self.operation,
-                        conn,
-                    )?
-                }
-                None => mark_node_set_based(plan, roots, node, &self.operation, conn)?,
-            };
-            report.record(model.table, marked);
+            let marked = self.node(roots, node, conn)?;
+            report.record(plan.node_model(node).table, marked);
         }
         Ok(report)
     }
@@ -487,7 +481,7 @@ where
             continue;
         };
         let statement = |kind| Statement::new(plan, roots, kind).in_mode(mode);
-        if !statement(StatementKind::LockRoots).reaches(parent) {
+        if mode != Mode::Delete && !plan.soft_delete_reaches(parent) {
             continue;
         }
         let count_query = Returning(statement(StatementKind::CountBlocking(*step)), PhantomData);
