@@ -30,7 +30,8 @@ pub enum Roots<'a, F> {
     Table(&'a [String]),
 }
 
-/// A filter type for calls whose roots are never a filter.
+/// A filter that matches nothing: the filter type of calls whose roots are keys, and the
+/// selection that creates an empty key table.
 #[derive(Debug, Clone, Copy)]
 pub struct NoFilter;
 
