@@ -105,24 +105,36 @@ pub const fn edge_count(models: &[&ModelMeta]) -> usize {
 
 /// A schema's foreign keys as edges between model indices: edge `e` is foreign key `fk[e]` of
 /// model `child[e]`, referencing model `parent[e]` (`usize::MAX` when no listed model has that
-/// table).
+/// table). Edges are numbered child by child (`child_start[m]` is the first of model `m`), and
+/// `by_parent` lists them parent by parent (from `parent_start[m]`), so each walk visits only the
+/// edges it needs.
 #[derive(Debug, Clone, Copy)]
-pub struct Graph<const E: usize> {
+pub struct Graph<const M: usize, const E: usize> {
     child: [usize; E],
     fk: [usize; E],
     parent: [usize; E],
+    child_start: [usize; M],
+    by_parent: [usize; E],
+    parent_start: [usize; M],
+    /// How many edges reference a listed model (the rest of `by_parent` does not).
+    listed: usize,
 }
 
 /// The schema's edges.
-pub const fn graph<const E: usize>(models: &[&ModelMeta]) -> Graph<E> {
+pub const fn graph<const M: usize, const E: usize>(models: &[&ModelMeta]) -> Graph<M, E> {
     let mut graph = Graph {
         child: [0; E],
         fk: [0; E],
         parent: [NONE; E],
+        child_start: [0; M],
+        by_parent: [0; E],
+        parent_start: [0; M],
+        listed: 0,
     };
     let mut e = 0;
     let mut child = 0;
     while child < models.len() {
+        graph.child_start[child] = e;
         let fks = models[child].foreign_keys;
         let mut f = 0;
         while f < fks.len() {
@@ -136,10 +148,62 @@ pub const fn graph<const E: usize>(models: &[&ModelMeta]) -> Graph<E> {
         }
         child += 1;
     }
+    // A stable counting sort of the edges by parent (edges to an unlisted table come last).
+    let mut counts = [0usize; M];
+    e = 0;
+    while e < E {
+        if graph.parent[e] != NONE {
+            counts[graph.parent[e]] += 1;
+        }
+        e += 1;
+    }
+    let mut next = [0usize; M];
+    let mut total = 0;
+    let mut m = 0;
+    while m < M {
+        graph.parent_start[m] = total;
+        next[m] = total;
+        total += counts[m];
+        m += 1;
+    }
+    graph.listed = total;
+    let mut unlisted = total;
+    e = 0;
+    while e < E {
+        let parent = graph.parent[e];
+        if parent == NONE {
+            graph.by_parent[unlisted] = e;
+            unlisted += 1;
+        } else {
+            graph.by_parent[next[parent]] = e;
+            next[parent] += 1;
+        }
+        e += 1;
+    }
     graph
 }
 
-impl<const E: usize> Graph<E> {
+impl<const M: usize, const E: usize> Graph<M, E> {
+    /// The edges of model `m`'s own foreign keys.
+    const fn of_child(&self, m: usize) -> (usize, usize) {
+        let end = if m + 1 < M {
+            self.child_start[m + 1]
+        } else {
+            E
+        };
+        (self.child_start[m], end)
+    }
+
+    /// The positions in `by_parent` of the edges that reference model `m`.
+    const fn of_parent(&self, m: usize) -> (usize, usize) {
+        let end = if m + 1 < M {
+            self.parent_start[m + 1]
+        } else {
+            self.listed
+        };
+        (self.parent_start[m], end)
+    }
+
     const fn key<'m>(&self, models: &[&'m ModelMeta], e: usize) -> &'m ForeignKey {
         &models[self.child[e]].foreign_keys[self.fk[e]]
     }
@@ -166,7 +230,7 @@ impl<const E: usize> Graph<E> {
 /// no cycle of cascades. Returns an empty message when all hold.
 pub const fn check_schema<const M: usize, const E: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
 ) -> Message {
     let mut message = Message::new();
     let mut i = 0;
@@ -244,7 +308,7 @@ pub const fn check_schema<const M: usize, const E: usize>(
 /// range of `path` that holds it.
 const fn find_cycle<const M: usize, const E: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
     node: usize,
     color: &mut [u8; M],
     path: &mut [usize; M],
@@ -252,9 +316,10 @@ const fn find_cycle<const M: usize, const E: usize>(
 ) -> Option<(usize, usize)> {
     color[node] = 1;
     path[depth] = node;
-    let mut e = 0;
-    while e < E {
-        if graph.parent[e] == node && graph.is_plan_cascade(models, e) {
+    let (mut i, end) = graph.of_parent(node);
+    while i < end {
+        let e = graph.by_parent[i];
+        if graph.is_plan_cascade(models, e) {
             let child = graph.child[e];
             if color[child] == 1 {
                 let mut from = 0;
@@ -271,7 +336,7 @@ const fn find_cycle<const M: usize, const E: usize>(
                 }
             }
         }
-        e += 1;
+        i += 1;
     }
     color[node] = 2;
     None
@@ -292,7 +357,7 @@ pub struct Reach<const M: usize> {
 /// every other node descends from it.
 pub const fn reach<const M: usize, const E: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
     root: usize,
 ) -> Reach<M> {
     let mut in_set = [false; M];
@@ -303,15 +368,16 @@ pub const fn reach<const M: usize, const E: usize>(
     while head < count {
         let parent = queue[head];
         head += 1;
-        let mut e = 0;
-        while e < E {
+        let (mut i, end) = graph.of_parent(parent);
+        while i < end {
+            let e = graph.by_parent[i];
             let child = graph.child[e];
-            if graph.parent[e] == parent && !in_set[child] && graph.is_plan_cascade(models, e) {
+            if !in_set[child] && graph.is_plan_cascade(models, e) {
                 in_set[child] = true;
                 queue[count] = child;
                 count += 1;
             }
-            e += 1;
+            i += 1;
         }
     }
 
@@ -362,10 +428,10 @@ pub const fn reach<const M: usize, const E: usize>(
         reach.node_of[picked] = reach.len;
         reach.order[reach.len] = picked;
         reach.len += 1;
-        let mut e = 0;
-        while e < E {
+        let (mut e, end) = graph.of_child(picked);
+        while e < end {
             let parent = graph.parent[e];
-            if graph.child[e] == picked && parent != NONE && parent != picked && in_set[parent] {
+            if parent != NONE && parent != picked && in_set[parent] {
                 pending[parent] -= 1;
                 if graph.is_hard(models, e) {
                     hard_pending[parent] -= 1;
@@ -391,7 +457,7 @@ pub struct PlanSizes {
 /// The sizes of a plan.
 pub const fn plan_sizes<const M: usize, const E: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
     reach: &Reach<M>,
 ) -> PlanSizes {
     let mut sizes = PlanSizes {
@@ -423,7 +489,7 @@ pub const fn plan_sizes<const M: usize, const E: usize>(
 /// The nodes of a plan, with the cascade edges into each.
 pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
     reach: &Reach<M>,
 ) -> ([Node; N], [Via; V]) {
     let mut nodes = [Node {
@@ -441,11 +507,11 @@ pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V:
         let model = reach.order[node];
         let start = via_count;
         let mut tree = None;
-        let mut e = 0;
-        while e < E {
+        let (mut e, end) = graph.of_child(model);
+        while e < end {
             let key = graph.key(models, e);
             let parent = graph.parent[e];
-            if graph.child[e] == model && key.action.is_cascade() && parent != NONE {
+            if key.action.is_cascade() && parent != NONE {
                 if key.tree {
                     tree = Some(key.column);
                 } else if parent != model && reach.node_of[parent] != NONE {
@@ -472,51 +538,49 @@ pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V:
 /// that reference it, then its delete.
 pub const fn plan_steps<const M: usize, const E: usize, const S: usize>(
     models: &[&ModelMeta],
-    graph: &Graph<E>,
+    graph: &Graph<M, E>,
     reach: &Reach<M>,
 ) -> [Step; S] {
     let mut steps = [Step::Delete { node: 0 }; S];
     let mut count = 0;
     let mut node = 0;
     while node < reach.len {
-        let mut e = 0;
-        while e < E {
-            if graph.parent[e] == reach.order[node] {
-                let kind = match graph.key(models, e).action {
-                    Action::Protect => Some(CheckKind::Protect),
-                    Action::Restrict => Some(CheckKind::Restrict),
-                    _ => None,
+        let (mut i, end) = graph.of_parent(reach.order[node]);
+        while i < end {
+            let e = graph.by_parent[i];
+            let kind = match graph.key(models, e).action {
+                Action::Protect => Some(CheckKind::Protect),
+                Action::Restrict => Some(CheckKind::Restrict),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let child_node = reach.node_of[graph.child[e]];
+                steps[count] = Step::Check {
+                    kind,
+                    model: graph.child[e],
+                    fk: graph.fk[e],
+                    parent: node,
+                    child_node: if child_node == NONE {
+                        None
+                    } else {
+                        Some(child_node)
+                    },
                 };
-                if let Some(kind) = kind {
-                    let child_node = reach.node_of[graph.child[e]];
-                    steps[count] = Step::Check {
-                        kind,
-                        model: graph.child[e],
-                        fk: graph.fk[e],
-                        parent: node,
-                        child_node: if child_node == NONE {
-                            None
-                        } else {
-                            Some(child_node)
-                        },
-                    };
-                    count += 1;
-                }
+                count += 1;
             }
-            e += 1;
+            i += 1;
         }
         node += 1;
     }
     node = 0;
     while node < reach.len {
-        let mut e = 0;
-        while e < E {
-            if graph.parent[e] == reach.order[node]
-                && matches!(
-                    graph.key(models, e).action,
-                    Action::SetNull | Action::SetDefault(_)
-                )
-            {
+        let (mut i, end) = graph.of_parent(reach.order[node]);
+        while i < end {
+            let e = graph.by_parent[i];
+            if matches!(
+                graph.key(models, e).action,
+                Action::SetNull | Action::SetDefault(_)
+            ) {
                 steps[count] = Step::Update {
                     model: graph.child[e],
                     fk: graph.fk[e],
@@ -524,7 +588,7 @@ pub const fn plan_steps<const M: usize, const E: usize, const S: usize>(
                 };
                 count += 1;
             }
-            e += 1;
+            i += 1;
         }
         steps[count] = Step::Delete { node };
         count += 1;

@@ -31,8 +31,8 @@ macro_rules! schema {
                 &[$(&<$model as $crate::__private::Model>::META),+];
             const MODEL_COUNT: usize = MODELS.len();
             const EDGE_COUNT: usize = $crate::__private::edge_count(MODELS);
-            const GRAPH: $crate::__private::Graph<{ EDGE_COUNT }> =
-                $crate::__private::graph::<{ EDGE_COUNT }>(MODELS);
+            const GRAPH: $crate::__private::Graph<{ MODEL_COUNT }, { EDGE_COUNT }> =
+                $crate::__private::graph::<{ MODEL_COUNT }, { EDGE_COUNT }>(MODELS);
             const CHECK: $crate::__private::Message =
                 $crate::__private::check_schema::<{ MODEL_COUNT }, { EDGE_COUNT }>(MODELS, &GRAPH);
             if !CHECK.is_empty() {
