@@ -735,7 +735,14 @@ where
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
 {
-    let kind = StatementKind::Mark(node, operation.mark.clone());
+    // Past the root, MySQL runs `IN (subquery)` of an UPDATE once per row of the table: join
+    // instead, as its deletes do.
+    let literal_root = node == plan.root() && matches!(roots, Roots::Keys(_));
+    let kind = if conn.dialect().delete_by_join && !literal_root {
+        StatementKind::MarkByJoin(node, operation.mark.clone())
+    } else {
+        StatementKind::Mark(node, operation.mark.clone())
+    };
     Ok(conn.execute_statement(&Statement::new(plan, roots, kind).in_mode(operation.mode))? as u64)
 }
 

@@ -92,6 +92,8 @@ pub enum StatementKind {
     LockRoots,
     /// Soft-delete a node's rows (set the mark to the value) or restore them (clear it).
     Mark(usize, SqlValue),
+    /// [`StatementKind::Mark`] in the join form of backends that delete by join.
+    MarkByJoin(usize, SqlValue),
     /// Count the restored roots whose parent through foreign key `fk` stays soft-deleted.
     CountDeletedParents(usize),
     /// List up to ten keys of them.
@@ -318,6 +320,35 @@ where
                 self.push_mark_value(&mut out, mark, value)?;
                 out.push_sql(" WHERE ");
                 self.push_node_predicate(&mut out, *node)
+            }
+            StatementKind::MarkByJoin(node, value) => {
+                // MySQL's form: the rows to mark come from a derived table (materialized, so it
+                // may read the table being updated), joined on the key.
+                let model = plan.node_model(*node);
+                let mark = soft_column(model)?;
+                out.push_sql("UPDATE ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" INNER JOIN (SELECT ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)?;
+                out.push_sql(") AS ");
+                out.push_identifier(JOIN_ALIAS)?;
+                out.push_sql(" ON ");
+                for (index, column) in model.primary_key.iter().enumerate() {
+                    if index > 0 {
+                        out.push_sql(" AND ");
+                    }
+                    push_column(&mut out, model.table, column)?;
+                    out.push_sql(" = ");
+                    push_column(&mut out, JOIN_ALIAS, column)?;
+                }
+                out.push_sql(" SET ");
+                push_column(&mut out, model.table, mark.column)?;
+                out.push_sql(" = ");
+                self.push_mark_value(&mut out, mark, value)
             }
             StatementKind::CountDeletedParents(fk) | StatementKind::ListDeletedParents(fk) => {
                 let fk = &root.foreign_keys[*fk];
