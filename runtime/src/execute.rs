@@ -313,19 +313,7 @@ impl<S> Run<'_, S> {
             self.run(&Roots::<NoFilter>::Table(&names), conn)
         };
         let result = body(conn);
-        // Where temporary tables outlive a rollback (MySQL), drop them on failure too.
-        if result.is_ok() || !dialect.temp_tables_transactional {
-            for name in &names[..created] {
-                let dropped = conn.execute_statement(&Statement::new(
-                    plan,
-                    &no_roots,
-                    StatementKind::DropTable(name.clone()),
-                ));
-                if result.is_ok() {
-                    dropped?;
-                }
-            }
-        }
+        drop_temp_tables(plan, &names[..created], result.is_ok(), conn)?;
         result
     }
 
@@ -763,7 +751,6 @@ where
         "deletable_subtree_{}",
         ROOT_TABLES.fetch_add(1, Ordering::Relaxed)
     );
-    let dialect = conn.dialect();
     let statement = |kind| Statement::new(plan, roots, kind);
     conn.execute_statement(&statement(StatementKind::CreateSubtreeTable(
         node,
@@ -774,11 +761,32 @@ where
         .and_then(|_| {
             conn.execute_statement(&statement(StatementKind::DeleteSubtree(node, name.clone())))
         });
-    if result.is_ok() || !dialect.temp_tables_transactional {
-        let dropped = conn.execute_statement(&statement(StatementKind::DropTable(name.clone())));
-        if result.is_ok() {
+    drop_temp_tables(plan, std::slice::from_ref(&name), result.is_ok(), conn)?;
+    Ok(result?)
+}
+
+/// Drops temporary tables of an operation. After a failure the rollback drops them, except
+/// where temporary tables outlive a rollback (MySQL): there they are dropped too, and an error
+/// doing so gives way to the failure being reported.
+fn drop_temp_tables<C: DeleteConnection>(
+    plan: &Plan,
+    names: &[String],
+    succeeded: bool,
+    conn: &mut C,
+) -> QueryResult<()> {
+    if !succeeded && conn.dialect().temp_tables_transactional {
+        return Ok(());
+    }
+    let no_roots = Roots::<NoFilter>::Keys(&[]);
+    for name in names {
+        let dropped = conn.execute_statement(&Statement::new(
+            plan,
+            &no_roots,
+            StatementKind::DropTable(name.clone()),
+        ));
+        if succeeded {
             dropped?;
         }
     }
-    Ok(result?)
+    Ok(())
 }

@@ -336,15 +336,7 @@ where
                 self.push_node_predicate(&mut out, *node)?;
                 out.push_sql(") AS ");
                 out.push_identifier(JOIN_ALIAS)?;
-                out.push_sql(" ON ");
-                for (index, column) in model.primary_key.iter().enumerate() {
-                    if index > 0 {
-                        out.push_sql(" AND ");
-                    }
-                    push_column(&mut out, model.table, column)?;
-                    out.push_sql(" = ");
-                    push_column(&mut out, JOIN_ALIAS, column)?;
-                }
+                push_key_equality(&mut out, model, JOIN_ALIAS)?;
                 out.push_sql(" SET ");
                 push_column(&mut out, model.table, mark.column)?;
                 out.push_sql(" = ");
@@ -868,6 +860,15 @@ fn push_join_on_table<DB: Dialect>(
 ) -> QueryResult<()> {
     out.push_sql(" INNER JOIN ");
     out.push_identifier(keys)?;
+    push_key_equality(out, model, keys)
+}
+
+/// ` ON t.a = keys.a AND t.b = keys.b`: the model's key against the same columns of `keys`.
+fn push_key_equality<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    model: &ModelMeta,
+    keys: &str,
+) -> QueryResult<()> {
     out.push_sql(" ON ");
     for (index, column) in model.primary_key.iter().enumerate() {
         if index > 0 {
