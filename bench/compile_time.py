@@ -3,7 +3,7 @@
 relations, with and without `Deletable`, cold (the crate from scratch, dependencies built) and
 after touching one of its files. Prints a markdown table of medians.
 
-Usage: python3 bench/compile_time.py [--runs N]
+Usage: python3 bench/compile_time.py [--runs N]   (default 5)
 """
 
 import argparse
@@ -98,32 +98,45 @@ def check(dir: Path, target: Path) -> float:
     return time.monotonic() - start
 
 
-def measure(dir: Path, target: Path, runs: int):
+def measure(dirs, target: Path, runs: int):
+    """Times each crate cold and touched, alternating between the crates run by run, so that a
+    slow spell of the machine falls on both rather than on one."""
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
-    check(dir, target)  # build the dependencies once
-    cold, touched = [], []
+    for dir in dirs:
+        check(dir, target)  # build the dependencies once
+    cold = {dir.name: [] for dir in dirs}
+    touched = {dir.name: [] for dir in dirs}
     for _ in range(runs):
-        subprocess.run(["cargo", "clean", "-q", "-p", dir.name], cwd=dir, env=env, check=True)
-        cold.append(check(dir, target))
-        models = dir / "src/models2.rs"
-        models.write_text(models.read_text() + "\n// touched\n")
-        touched.append(check(dir, target))
-    print(f"{dir.name}: cold {['%.2f' % t for t in cold]}, touched {['%.2f' % t for t in touched]}", file=sys.stderr)
-    return statistics.median(cold), statistics.median(touched)
+        for dir in dirs:
+            subprocess.run(["cargo", "clean", "-q", "-p", dir.name], cwd=dir, env=env, check=True)
+            cold[dir.name].append(check(dir, target))
+            models = dir / "src/models2.rs"
+            models.write_text(models.read_text() + "\n// touched\n")
+            touched[dir.name].append(check(dir, target))
+    for dir in dirs:
+        print(
+            f"{dir.name}: cold {['%.2f' % t for t in cold[dir.name]]}, "
+            f"touched {['%.2f' % t for t in touched[dir.name]]}",
+            file=sys.stderr,
+        )
+    return {
+        dir.name: (statistics.median(cold[dir.name]), statistics.median(touched[dir.name]))
+        for dir in dirs
+    }
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="deletable-compile-time-"))
     target = work / "target"
     try:
-        results = {}
+        dirs = []
         for name, deletable in [("plain_diesel", False), ("with_deletable", True)]:
-            dir = work / name
-            generate(dir, deletable)
-            results[name] = measure(dir, target, args.runs)
+            generate(work / name, deletable)
+            dirs.append(work / name)
+        results = measure(dirs, target, args.runs)
         plain, with_deletable = results["plain_diesel"], results["with_deletable"]
         print(f"`cargo check`, {MODELS} models, {RELATIONS} relations, median of {args.runs} runs\n")
         print("| crate | cold (s) | after touching one file (s) |")

@@ -182,7 +182,7 @@ fn deletable_impl(model: &Model) -> TokenStream {
             type HookRow = #hook_row;
 
             fn plan() -> &'static ::deletable::Plan {
-                <Self as #private::Registered>::PLAN
+                <Self as #private::Registered>::registered_plan()
             }
 
             fn __primary_key(&self, values: &mut ::std::vec::Vec<#private::SqlValue>) {

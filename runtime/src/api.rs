@@ -189,8 +189,8 @@ pub trait Model {
     note = "list every model of the schema, `{Self}` included, in one `deletable::schema!(...)` beside the models"
 )]
 pub trait Registered {
-    /// The model's compile-time plan.
-    const PLAN: &'static Plan;
+    /// The model's plan, computed at compile time into the schema's `static` list of plans.
+    fn registered_plan() -> &'static Plan;
     /// The schema's hook dispatch.
     type Schema;
 }

@@ -36,7 +36,7 @@ use crate::model::{Action, ForeignKey, ModelMeta};
 /// assert_eq!(User::plan().to_string(), "users\n└── posts.user_id (cascade)\n");
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Plan {
     /// Every model of the schema the plan was built from.
     pub models: &'static [&'static ModelMeta],

@@ -7,7 +7,7 @@
 //! indices, so the per-model work compares integers, never names.
 
 use crate::model::{Action, ForeignKey, ModelMeta};
-use crate::plan::{CheckKind, Node, Step, Via};
+use crate::plan::{CheckKind, Node, Plan, Step, Via};
 
 /// Sentinel for "no node".
 const NONE: usize = usize::MAX;
@@ -39,9 +39,11 @@ pub const fn find_model(models: &[&ModelMeta], table: &str) -> Option<usize> {
     None
 }
 
-/// The index of the model of the schema that is `model` (compared by table).
-pub const fn model_index(models: &[&ModelMeta], model: &ModelMeta) -> usize {
-    match find_model(models, model.table) {
+/// The index of the schema's model of table `table`, a model's own [`Model::TABLE`].
+///
+/// [`Model::TABLE`]: crate::api::Model::TABLE
+pub const fn model_index(models: &[&ModelMeta], table: &str) -> usize {
+    match find_model(models, table) {
         Some(index) => index,
         None => panic!("a model is missing from its own schema"),
     }
@@ -355,7 +357,7 @@ pub struct Reach<const M: usize> {
 /// The models a delete of `root` reaches along cascades, ordered children first (Kahn's
 /// algorithm, keeping every edge when it can and the hard ones always). The root goes last:
 /// every other node descends from it.
-pub const fn reach<const M: usize, const E: usize>(
+const fn reach<const M: usize, const E: usize>(
     models: &[&ModelMeta],
     graph: &Graph<M, E>,
     root: usize,
@@ -443,7 +445,25 @@ pub const fn reach<const M: usize, const E: usize>(
     reach
 }
 
-/// The lengths of a plan's arrays.
+/// Every model's [`Reach`], indexed by model.
+pub const fn reaches<const M: usize, const E: usize>(
+    models: &[&ModelMeta],
+    graph: &Graph<M, E>,
+) -> [Reach<M>; M] {
+    let mut all = [Reach {
+        node_of: [NONE; M],
+        order: [0; M],
+        len: 0,
+    }; M];
+    let mut m = 0;
+    while m < M {
+        all[m] = reach::<M, E>(models, graph, m);
+        m += 1;
+    }
+    all
+}
+
+/// The lengths of a plan's arrays, or of all plans' together.
 #[derive(Debug, Clone, Copy)]
 pub struct PlanSizes {
     /// Number of nodes.
@@ -454,8 +474,7 @@ pub struct PlanSizes {
     pub steps: usize,
 }
 
-/// The sizes of a plan.
-pub const fn plan_sizes<const M: usize, const E: usize>(
+const fn plan_sizes<const M: usize, const E: usize>(
     models: &[&ModelMeta],
     graph: &Graph<M, E>,
     reach: &Reach<M>,
@@ -486,24 +505,118 @@ pub const fn plan_sizes<const M: usize, const E: usize>(
     sizes
 }
 
-/// The nodes of a plan, with the cascade edges into each.
-pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usize>(
+/// The lengths of all the schema's plans together.
+pub const fn total_sizes<const M: usize, const E: usize>(
+    models: &[&ModelMeta],
+    graph: &Graph<M, E>,
+    reaches: &[Reach<M>; M],
+) -> PlanSizes {
+    let mut total = PlanSizes {
+        nodes: 0,
+        vias: 0,
+        steps: 0,
+    };
+    let mut m = 0;
+    while m < M {
+        let sizes = plan_sizes::<M, E>(models, graph, &reaches[m]);
+        total.nodes += sizes.nodes;
+        total.vias += sizes.vias;
+        total.steps += sizes.steps;
+        m += 1;
+    }
+    total
+}
+
+/// Where one model's plan lies in the arrays of [`Plans`]: `start..end` of each.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanRange {
+    nodes: (usize, usize),
+    vias: (usize, usize),
+    steps: (usize, usize),
+}
+
+/// Every plan of a schema, built in one evaluation: each model's nodes, vias and steps are a
+/// range of these arrays. Sizes are the [`total_sizes`].
+#[derive(Debug, Clone, Copy)]
+pub struct Plans<const M: usize, const N: usize, const V: usize, const S: usize> {
+    /// All plans' nodes.
+    pub nodes: [Node; N],
+    /// All plans' vias; a node's `vias` range counts from its plan's first via.
+    pub vias: [Via; V],
+    /// All plans' steps.
+    pub steps: [Step; S],
+    /// Each model's ranges.
+    pub ranges: [PlanRange; M],
+}
+
+/// Builds every model's plan.
+pub const fn plans<
+    const M: usize,
+    const E: usize,
+    const N: usize,
+    const V: usize,
+    const S: usize,
+>(
+    models: &[&ModelMeta],
+    graph: &Graph<M, E>,
+    reaches: &[Reach<M>; M],
+) -> Plans<M, N, V, S> {
+    let mut plans = Plans {
+        nodes: [Node {
+            model: 0,
+            vias: (0, 0),
+            tree: None,
+        }; N],
+        vias: [Via {
+            column: "",
+            parent: 0,
+        }; V],
+        steps: [Step::Delete { node: 0 }; S],
+        ranges: [PlanRange {
+            nodes: (0, 0),
+            vias: (0, 0),
+            steps: (0, 0),
+        }; M],
+    };
+    let (mut node_end, mut via_end, mut step_end) = (0, 0, 0);
+    let mut m = 0;
+    while m < M {
+        let reach = &reaches[m];
+        let (node_start, via_start, step_start) = (node_end, via_end, step_end);
+        (node_end, via_end) = plan_graph::<M, E, N, V>(
+            models,
+            graph,
+            reach,
+            &mut plans.nodes,
+            &mut plans.vias,
+            node_start,
+            via_start,
+        );
+        step_end = plan_steps::<M, E, S>(models, graph, reach, &mut plans.steps, step_start);
+        plans.ranges[m] = PlanRange {
+            nodes: (node_start, node_end),
+            vias: (via_start, via_end),
+            steps: (step_start, step_end),
+        };
+        m += 1;
+    }
+    plans
+}
+
+/// The nodes of one plan, written from `nodes[node_start]`, with the cascade edges into each,
+/// written from `vias[via_start]`. Returns where each ends.
+const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usize>(
     models: &[&ModelMeta],
     graph: &Graph<M, E>,
     reach: &Reach<M>,
-) -> ([Node; N], [Via; V]) {
-    let mut nodes = [Node {
-        model: 0,
-        vias: (0, 0),
-        tree: None,
-    }; N];
-    let mut vias = [Via {
-        column: "",
-        parent: 0,
-    }; V];
-    let mut via_count = 0;
+    nodes: &mut [Node; N],
+    vias: &mut [Via; V],
+    node_start: usize,
+    via_start: usize,
+) -> (usize, usize) {
+    let mut via_count = via_start;
     let mut node = 0;
-    while node < N {
+    while node < reach.len {
         let model = reach.order[node];
         let start = via_count;
         let mut tree = None;
@@ -524,25 +637,26 @@ pub const fn plan_graph<const M: usize, const E: usize, const N: usize, const V:
             }
             e += 1;
         }
-        nodes[node] = Node {
+        nodes[node_start + node] = Node {
             model,
-            vias: (start, via_count),
+            vias: (start - via_start, via_count - via_start),
             tree,
         };
         node += 1;
     }
-    (nodes, vias)
+    (node_start + reach.len, via_count)
 }
 
-/// The statements of a plan: all checks, then for each node the updates of the foreign keys
-/// that reference it, then its delete.
-pub const fn plan_steps<const M: usize, const E: usize, const S: usize>(
+/// The statements of one plan, written from `steps[start]`: all checks, then for each node the
+/// updates of the foreign keys that reference it, then its delete. Returns where they end.
+const fn plan_steps<const M: usize, const E: usize, const S: usize>(
     models: &[&ModelMeta],
     graph: &Graph<M, E>,
     reach: &Reach<M>,
-) -> [Step; S] {
-    let mut steps = [Step::Delete { node: 0 }; S];
-    let mut count = 0;
+    steps: &mut [Step; S],
+    start: usize,
+) -> usize {
+    let mut count = start;
     let mut node = 0;
     while node < reach.len {
         let (mut i, end) = graph.of_parent(reach.order[node]);
@@ -594,5 +708,54 @@ pub const fn plan_steps<const M: usize, const E: usize, const S: usize>(
         count += 1;
         node += 1;
     }
-    steps
+    count
+}
+
+/// A schema's [`Plans`] as `'static` slices, so each model's [`Plan`] can point into them.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanTable {
+    /// The schema's models.
+    pub models: &'static [&'static ModelMeta],
+    /// [`Plans::nodes`].
+    pub nodes: &'static [Node],
+    /// [`Plans::vias`].
+    pub vias: &'static [Via],
+    /// [`Plans::steps`].
+    pub steps: &'static [Step],
+    /// [`Plans::ranges`].
+    pub ranges: &'static [PlanRange],
+}
+
+const fn range<T>(items: &'static [T], (start, end): (usize, usize)) -> &'static [T] {
+    items.split_at(end).0.split_at(start).1
+}
+
+impl PlanTable {
+    /// Every model's plan, indexed by model.
+    pub const fn plans<const M: usize>(&self) -> [Plan; M] {
+        let mut plans = [Plan {
+            models: self.models,
+            nodes: &[],
+            vias: &[],
+            steps: &[],
+        }; M];
+        let mut m = 0;
+        while m < M {
+            let ranges = self.ranges[m];
+            plans[m].nodes = range(self.nodes, ranges.nodes);
+            plans[m].vias = range(self.vias, ranges.vias);
+            plans[m].steps = range(self.steps, ranges.steps);
+            m += 1;
+        }
+        plans
+    }
+}
+
+/// The plan, among a schema's, of the model of table `table`. Looked up when a delete starts:
+/// a string comparison per model of the schema, cheaper than one compile-time constant per model.
+pub fn plan_of(plans: &'static [Plan], table: &str) -> &'static Plan {
+    plans
+        .iter()
+        .find(|plan| plan.node_model(plan.root()).table == table)
+        .expect("every model of a schema has a plan in it")
 }

@@ -38,7 +38,32 @@ macro_rules! schema {
             if !CHECK.is_empty() {
                 ::core::panic!("{}", CHECK.as_str());
             }
-
+            const REACHES: [$crate::__private::Reach<{ MODEL_COUNT }>; MODEL_COUNT] =
+                $crate::__private::reaches::<{ MODEL_COUNT }, { EDGE_COUNT }>(MODELS, &GRAPH);
+            const TOTAL: $crate::__private::PlanSizes =
+                $crate::__private::total_sizes::<{ MODEL_COUNT }, { EDGE_COUNT }>(MODELS, &GRAPH, &REACHES);
+            const PLANS: $crate::__private::Plans<
+                { MODEL_COUNT },
+                { TOTAL.nodes },
+                { TOTAL.vias },
+                { TOTAL.steps },
+            > = $crate::__private::plans::<
+                { MODEL_COUNT },
+                { EDGE_COUNT },
+                { TOTAL.nodes },
+                { TOTAL.vias },
+                { TOTAL.steps },
+            >(MODELS, &GRAPH, &REACHES);
+            const TABLE: $crate::__private::PlanTable = $crate::__private::PlanTable {
+                models: MODELS,
+                nodes: &PLANS.nodes,
+                vias: &PLANS.vias,
+                steps: &PLANS.steps,
+                ranges: &PLANS.ranges,
+            };
+            // A `static`, not one `const` per model: a constant's value is validated deeply, so
+            // per-model constants would each walk every model's metadata again.
+            static PLAN_LIST: [$crate::Plan; MODEL_COUNT] = TABLE.plans::<{ MODEL_COUNT }>();
             /// Reaches each model's rows by the model's index, set-based or through its hooks.
             pub struct __DeletableSchema;
 
@@ -62,7 +87,7 @@ macro_rules! schema {
                     $(
                         if model == $crate::__private::model_index(
                             MODELS,
-                            &<$model as $crate::__private::Model>::META,
+                            <$model as $crate::__private::Model>::TABLE,
                         ) {
                             return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::node(
                                 plan, roots, node, batch_size, operation, conn,
@@ -75,40 +100,12 @@ macro_rules! schema {
             $(
                 impl $crate::__private::Registered for $model {
                     type Schema = __DeletableSchema;
-                    const PLAN: &'static $crate::Plan = {
-                        const REACH: $crate::__private::Reach<{ MODEL_COUNT }> =
-                            $crate::__private::reach::<{ MODEL_COUNT }, { EDGE_COUNT }>(
-                                MODELS,
-                                &GRAPH,
-                                $crate::__private::model_index(
-                                    MODELS,
-                                    &<$model as $crate::__private::Model>::META,
-                                ),
-                            );
-                        const SIZES: $crate::__private::PlanSizes =
-                            $crate::__private::plan_sizes(MODELS, &GRAPH, &REACH);
-                        const NODES: (
-                            [$crate::__private::Node; SIZES.nodes],
-                            [$crate::__private::Via; SIZES.vias],
-                        ) = $crate::__private::plan_graph::<
-                            { MODEL_COUNT },
-                            { EDGE_COUNT },
-                            { SIZES.nodes },
-                            { SIZES.vias },
-                        >(MODELS, &GRAPH, &REACH);
-                        const STEPS: [$crate::__private::Step; SIZES.steps] =
-                            $crate::__private::plan_steps::<
-                                { MODEL_COUNT },
-                                { EDGE_COUNT },
-                                { SIZES.steps },
-                            >(MODELS, &GRAPH, &REACH);
-                        &$crate::Plan {
-                            models: MODELS,
-                            nodes: &NODES.0,
-                            vias: &NODES.1,
-                            steps: &STEPS,
-                        }
-                    };
+                    fn registered_plan() -> &'static $crate::Plan {
+                        $crate::__private::plan_of(
+                            &PLAN_LIST,
+                            <$model as $crate::__private::Model>::TABLE,
+                        )
+                    }
                 }
             )+
         };

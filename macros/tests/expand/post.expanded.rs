@@ -63,7 +63,7 @@ const _: () = {
         type PrimaryKey = i32;
         type HookRow = Self;
         fn plan() -> &'static ::deletable::Plan {
-            <Self as ::deletable::__private::Registered>::PLAN
+            <Self as ::deletable::__private::Registered>::registered_plan()
         }
         fn __primary_key(
             &self,
