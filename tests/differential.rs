@@ -1,7 +1,9 @@
 //! Differential test against the database's own referential actions: the same random data is
-//! loaded twice, once under native `ON DELETE CASCADE / SET NULL` constraints (deleted with a
-//! plain `DELETE` of the roots), once under plain constraints (deleted by `deletable`). After each
-//! case every table must hold exactly the same rows in both.
+//! loaded three times, once under native `ON DELETE CASCADE / SET NULL` constraints (deleted with
+//! a plain `DELETE` of the roots), once under plain constraints (deleted by `deletable`), and once
+//! under the native constraints again but deleted by `deletable` (which, on PostgreSQL, leaves the
+//! declared cascades to the database). After each case every table must hold exactly the same
+//! rows in all three, and both `deletable` deletes must report the same counts.
 //!
 //! The seed is random per run and printed; set `DELETABLE_SEED` to replay one.
 
@@ -257,12 +259,13 @@ backends! {
     fn deletable_matches_the_databases_own_referential_actions() {
         let Some(mut native) = Db::open(&schema(true)) else { return };
         let Some(mut plain) = Db::open(&schema(false)) else { return };
+        let Some(mut declared) = Db::open(&schema(true)) else { return };
         let base = base_seed();
         println!("{}: {CASES} cases from DELETABLE_SEED={base}", Db::BACKEND);
         for case in 0..CASES {
             let seed = base.wrapping_add(case);
             let Case { fixtures, root, keys, by_filter } = random_case(&mut Rng::new(seed));
-            for db in [&mut native, &mut plain] {
+            for db in [&mut native, &mut plain, &mut declared] {
                 // InnoDB checks a self-reference row by row: detach the subtasks first.
                 db.exec("UPDATE tasks SET parent_id = NULL");
                 for table in TABLES {
@@ -279,27 +282,37 @@ backends! {
                 Root::Tasks => "tasks",
             };
             native.exec(&format!("DELETE FROM {table} WHERE id IN ({})", list.join(", ")));
-            let result = match (root, by_filter) {
-                (Root::Owners, false) => Owner::delete_by_ids(&keys, plain.conn()),
-                (Root::Owners, true) => {
-                    Owner::delete_where(owners::id.eq_any(keys.clone()), plain.conn())
-                }
-                (Root::Projects, false) => Project::delete_by_ids(&keys, plain.conn()),
+            let delete = |conn: &mut <Db as TestDb>::Conn| match (&root, by_filter) {
+                (Root::Owners, false) => Owner::delete_by_ids(&keys, conn),
+                (Root::Owners, true) => Owner::delete_where(owners::id.eq_any(keys.clone()), conn),
+                (Root::Projects, false) => Project::delete_by_ids(&keys, conn),
                 (Root::Projects, true) => {
-                    Project::delete_where(projects::id.eq_any(keys.clone()), plain.conn())
+                    Project::delete_where(projects::id.eq_any(keys.clone()), conn)
                 }
-                (Root::Tasks, false) => Task::delete_by_ids(&keys, plain.conn()),
-                (Root::Tasks, true) => {
-                    Task::delete_where(tasks::id.eq_any(keys.clone()), plain.conn())
-                }
+                (Root::Tasks, false) => Task::delete_by_ids(&keys, conn),
+                (Root::Tasks, true) => Task::delete_where(tasks::id.eq_any(keys.clone()), conn),
             };
-            if let Err(error) = result {
-                panic!("case seed {seed} (replay with DELETABLE_SEED={seed}): {error}\n{fixtures:#?}");
-            }
+            let reports = [delete(plain.conn()), delete(declared.conn())];
+            let [plain_report, declared_report] = reports.map(|result| {
+                result.unwrap_or_else(|error| {
+                    panic!("case seed {seed} (replay with DELETABLE_SEED={seed}): {error}\n{fixtures:#?}")
+                })
+            });
+            assert_eq!(
+                declared_report, plain_report,
+                "case seed {seed} (replay with DELETABLE_SEED={seed}): reports differ"
+            );
             for query in SNAPSHOT {
+                let expected = native.pairs(query);
+                assert_eq!(
+                    declared.pairs(query),
+                    expected,
+                    "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?} \
+                     under declared actions: {query}\n{fixtures:#?}"
+                );
                 assert_eq!(
                     plain.pairs(query),
-                    native.pairs(query),
+                    expected,
                     "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?}: {query}\n{fixtures:#?}"
                 );
             }

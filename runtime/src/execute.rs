@@ -15,6 +15,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
 use crate::api::{Deletable, DeleteOptions};
+use crate::database_cascade::DatabaseCascades;
 use crate::error::{Blocker, DeleteError};
 use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
 use crate::plan::{CheckKind, Plan, Step};
@@ -335,8 +336,13 @@ impl<S> Run<'_, S> {
             return self.run_soft(roots, conn);
         }
         check_blockers(plan, roots, Mode::Delete, conn)?;
+        let by_database = if dialect.database_cascades {
+            DatabaseCascades::ask(plan, roots, conn)?
+        } else {
+            DatabaseCascades::default()
+        };
 
-        let mut report = DeleteReport::default();
+        let mut deleted = vec![0; plan.nodes.len()];
         for step in plan.steps {
             match *step {
                 Step::Check { .. } => {}
@@ -348,10 +354,18 @@ impl<S> Run<'_, S> {
                         StatementKind::Update(*step, value),
                     ))?;
                 }
-                Step::Delete { node } => {
-                    let deleted = self.node(roots, node, conn)?;
-                    report.record(plan.node_model(node).table, deleted);
-                }
+                // The database deletes these rows when it deletes their parents.
+                Step::Delete { node } if by_database.deletes(node) => {}
+                Step::Delete { node } => deleted[node] = self.node(roots, node, conn)?,
+            }
+        }
+        for (node, count) in by_database.deleted(plan, roots, conn)? {
+            deleted[node] = count;
+        }
+        let mut report = DeleteReport::default();
+        for step in plan.steps {
+            if let Step::Delete { node } = *step {
+                report.record(plan.node_model(node).table, deleted[node]);
             }
         }
         Ok(report)
@@ -519,7 +533,7 @@ where
     let step = Step::Delete { node };
     let vias = plan.node_vias(node).len();
     let tree = plan.nodes[node].tree.is_some();
-    if tree && dialect.foreign_keys_checked_per_row {
+    if tree && dialect.foreign_keys_act_per_row {
         return Ok(delete_subtrees_detached(plan, roots, conn, node)? as u64);
     }
     if dialect.delete_by_join && vias > 1 && !tree {

@@ -50,6 +50,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod database_cascade;
 mod error;
 mod execute;
 mod hooks;

@@ -31,8 +31,9 @@ impl StatementLog {
         }
     }
 
-    /// The logged statements that belong to a plan: everything but transaction control and the
-    /// lock of the root rows that backends with row locks take first.
+    /// The logged statements that belong to a plan: everything but transaction control, the
+    /// lock of the root rows that backends with row locks take first, and the catalog questions
+    /// of backends that may leave cascades to the database.
     pub fn plan_statements(&self) -> Vec<String> {
         const CONTROL: &[&str] = &[
             "BEGIN",
@@ -47,7 +48,7 @@ impl StatementLog {
             .filter(|sql| {
                 let upper = sql.trim_start().to_ascii_uppercase();
                 let control = CONTROL.iter().any(|control| upper.starts_with(control));
-                !control && !upper.contains(" FOR UPDATE)")
+                !control && !upper.contains(" FOR UPDATE)") && !upper.contains("PG_CATALOG.")
             })
             .collect()
     }

@@ -29,10 +29,12 @@ pub trait Dialect: Backend + Sized + 'static {
     /// instead of breaking the delete halfway. (SQLite locks the whole database on write.)
     const LOCKS_ROWS: bool = true;
 
-    /// Whether foreign keys are checked row by row as a statement runs (InnoDB) rather than at
-    /// its end: then a statement deleting a subtree must not meet a child after its parent, so
-    /// the subtree's tree foreign keys are cleared first.
-    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = false;
+    /// Whether foreign keys are checked (InnoDB) or their `ON DELETE` actions run (SQLite) row by
+    /// row as a statement runs, rather than at its end: then a statement deleting a subtree must
+    /// not meet a child after its parent (the database would refuse the parent, or cascade to the
+    /// child behind the statement's back and out of its row count), so the subtree's tree foreign
+    /// keys are cleared first.
+    const FOREIGN_KEYS_ACT_PER_ROW: bool = false;
 
     /// Written before each statement of a plan that walks a tree. MariaDB stops a recursive
     /// query after `max_recursive_iterations` (1,000 by default) levels; its executable comment
@@ -47,6 +49,40 @@ pub trait Dialect: Backend + Sized + 'static {
     /// reopen table").
     const TEMP_TABLE_REOPENS: bool = true;
 
+    /// Whether a delete may leave a table to the database's own `ON DELETE CASCADE`: the database
+    /// can report, inside the delete's transaction, whether a foreign key cascades right now and
+    /// how many rows a table lost. PostgreSQL can; SQLite runs our statements faster than its own
+    /// cascade, and MySQL neither fires triggers on cascaded rows nor counts them.
+    const DATABASE_CASCADES: bool = false;
+
+    /// A boolean expression: whether the database's referential actions fire in this session and
+    /// their deletes are counted per table.
+    fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        let _ = out;
+        Err(unsupported())
+    }
+
+    /// A boolean expression: whether deleting rows of `edge.parent_table` makes the database
+    /// delete, right now, the rows of `edge.table` whose `edge.column` references them
+    /// (`edge.parent_column`).
+    fn push_declares_cascade<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        edge: &'b CascadeEdge,
+    ) -> QueryResult<()> {
+        let _ = (out, edge);
+        Err(unsupported())
+    }
+
+    /// An integer expression: the rows deleted from `table` so far in this transaction, by
+    /// statements and referential actions alike.
+    fn push_deleted_in_transaction<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        let _ = (out, table);
+        Err(unsupported())
+    }
+
     /// Binds one value.
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()>;
 
@@ -55,6 +91,25 @@ pub trait Dialect: Backend + Sized + 'static {
     fn push_timestamp<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         Self::push_value(out, value)
     }
+}
+
+/// A cascade edge of a plan, as the database's catalog names it.
+#[derive(Debug, Clone, Copy)]
+pub struct CascadeEdge {
+    /// The child table.
+    pub table: &'static str,
+    /// Its foreign key column.
+    pub column: &'static str,
+    /// The parent table.
+    pub parent_table: &'static str,
+    /// The parent's key column.
+    pub parent_column: &'static str,
+}
+
+fn unsupported() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(
+        "this backend does not leave cascades to the database".into(),
+    )
 }
 
 /// A dialect's facts as values, for the executor (which sees the connection, not the backend).
@@ -66,7 +121,8 @@ pub struct DialectInfo {
     pub delete_by_join: bool,
     pub temp_table_reopens: bool,
     pub temp_tables_transactional: bool,
-    pub foreign_keys_checked_per_row: bool,
+    pub foreign_keys_act_per_row: bool,
+    pub database_cascades: bool,
 }
 
 impl DialectInfo {
@@ -78,7 +134,8 @@ impl DialectInfo {
             delete_by_join: DB::DELETE_BY_JOIN,
             temp_table_reopens: DB::TEMP_TABLE_REOPENS,
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
-            foreign_keys_checked_per_row: DB::FOREIGN_KEYS_CHECKED_PER_ROW,
+            foreign_keys_act_per_row: DB::FOREIGN_KEYS_ACT_PER_ROW,
+            database_cascades: DB::DATABASE_CASCADES,
         }
     }
 }
@@ -106,6 +163,7 @@ macro_rules! push_basic_value {
 impl Dialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
     const LOCKS_ROWS: bool = false;
+    const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
     const MAX_BIND_PARAMS: usize = 32_766;
 
@@ -118,6 +176,57 @@ impl Dialect for diesel::sqlite::Sqlite {
 impl Dialect for diesel::pg::Pg {
     const TEXT_TYPE: &'static str = "TEXT";
     const MAX_BIND_PARAMS: usize = 65_535;
+    const DATABASE_CASCADES: bool = true;
+
+    fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        // In the `replica` role only `ENABLE REPLICA`/`ALWAYS` triggers fire, and the
+        // referential actions are ordinary ones; without `track_counts` nothing is counted.
+        out.push_sql(
+            "(current_setting('session_replication_role') <> 'replica' \
+             AND CAST(current_setting('track_counts') AS BOOLEAN))",
+        );
+        Ok(())
+    }
+
+    fn push_declares_cascade<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        edge: &'b CascadeEdge,
+    ) -> QueryResult<()> {
+        // A single-column `ON DELETE CASCADE` key from the column to the parent's key, between
+        // plain tables (a partitioned or inherited table counts its deletes elsewhere), none of
+        // whose triggers is disabled.
+        out.push_sql(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             JOIN pg_catalog.pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
+             JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+             WHERE k.contype = 'f' AND k.confdeltype = 'c' AND cardinality(k.conkey) = 1 \
+             AND c.relkind = 'r' AND NOT c.relhassubclass \
+             AND k.conrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, _>(&edge.table)?;
+        out.push_sql(")) AND a.attname = ");
+        out.push_bind_param::<Text, _>(&edge.column)?;
+        out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
+        out.push_bind_param::<Text, _>(&edge.parent_table)?;
+        out.push_sql(")) AND p.attname = ");
+        out.push_bind_param::<Text, _>(&edge.parent_column)?;
+        out.push_sql(
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
+             WHERE t.tgconstraint = k.oid AND t.tgenabled = 'D'))",
+        );
+        Ok(())
+    }
+
+    fn push_deleted_in_transaction<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql("pg_catalog.pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(");
+        out.push_bind_param::<Text, _>(table)?;
+        out.push_sql(")))");
+        Ok(())
+    }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)
@@ -139,7 +248,7 @@ impl Dialect for diesel::mysql::Mysql {
     const DELETE_BY_JOIN: bool = true;
     const TEMP_TABLE_REOPENS: bool = false;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
-    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
+    const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const TREE_STATEMENT_PREFIX: &'static str =
         "/*M! SET STATEMENT max_recursive_iterations = 4294967295 FOR */ ";
 

@@ -14,7 +14,7 @@ use diesel::QueryResult;
 
 use crate::model::{Action, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
-use crate::sql::dialect::Dialect;
+use crate::sql::dialect::{CascadeEdge, Dialect};
 use crate::value::SqlValue;
 
 /// The rows a delete starts from.
@@ -104,6 +104,18 @@ pub enum StatementKind {
     ListBlocking(Step),
     /// Run a [`Step::Update`] with the value to set.
     Update(Step, SqlValue),
+    /// One row of text: whether the database's referential actions fire and are counted in this
+    /// session, then for each edge whether the database cascades it (`1` or `0`), then for each
+    /// table the rows deleted from it so far in the transaction; comma-separated.
+    DatabaseCascades {
+        /// The cascade edges to ask about.
+        edges: Vec<CascadeEdge>,
+        /// The tables whose deletes to count.
+        tables: Vec<&'static str>,
+    },
+    /// One row of text: the rows deleted from each table so far in the transaction,
+    /// comma-separated.
+    DeletedInTransaction(Vec<&'static str>),
     /// Run a [`Step::Delete`]: through every cascade edge into the node (`None`), or through
     /// one of them (`Some(index)` into the node's vias), for backends that delete by join.
     Delete(Step, Option<usize>),
@@ -231,14 +243,26 @@ where
                     .ok_or_else(|| misuse("DetachSubtree"))?;
                 out.push_sql("UPDATE ");
                 out.push_identifier(model.table)?;
-                push_join_on_table(&mut out, model, name)?;
+                if DB::DELETE_BY_JOIN {
+                    push_join_on_table(&mut out, model, name)?;
+                }
                 out.push_sql(" SET ");
-                push_column(&mut out, model.table, tree)?;
+                if DB::DELETE_BY_JOIN {
+                    push_column(&mut out, model.table, tree)?;
+                    out.push_sql(" = NULL");
+                    return Ok(());
+                }
+                out.push_identifier(tree)?;
                 out.push_sql(" = NULL");
-                Ok(())
+                push_where_in_table(&mut out, model, name)
             }
             StatementKind::DeleteSubtree(node, name) => {
                 let model = plan.node_model(*node);
+                if !DB::DELETE_BY_JOIN {
+                    out.push_sql("DELETE FROM ");
+                    out.push_identifier(model.table)?;
+                    return push_where_in_table(&mut out, model, name);
+                }
                 out.push_sql("DELETE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" FROM ");
@@ -386,6 +410,31 @@ where
                     push_columns(&mut out, root.table, root.primary_key, false)?;
                     out.push_sql(&format!(" LIMIT {BLOCKING_KEYS_LISTED}"));
                 }
+                Ok(())
+            }
+            StatementKind::DatabaseCascades { edges, tables } => {
+                out.push_sql("SELECT concat_ws(',', CAST(");
+                DB::push_cascades_counted(&mut out)?;
+                out.push_sql(" AS INTEGER)");
+                for edge in edges {
+                    out.push_sql(", CAST(");
+                    DB::push_declares_cascade(&mut out, edge)?;
+                    out.push_sql(" AS INTEGER)");
+                }
+                for table in tables {
+                    out.push_sql(", ");
+                    DB::push_deleted_in_transaction(&mut out, table)?;
+                }
+                out.push_sql(")");
+                Ok(())
+            }
+            StatementKind::DeletedInTransaction(tables) => {
+                out.push_sql("SELECT concat_ws(','");
+                for table in tables {
+                    out.push_sql(", ");
+                    DB::push_deleted_in_transaction(&mut out, table)?;
+                }
+                out.push_sql(")");
                 Ok(())
             }
             StatementKind::LockRoots => {
@@ -861,6 +910,22 @@ fn push_join_on_table<DB: Dialect>(
     out.push_sql(" INNER JOIN ");
     out.push_identifier(keys)?;
     push_key_equality(out, model, keys)
+}
+
+/// ` WHERE (t.a, t.b) IN (SELECT a, b FROM keys)`: the rows whose key is in table `keys`.
+fn push_where_in_table<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    model: &ModelMeta,
+    keys: &str,
+) -> QueryResult<()> {
+    out.push_sql(" WHERE ");
+    push_key_tuple(out, model)?;
+    out.push_sql(" IN (SELECT ");
+    push_columns(out, keys, model.primary_key, false)?;
+    out.push_sql(" FROM ");
+    out.push_identifier(keys)?;
+    out.push_sql(")");
+    Ok(())
 }
 
 /// ` ON t.a = keys.a AND t.b = keys.b`: the model's key against the same columns of `keys`.
