@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -p deletable-bench -- --backend sqlite --n 10000,100000 --k 1 --runs 3
+//! cargo run --release -p deletable-bench -- plot bench/results/sqlite.png "SQLite, K = 1" bench/results/sqlite-k1*.md
 //! cargo run --release -p deletable-bench --features postgres -- --backend postgres --n 100000
 //! ```
 //!
@@ -15,6 +16,7 @@
 //! database). Every method but these two runs over plain constraints.
 
 mod methods;
+mod plot;
 mod scenario;
 
 use std::process::Command;
@@ -73,6 +75,18 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("plot") {
+        // deletable-bench plot OUT.png "TITLE" TABLE.md...
+        let [_, out, title, tables @ ..] = &args[..] else {
+            eprintln!("usage: deletable-bench plot OUT.png TITLE TABLE.md...");
+            std::process::exit(2);
+        };
+        if let Err(error) = plot::draw(out, title, tables) {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("child") {
         // Runs one delete on prepared data and prints its outcome: the parent's measurement.
         let backend = Backend::parse(&args[1]).expect("backend");
