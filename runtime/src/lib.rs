@@ -86,8 +86,8 @@ pub mod __private {
     pub use crate::model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{
-        check_schema, edge_count, graph, model_index, plan_of, plans, reaches, total_sizes, Graph,
-        Message, PlanSizes, PlanTable, Plans, Reach,
+        check_schema, edge_count, graph, plan_of, plans, reaches, total_sizes, Graph, Message,
+        PlanSizes, PlanTable, Plans, Reach,
     };
     pub use crate::sql::statement::Roots;
     pub use crate::value::{IntoSqlValue, PrimaryKeyValue, SqlValue};

@@ -39,16 +39,6 @@ pub const fn find_model(models: &[&ModelMeta], table: &str) -> Option<usize> {
     None
 }
 
-/// The index of the schema's model of table `table`, a model's own [`Model::TABLE`].
-///
-/// [`Model::TABLE`]: crate::api::Model::TABLE
-pub const fn model_index(models: &[&ModelMeta], table: &str) -> usize {
-    match find_model(models, table) {
-        Some(index) => index,
-        None => panic!("a model is missing from its own schema"),
-    }
-}
-
 /// A compile-time error message, assembled in a fixed buffer.
 pub struct Message {
     bytes: [u8; Message::CAPACITY],

@@ -85,10 +85,7 @@ macro_rules! schema {
                     __DeletableFilter: $crate::__private::diesel::query_builder::QueryFragment<__DeletableConnection::Backend>,
                 {
                     $(
-                        if model == $crate::__private::model_index(
-                            MODELS,
-                            <$model as $crate::__private::Model>::TABLE,
-                        ) {
+                        if plan.models[model].table == <$model as $crate::__private::Model>::TABLE {
                             return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::node(
                                 plan, roots, node, batch_size, operation, conn,
                             );

@@ -421,21 +421,11 @@ where
                     DB::push_declares_cascade(&mut out, edge)?;
                     out.push_sql(" AS INTEGER)");
                 }
-                for table in tables {
-                    out.push_sql(", ");
-                    DB::push_deleted_in_transaction(&mut out, table)?;
-                }
-                out.push_sql(")");
-                Ok(())
+                push_deleted_counts(&mut out, tables)
             }
             StatementKind::DeletedInTransaction(tables) => {
                 out.push_sql("SELECT concat_ws(','");
-                for table in tables {
-                    out.push_sql(", ");
-                    DB::push_deleted_in_transaction(&mut out, table)?;
-                }
-                out.push_sql(")");
-                Ok(())
+                push_deleted_counts(&mut out, tables)
             }
             StatementKind::LockRoots => {
                 out.push_sql("SELECT COUNT(*) FROM (SELECT ");
@@ -910,6 +900,21 @@ fn push_join_on_table<DB: Dialect>(
     out.push_sql(" INNER JOIN ");
     out.push_identifier(keys)?;
     push_key_equality(out, model, keys)
+}
+
+/// `, n1, n2)`: the rows deleted from each table so far in the transaction, closing the
+/// `concat_ws(',', ...` of a [`StatementKind::DatabaseCascades`] or
+/// [`StatementKind::DeletedInTransaction`].
+fn push_deleted_counts<'b, DB: Dialect>(
+    out: &mut AstPass<'_, 'b, DB>,
+    tables: &'b [&'static str],
+) -> QueryResult<()> {
+    for table in tables {
+        out.push_sql(", ");
+        DB::push_deleted_in_transaction(out, table)?;
+    }
+    out.push_sql(")");
+    Ok(())
 }
 
 /// ` WHERE (t.a, t.b) IN (SELECT a, b FROM keys)`: the rows whose key is in table `keys`.
