@@ -11,7 +11,8 @@
 //! Methods: `native` (the database's own `ON DELETE CASCADE`), `naive` (load every `b` and `c`
 //! row whole, then delete by ids: what Django and Rails do), `pages` (the seed article's
 //! workaround: ids only, in pages, leaves first), `deletable`, `deletable-hook` (a
-//! before-delete hook on `b` receiving whole rows), and `deletable-declared` (`deletable` over the
+//! before-delete hook on `b` receiving whole rows), `deletable-hook-keys` (the same hook given
+//! primary keys only: `#[deletable(hooks = keys)]`), and `deletable-declared` (`deletable` over the
 //! same `ON DELETE CASCADE` constraints as `native`: on PostgreSQL it leaves the cascades to the
 //! database). Every method but these two runs over plain constraints.
 
@@ -98,7 +99,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-declared] [--url URL]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared] [--url URL]");
             std::process::exit(2);
         }
     };

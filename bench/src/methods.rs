@@ -8,7 +8,7 @@ use deletable::Deletable;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 
-use crate::scenario::{self, hooked, plain, schema::*};
+use crate::scenario::{self, hooked, keyed, plain, schema::*};
 
 /// Rows per page or per `IN` list of the hand-written methods (Django deletes in batches too).
 const PAGE: usize = 1_000;
@@ -43,16 +43,18 @@ pub enum Method {
     Pages,
     Deletable,
     DeletableHook,
+    DeletableHookKeys,
     DeletableDeclared,
 }
 
 impl Method {
-    pub const ALL: [Method; 6] = [
+    pub const ALL: [Method; 7] = [
         Method::Native,
         Method::Naive,
         Method::Pages,
         Method::Deletable,
         Method::DeletableHook,
+        Method::DeletableHookKeys,
         Method::DeletableDeclared,
     ];
 
@@ -70,6 +72,7 @@ impl Method {
             Method::Pages => "pages",
             Method::Deletable => "deletable",
             Method::DeletableHook => "deletable-hook",
+            Method::DeletableHookKeys => "deletable-hook-keys",
             Method::DeletableDeclared => "deletable-declared",
         }
     }
@@ -236,6 +239,9 @@ macro_rules! measure {
             }
             Method::DeletableHook => {
                 hooked::A::delete_by_ids(&[1], conn).expect("deletable with a hook");
+            }
+            Method::DeletableHookKeys => {
+                keyed::A::delete_by_ids(&[1], conn).expect("deletable with a keys-only hook");
             }
         }
         let seconds = started.elapsed().as_secs_f64();

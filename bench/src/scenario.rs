@@ -1,7 +1,7 @@
 //! The reference scenario of PRODUCT.md: `a` <- `b` (`a_id`, cascade, `data` ~4 KB of JSON text)
 //! <- `c` (`b_id`, cascade). One `a` with N `b` rows and K `c` rows per `b` is deleted; a second
-//! `a` with a few rows stays. The same models twice: without hooks, and with a before-delete hook
-//! on `b`.
+//! `a` with a few rows stays. The same models three times: without hooks, with a before-delete hook
+//! on `b` that receives whole rows, and with one that receives primary keys only.
 
 // The models mirror their tables; the methods read only some of the fields.
 #![allow(dead_code)]
@@ -15,70 +15,59 @@ pub mod schema {
     diesel::allow_tables_to_appear_in_same_query!(a, b, c);
 }
 
-/// The models without hooks.
-pub mod plain {
-    use super::schema::*;
-    use deletable::Deletable;
-    use diesel::prelude::*;
+/// The three models of the scenario in a module of their own; `$hooks` is the model attribute
+/// that `b` gets, if any.
+macro_rules! models {
+    ($(#[$doc:meta])* $module:ident $(, $hooks:meta)?) => {
+        $(#[$doc])*
+        pub mod $module {
+            use super::schema::*;
+            use deletable::Deletable;
+            use diesel::prelude::*;
 
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = a)]
-    pub struct A {
-        pub id: i32,
-    }
+            #[derive(Queryable, Selectable, Deletable)]
+            #[diesel(table_name = a)]
+            pub struct A {
+                pub id: i32,
+            }
 
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = b, belongs_to(A))]
-    pub struct B {
-        pub id: i32,
-        #[on_delete(cascade)]
-        pub a_id: i32,
-        pub data: String,
-    }
+            #[derive(Queryable, Selectable, Deletable)]
+            #[diesel(table_name = b, belongs_to(A))]
+            $(#[$hooks])?
+            pub struct B {
+                pub id: i32,
+                #[on_delete(cascade)]
+                pub a_id: i32,
+                pub data: String,
+            }
 
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = c, belongs_to(B))]
-    pub struct C {
-        pub id: i32,
-        #[on_delete(cascade)]
-        pub b_id: i32,
-    }
+            #[derive(Queryable, Selectable, Deletable)]
+            #[diesel(table_name = c, belongs_to(B))]
+            pub struct C {
+                pub id: i32,
+                #[on_delete(cascade)]
+                pub b_id: i32,
+            }
 
-    deletable::schema!(A, B, C);
+            deletable::schema!(A, B, C);
+        }
+    };
 }
 
-/// The same models, with a before-delete hook on `b` that receives whole rows.
-pub mod hooked {
-    use super::schema::*;
-    use deletable::Deletable;
-    use diesel::prelude::*;
-
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = a)]
-    pub struct A {
-        pub id: i32,
-    }
-
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = b, belongs_to(A))]
-    #[deletable(hooks)]
-    pub struct B {
-        pub id: i32,
-        #[on_delete(cascade)]
-        pub a_id: i32,
-        pub data: String,
-    }
-
-    #[derive(Queryable, Selectable, Deletable)]
-    #[diesel(table_name = c, belongs_to(B))]
-    pub struct C {
-        pub id: i32,
-        #[on_delete(cascade)]
-        pub b_id: i32,
-    }
-
-    deletable::schema!(A, B, C);
-}
+models!(
+    /// The models without hooks.
+    plain
+);
+models!(
+    /// The same models, with a before-delete hook on `b` that receives whole rows.
+    hooked,
+    deletable(hooks)
+);
+models!(
+    /// The same models, with a before-delete hook on `b` that receives primary keys only.
+    keyed,
+    deletable(hooks = keys)
+);
 
 /// What the hook does with each batch: reads every row whole, so none is optimised away.
 pub static HOOK_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -87,6 +76,17 @@ impl<Conn> DeleteHooks<Conn> for hooked::B {
     fn before_delete(_: &mut Conn, rows: &[hooked::B]) -> Result<(), HookError> {
         let bytes: usize = rows.iter().map(|row| row.data.len()).sum();
         HOOK_BYTES.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// What the keys-only hook does with each batch: adds up the keys.
+pub static HOOK_KEYS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+impl<Conn> DeleteHooks<Conn> for keyed::B {
+    fn before_delete(_: &mut Conn, keys: &[i32]) -> Result<(), HookError> {
+        let sum: i64 = keys.iter().map(|&key| i64::from(key)).sum();
+        HOOK_KEYS.fetch_add(sum, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 }
