@@ -95,10 +95,7 @@ pub trait Deletable: Sized + 'static {
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let mut keys = Vec::with_capacity(ids.len());
-        for id in ids {
-            id.push_values(&mut keys);
-        }
+        let keys = crate::value::key_values(ids);
         execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),

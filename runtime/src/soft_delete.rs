@@ -69,10 +69,7 @@ pub trait SoftDelete: Deletable {
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let mut keys = Vec::with_capacity(ids.len());
-        for id in ids {
-            crate::value::PrimaryKeyValue::push_values(id, &mut keys);
-        }
+        let keys = crate::value::key_values(ids);
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
     }
 

@@ -64,6 +64,15 @@ impl<T: Clone + IntoSqlValue> PrimaryKeyValue for T {
     }
 }
 
+/// The column values of a list of keys, flattened in order.
+pub(crate) fn key_values<K: PrimaryKeyValue>(ids: &[K]) -> Vec<SqlValue> {
+    let mut values = Vec::with_capacity(ids.len());
+    for id in ids {
+        id.push_values(&mut values);
+    }
+    values
+}
+
 macro_rules! tuple_key {
     ($($name:ident . $index:tt),+) => {
         impl<$($name: Clone + IntoSqlValue),+> PrimaryKeyValue for ($($name,)+) {
