@@ -12,6 +12,7 @@ use diesel::deserialize::FromSqlRow;
 use diesel::query_builder::QueryFragment;
 use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Text};
+use diesel::query_dsl::LoadQuery;
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
 use crate::api::{Deletable, DeleteOptions};
@@ -23,7 +24,7 @@ use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{
     update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
-    StatementKind,
+    StatementKind, TypedQuery,
 };
 use crate::value::SqlValue;
 
@@ -571,26 +572,22 @@ pub struct KeysOnly;
 
 impl<M, C> HookLoader<M, C> for WholeRows
 where
-    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend> + 'static,
-    C: DeleteConnection + LoadConnection,
+    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend>,
+    C: DeleteConnection,
     C::Backend: Dialect,
-    diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>
-        + diesel::Expression<SqlType = diesel::dsl::AsSelect<M, C::Backend>>,
-    C::Backend: diesel::expression::QueryMetadata<SelectionSqlType<M, C::Backend>>,
-    SelectionSqlType<M, C::Backend>:
-        diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
-    M: FromSqlRow<SelectionSqlType<M, C::Backend>, C::Backend>,
+    diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>,
+    for<'a> TypedQuery<'a, C::Backend, diesel::dsl::AsSelect<M, C::Backend>>:
+        LoadQuery<'a, C, M>,
 {
     fn load<F: QueryFragment<C::Backend>>(
         conn: &mut C,
         statement: Statement<'_, F>,
     ) -> QueryResult<Vec<M>> {
-        let selection = <M as diesel::SelectableHelper<C::Backend>>::as_select();
-        BatchQuery {
+        let batch = BatchQuery {
             statement,
-            selection,
-        }
-        .load(conn)
+            selection: <M as diesel::SelectableHelper<C::Backend>>::as_select(),
+        };
+        TypedQuery::<_, diesel::dsl::AsSelect<M, C::Backend>>::new(&batch).load(conn)
     }
 
     fn key(row: &M, values: &mut Vec<SqlValue>) {
@@ -598,8 +595,6 @@ where
     }
 }
 
-type SelectionSqlType<M, DB> =
-    <<M as diesel::Selectable<DB>>::SelectExpression as diesel::Expression>::SqlType;
 type KeyColumns<M> = <<M as Deletable>::Table as diesel::Table>::PrimaryKey;
 type KeySqlType<M> = <KeyColumns<M> as diesel::Expression>::SqlType;
 
@@ -607,23 +602,20 @@ impl<M, C> HookLoader<M, C> for KeysOnly
 where
     M: Deletable<HookRow = <M as Deletable>::PrimaryKey>,
     M::Table: Default,
-    M::PrimaryKey: FromSqlRow<KeySqlType<M>, C::Backend> + 'static,
     KeyColumns<M>: QueryFragment<C::Backend> + diesel::Expression,
-    KeySqlType<M>: diesel::sql_types::SingleValue,
-    C: DeleteConnection + LoadConnection,
+    C: DeleteConnection,
     C::Backend: Dialect,
-    C::Backend: diesel::expression::QueryMetadata<KeySqlType<M>>,
+    for<'a> TypedQuery<'a, C::Backend, KeySqlType<M>>: LoadQuery<'a, C, M::PrimaryKey>,
 {
     fn load<F: QueryFragment<C::Backend>>(
         conn: &mut C,
         statement: Statement<'_, F>,
     ) -> QueryResult<Vec<M::PrimaryKey>> {
-        let selection = diesel::Table::primary_key(&M::Table::default());
-        BatchQuery {
+        let batch = BatchQuery {
             statement,
-            selection,
-        }
-        .load(conn)
+            selection: diesel::Table::primary_key(&M::Table::default()),
+        };
+        TypedQuery::<_, KeySqlType<M>>::new(&batch).load(conn)
     }
 
     fn key(row: &M::PrimaryKey, values: &mut Vec<SqlValue>) {

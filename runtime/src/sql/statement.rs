@@ -1160,13 +1160,37 @@ where
     }
 }
 
-impl<F, S> QueryId for BatchQuery<'_, F, S> {
+/// SQL that returns rows of SQL type `ST`, whatever built it: a [`BatchQuery`] seen through
+/// this type loads with one bound on the row type (`LoadQuery`), which holds on every Diesel
+/// version whatever inner traits Diesel checks a selection with.
+pub struct TypedQuery<'a, DB, ST> {
+    sql: &'a dyn QueryFragment<DB>,
+    sql_type: std::marker::PhantomData<ST>,
+}
+
+impl<'a, DB, ST> TypedQuery<'a, DB, ST> {
+    /// `sql`, whose rows are of SQL type `ST`.
+    pub fn new(sql: &'a dyn QueryFragment<DB>) -> Self {
+        TypedQuery {
+            sql,
+            sql_type: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<DB: Dialect, ST> QueryFragment<DB> for TypedQuery<'_, DB, ST> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.sql.walk_ast(out)
+    }
+}
+
+impl<DB, ST> QueryId for TypedQuery<'_, DB, ST> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<F, S: diesel::Expression> Query for BatchQuery<'_, F, S> {
-    type SqlType = S::SqlType;
+impl<DB, ST> Query for TypedQuery<'_, DB, ST> {
+    type SqlType = ST;
 }
 
-impl<F, S, Conn> diesel::RunQueryDsl<Conn> for BatchQuery<'_, F, S> {}
+impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for TypedQuery<'_, DB, ST> {}
