@@ -354,6 +354,40 @@ backends! {
         .unwrap();
         assert_eq!(db.ids("users"), [1, 3]);
     }
+
+    #[test]
+    fn a_failed_delete_through_temporary_tables_changes_nothing_even_in_a_callers_transaction() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO shares (id, post_id) VALUES (1, 2);");
+        let before = db.counts(TABLES);
+        let refused = |error: &DeleteError| {
+            matches!(
+                error,
+                DeleteError::Database(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _
+                ))
+            )
+        };
+
+        // A filter's roots go through a temporary table, dropped when the delete fails (MySQL and
+        // MariaDB keep temporary tables past a rollback): comments are deleted before the
+        // database refuses the posts, and the drop must not commit them.
+        let error = User::delete_where(users::id.eq(1), db.conn()).unwrap_err();
+        assert!(refused(&error), "{error:?}");
+        assert_eq!(db.counts(TABLES), before);
+
+        let outcome = db.conn().transaction::<(), _, _>(|conn| {
+            diesel::insert_into(categories::table)
+                .values(categories::id.eq(3))
+                .execute(conn)?;
+            let error = User::delete_where(users::id.eq(1), conn).unwrap_err();
+            assert!(refused(&error), "{error:?}");
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+        assert_eq!(outcome, Err(diesel::result::Error::RollbackTransaction));
+        assert_eq!(db.counts(TABLES), before);
+    }
 }
 
 #[test]

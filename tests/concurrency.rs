@@ -110,7 +110,7 @@ backends! {
                                     // insert under the root being deleted can deadlock with the
                                     // delete's scan, and InnoDB rolls the insert back.
                                     Err(Error::DatabaseError(_, info))
-                                        if Db::BACKEND == "mysql"
+                                        if matches!(Db::BACKEND, "mysql" | "mariadb")
                                             && owner_id == 1
                                             && info.message().starts_with("Deadlock found") =>
                                     {

@@ -161,7 +161,7 @@ const TABLES: &[&str] = &[
 ];
 
 fn open<D: TestDb>() -> Option<D> {
-    let timestamp = if D::BACKEND == "mysql" {
+    let timestamp = if matches!(D::BACKEND, "mysql" | "mariadb") {
         "DATETIME(6)"
     } else {
         "TIMESTAMP"
@@ -390,8 +390,8 @@ backends! {
             db.log().clear();
             let report = Author::soft_delete_by_ids(&[2], db.conn()).unwrap();
             assert_eq!(report.count("books"), rows as u64 + 1);
-            if Db::BACKEND == "mysql" {
-                // MySQL marks the children through a join, not an `IN` subquery per row.
+            if matches!(Db::BACKEND, "mysql" | "mariadb") {
+                // MySQL and MariaDB mark the children through a join, not an `IN` subquery per row.
                 let statements = db.log().statements();
                 let books = statements.iter().find(|sql| sql.starts_with("UPDATE `books`"));
                 assert!(books.is_some_and(|sql| sql.contains("INNER JOIN")), "{statements:#?}");

@@ -10,9 +10,9 @@ use diesel::connection::LoadConnection;
 use diesel::connection::TransactionManager;
 use diesel::deserialize::FromSqlRow;
 use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::LoadQuery;
 use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Text};
-use diesel::query_dsl::LoadQuery;
 use diesel::{Connection, QueryResult, RunQueryDsl};
 
 use crate::api::{Deletable, DeleteOptions};
@@ -576,8 +576,7 @@ where
     C: DeleteConnection,
     C::Backend: Dialect,
     diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>,
-    for<'a> TypedQuery<'a, C::Backend, diesel::dsl::AsSelect<M, C::Backend>>:
-        LoadQuery<'a, C, M>,
+    for<'a> TypedQuery<'a, C::Backend, diesel::dsl::AsSelect<M, C::Backend>>: LoadQuery<'a, C, M>,
 {
     fn load<F: QueryFragment<C::Backend>>(
         conn: &mut C,

@@ -1,13 +1,15 @@
 //! Shared test support: one suite, written once, run on every backend.
 //!
 //! [`backends!`] stamps a test module out per backend (`sqlite`, and with this crate's features
-//! `postgres` and `mysql`); inside it, `Db` is that backend's [`TestDb`]. Every test opens its own
-//! database: an in-memory SQLite database, a PostgreSQL schema or a MySQL database created for it
-//! and dropped after it, so tests run in parallel. PostgreSQL and MySQL are found through
-//! `PG_DATABASE_URL` and `MYSQL_DATABASE_URL`; without one, its tests print why and pass.
+//! `postgres`, `mysql` and `mariadb`); inside it, `Db` is that backend's [`TestDb`]. Every test
+//! opens its own database: an in-memory SQLite database, a PostgreSQL schema or a MySQL/MariaDB
+//! database created for it and dropped after it, so tests run in parallel. The servers are found
+//! through `PG_DATABASE_URL`, `MYSQL_DATABASE_URL` (Diesel's `mysql` backend; a MySQL or MariaDB
+//! server) and `MARIADB_DATABASE_URL` (Diesel's `mariadb` backend); without one, its tests print
+//! why and pass.
 
 mod log;
-#[cfg(feature = "mysql")]
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -15,8 +17,12 @@ pub mod rng;
 mod sqlite;
 
 pub use log::StatementLog;
+#[cfg(feature = "mariadb")]
+pub use mysql::MariadbDb;
 #[cfg(feature = "mysql")]
 pub use mysql::MysqlDb;
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+pub use mysql::{MysqlFamily, MysqlLikeDb};
 #[cfg(feature = "postgres")]
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
@@ -103,7 +109,8 @@ pub fn unique_name() -> String {
 }
 
 /// Writes the test items once for every backend: a module `sqlite`, and with the crate features
-/// `postgres` and `mysql` modules of those names, each with `type Db` set to its [`TestDb`].
+/// `postgres`, `mysql` and `mariadb` modules of those names, each with `type Db` set to its
+/// [`TestDb`].
 #[macro_export]
 macro_rules! backends {
     ($($item:item)*) => {
@@ -128,6 +135,14 @@ macro_rules! backends {
             use super::*;
             #[allow(dead_code)]
             type Db = $crate::MysqlDb;
+            $($item)*
+        }
+        #[cfg(feature = "mariadb")]
+        mod mariadb {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            type Db = $crate::MariadbDb;
             $($item)*
         }
     };

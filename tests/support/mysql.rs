@@ -1,48 +1,88 @@
-//! MySQL and MariaDB: a database per test on the server of `MYSQL_DATABASE_URL`, dropped
-//! afterwards.
+//! MySQL and MariaDB: a database per test on the server of `MYSQL_DATABASE_URL` (Diesel's
+//! `mysql` backend) or `MARIADB_DATABASE_URL` (its `mariadb` backend), dropped afterwards.
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{LoadConnection, SimpleConnection};
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
+use diesel::sql_query;
 
 use crate::sqlite::Pair;
 use crate::{unique_name, StatementLog, TestDb};
 
-/// A test database on MySQL or MariaDB.
-pub struct MysqlDb {
+/// A Diesel connection to a MySQL-family server, and where the tests find that server.
+pub trait MysqlFamily: deletable::DeleteConnection + LoadConnection + SimpleConnection {
+    /// The backend's name, for messages and for tests that differ by backend.
+    const BACKEND: &'static str;
+    /// The environment variable holding the server's URL.
+    const URL_VARIABLE: &'static str;
+    /// An example of that URL.
+    const URL_EXAMPLE: &'static str;
+}
+
+#[cfg(feature = "mysql")]
+impl MysqlFamily for MysqlConnection {
+    const BACKEND: &'static str = "mysql";
+    const URL_VARIABLE: &'static str = "MYSQL_DATABASE_URL";
+    const URL_EXAMPLE: &'static str = "mysql://root@127.0.0.1:3306/test";
+}
+
+#[cfg(feature = "mariadb")]
+impl MysqlFamily for diesel::mariadb::MariadbConnection {
+    const BACKEND: &'static str = "mariadb";
+    const URL_VARIABLE: &'static str = "MARIADB_DATABASE_URL";
+    const URL_EXAMPLE: &'static str = "mariadb://root@127.0.0.1:3306/test";
+}
+
+/// A test database on MySQL or MariaDB, through the connection type `C`.
+pub struct MysqlLikeDb<C: SimpleConnection> {
     url: String,
     database: String,
-    conn: MysqlConnection,
+    conn: C,
     log: StatementLog,
 }
 
-fn connect(url: &str, database: &str) -> MysqlConnection {
-    let mut conn = MysqlConnection::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"));
+/// A test database through Diesel's `mysql` backend.
+#[cfg(feature = "mysql")]
+pub type MysqlDb = MysqlLikeDb<MysqlConnection>;
+
+/// A test database through Diesel's `mariadb` backend.
+#[cfg(feature = "mariadb")]
+pub type MariadbDb = MysqlLikeDb<diesel::mariadb::MariadbConnection>;
+
+fn connect<C: MysqlFamily>(url: &str, database: &str) -> C {
+    let mut conn = C::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"));
     conn.batch_execute(&format!("USE {database}"))
         .expect("use the test database");
     conn
 }
 
-impl TestDb for MysqlDb {
-    type Conn = MysqlConnection;
-    const BACKEND: &'static str = "mysql";
+impl<C> TestDb for MysqlLikeDb<C>
+where
+    C: MysqlFamily,
+    diesel::query_builder::SqlQuery: QueryFragment<C::Backend>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Pair>,
+{
+    type Conn = C;
+    const BACKEND: &'static str = C::BACKEND;
 
     fn open(schema_sql: &str) -> Option<Self> {
-        let Ok(url) = std::env::var("MYSQL_DATABASE_URL") else {
+        let Ok(url) = std::env::var(C::URL_VARIABLE) else {
             println!(
-                "skipped: MYSQL_DATABASE_URL is not set (e.g. mysql://root@127.0.0.1:3306/test)"
+                "skipped: {} is not set (e.g. {})",
+                C::URL_VARIABLE,
+                C::URL_EXAMPLE
             );
             return None;
         };
         let database = unique_name();
-        let mut conn =
-            MysqlConnection::establish(&url).unwrap_or_else(|error| panic!("{error}: {url}"));
+        let mut conn = C::establish(&url).unwrap_or_else(|error| panic!("{error}: {url}"));
         conn.batch_execute(&format!("CREATE DATABASE {database}; USE {database};"))
             .expect("create the test database");
         conn.batch_execute(schema_sql)
             .expect("create the test tables");
         let log = StatementLog::default();
         conn.set_instrumentation(log.clone());
-        Some(MysqlDb {
+        Some(MysqlLikeDb {
             url,
             database,
             conn,
@@ -50,11 +90,11 @@ impl TestDb for MysqlDb {
         })
     }
 
-    fn connect_again(&self) -> MysqlConnection {
+    fn connect_again(&self) -> C {
         connect(&self.url, &self.database)
     }
 
-    fn conn(&mut self) -> &mut MysqlConnection {
+    fn conn(&mut self) -> &mut C {
         &mut self.conn
     }
 
@@ -69,7 +109,7 @@ impl TestDb for MysqlDb {
     }
 
     fn pairs(&mut self, sql: &str) -> Vec<(i64, Option<i64>)> {
-        diesel::sql_query(sql)
+        sql_query(sql)
             .load::<Pair>(&mut self.conn)
             .unwrap_or_else(|error| panic!("{error}: {sql}"))
             .into_iter()
@@ -78,7 +118,7 @@ impl TestDb for MysqlDb {
     }
 }
 
-impl Drop for MysqlDb {
+impl<C: SimpleConnection> Drop for MysqlLikeDb<C> {
     fn drop(&mut self) {
         let _ = self
             .conn

@@ -1,6 +1,6 @@
-//! The per-backend seam: what differs between SQLite, PostgreSQL and MySQL in the statements a
-//! plan generates. Everything else is written once, through Diesel's `AstPass`, which already
-//! quotes identifiers and numbers bind parameters the backend's way.
+//! The per-backend seam: what differs between SQLite, PostgreSQL, MySQL and MariaDB in the
+//! statements a plan generates. Everything else is written once, through Diesel's `AstPass`,
+//! which already quotes identifiers and numbers bind parameters the backend's way.
 
 use diesel::backend::Backend;
 use diesel::query_builder::AstPass;
@@ -37,16 +37,26 @@ pub trait Dialect: Backend + Sized + 'static {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = false;
 
     /// Written before each statement of a plan that walks a tree. MariaDB stops a recursive
-    /// query after `max_recursive_iterations` (1,000 by default) levels; its executable comment
-    /// lifts that for the statement alone, and MySQL reads it as a plain comment.
+    /// query after `max_recursive_iterations` (1,000 by default) levels; `SET STATEMENT ... FOR`
+    /// lifts that for the statement alone.
     const TREE_STATEMENT_PREFIX: &'static str = "";
 
-    /// Whether a rollback drops the temporary tables created in its transaction (MySQL keeps
-    /// them).
+    /// Written after the first keyword (`SELECT`, `UPDATE`, `DELETE`, `INSERT`) of each
+    /// statement of a plan that walks a tree. MySQL stops a recursive query after
+    /// `cte_max_recursion_depth` (1,000 by default) levels; its `SET_VAR` hint lifts that for the
+    /// statement alone, where the statement begins with one of those keywords.
+    const TREE_STATEMENT_HINT: &'static str = "";
+
+    /// How a temporary table is dropped. MySQL and MariaDB commit the open transaction on a plain
+    /// `DROP TABLE`, even of a temporary table; `DROP TEMPORARY TABLE` does not.
+    const DROP_TEMPORARY_TABLE: &'static str = "DROP TABLE ";
+
+    /// Whether a rollback drops the temporary tables created in its transaction (MySQL and
+    /// MariaDB keep them).
     const TEMP_TABLES_TRANSACTIONAL: bool = true;
 
     /// Whether one statement may read the same temporary table twice (MySQL cannot: "Can't
-    /// reopen table").
+    /// reopen table"; MariaDB can since 10.2).
     const TEMP_TABLE_REOPENS: bool = true;
 
     /// Whether a delete may leave a table to the database's own `ON DELETE CASCADE`: the database
@@ -249,8 +259,33 @@ impl Dialect for diesel::mysql::Mysql {
     const TEMP_TABLE_REOPENS: bool = false;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
+    const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    // `MysqlConnection` also reaches MariaDB servers: MariaDB runs this executable comment,
+    // MySQL reads a comment.
     const TREE_STATEMENT_PREFIX: &'static str =
         "/*M! SET STATEMENT max_recursive_iterations = 4294967295 FOR */ ";
+    const TREE_STATEMENT_HINT: &'static str =
+        "/*+ SET_VAR(cte_max_recursion_depth = 4294967295) */ ";
+
+    fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
+        push_basic_value!(Self, out, value)
+    }
+}
+
+/// MariaDB, through Diesel's own backend: InnoDB's foreign keys and temporary tables as MySQL's,
+/// but one statement may read a temporary table twice, and recursion is limited by
+/// `max_recursive_iterations`.
+#[cfg(feature = "mariadb")]
+impl Dialect for diesel::mariadb::Mariadb {
+    const TEXT_TYPE: &'static str = "CHAR";
+    const MAX_BIND_PARAMS: usize = 65_535;
+    // MariaDB before 11.1 runs an `IN` subquery of a single-table DELETE or UPDATE once per row.
+    const DELETE_BY_JOIN: bool = true;
+    const TEMP_TABLES_TRANSACTIONAL: bool = false;
+    const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
+    const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const TREE_STATEMENT_PREFIX: &'static str =
+        "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)

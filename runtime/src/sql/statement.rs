@@ -207,7 +207,8 @@ where
                 let Roots::Keys(keys) = self.roots else {
                     return Err(misuse("InsertRootKeys"));
                 };
-                out.push_sql("INSERT INTO ");
+                self.push_verb(&mut out, "INSERT ");
+                out.push_sql("INTO ");
                 out.push_identifier(name)?;
                 out.push_sql(" (");
                 for (index, column) in root.primary_key.iter().enumerate() {
@@ -241,7 +242,7 @@ where
                 let tree = plan.nodes[*node]
                     .tree
                     .ok_or_else(|| misuse("DetachSubtree"))?;
-                out.push_sql("UPDATE ");
+                self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(model.table)?;
                 if DB::DELETE_BY_JOIN {
                     push_join_on_table(&mut out, model, name)?;
@@ -259,18 +260,19 @@ where
             StatementKind::DeleteSubtree(node, name) => {
                 let model = plan.node_model(*node);
                 if !DB::DELETE_BY_JOIN {
-                    out.push_sql("DELETE FROM ");
+                    self.push_verb(&mut out, "DELETE ");
+                    out.push_sql("FROM ");
                     out.push_identifier(model.table)?;
                     return push_where_in_table(&mut out, model, name);
                 }
-                out.push_sql("DELETE ");
+                self.push_verb(&mut out, "DELETE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" FROM ");
                 out.push_identifier(model.table)?;
                 push_join_on_table(&mut out, model, name)
             }
             StatementKind::DropTable(name) => {
-                out.push_sql("DROP TABLE ");
+                out.push_sql(DB::DROP_TEMPORARY_TABLE);
                 out.push_identifier(name)
             }
             StatementKind::LoadBatch { node, limit, after } => {
@@ -314,7 +316,7 @@ where
                 };
                 let model = plan.node_model(*node);
                 let mark = soft_column(model)?;
-                out.push_sql("UPDATE ");
+                self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" SET ");
                 out.push_identifier(mark.column)?;
@@ -328,7 +330,8 @@ where
                     return Err(misuse("DeleteBatch"));
                 };
                 let model = plan.node_model(*node);
-                out.push_sql("DELETE FROM ");
+                self.push_verb(&mut out, "DELETE ");
+                out.push_sql("FROM ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" WHERE ");
                 push_keys_predicate(&mut out, model, keys)
@@ -336,7 +339,7 @@ where
             StatementKind::Mark(node, value) => {
                 let model = plan.node_model(*node);
                 let mark = soft_column(model)?;
-                out.push_sql("UPDATE ");
+                self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" SET ");
                 out.push_identifier(mark.column)?;
@@ -350,7 +353,7 @@ where
                 // may read the table being updated), joined on the key.
                 let model = plan.node_model(*node);
                 let mark = soft_column(model)?;
-                out.push_sql("UPDATE ");
+                self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" INNER JOIN (SELECT ");
                 push_columns(&mut out, model.table, model.primary_key, false)?;
@@ -374,7 +377,7 @@ where
                     .find(|model| model.table == fk.parent_table)
                     .ok_or_else(|| misuse("CountDeletedParents"))?;
                 let mark = soft_column(parent)?;
-                out.push_sql("SELECT ");
+                self.push_verb(&mut out, "SELECT ");
                 if let StatementKind::CountDeletedParents(_) = self.kind {
                     out.push_sql("COUNT(*)");
                 } else {
@@ -413,7 +416,8 @@ where
                 Ok(())
             }
             StatementKind::DatabaseCascades { edges, tables } => {
-                out.push_sql("SELECT concat_ws(',', CAST(");
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("concat_ws(',', CAST(");
                 DB::push_cascades_counted(&mut out)?;
                 out.push_sql(" AS INTEGER)");
                 for edge in edges {
@@ -424,11 +428,13 @@ where
                 push_deleted_counts(&mut out, tables)
             }
             StatementKind::DeletedInTransaction(tables) => {
-                out.push_sql("SELECT concat_ws(','");
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("concat_ws(','");
                 push_deleted_counts(&mut out, tables)
             }
             StatementKind::LockRoots => {
-                out.push_sql("SELECT COUNT(*) FROM (SELECT ");
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("COUNT(*) FROM (SELECT ");
                 push_columns(&mut out, root.table, root.primary_key, false)?;
                 out.push_sql(" FROM ");
                 out.push_identifier(root.table)?;
@@ -440,7 +446,8 @@ where
                 out.push_identifier(LOCKED_ALIAS)
             }
             StatementKind::CountBlocking(step) => {
-                out.push_sql("SELECT COUNT(*)");
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("COUNT(*)");
                 self.push_blocking_rows(&mut out, *step)
             }
             StatementKind::ListBlocking(step) => {
@@ -448,7 +455,7 @@ where
                     return Err(misuse("ListBlocking"));
                 };
                 let child = plan.models[model];
-                out.push_sql("SELECT ");
+                self.push_verb(&mut out, "SELECT ");
                 push_key_as_text(&mut out, child)?;
                 self.push_blocking_rows(&mut out, *step)?;
                 out.push_sql(" ORDER BY ");
@@ -462,7 +469,7 @@ where
                 };
                 let child = plan.models[model];
                 let column = plan.foreign_key(model, fk).column;
-                out.push_sql("UPDATE ");
+                self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(child.table)?;
                 if DB::DELETE_BY_JOIN && !self.is_literal(parent) {
                     self.push_join_on_keys(&mut out, child.table, column, parent)?;
@@ -496,14 +503,15 @@ where
                 if DB::DELETE_BY_JOIN {
                     match via {
                         Some(via) if !self.is_literal(via.parent) => {
-                            out.push_sql("DELETE ");
+                            self.push_verb(&mut out, "DELETE ");
                             out.push_identifier(table)?;
                             out.push_sql(" FROM ");
                             out.push_identifier(table)?;
                             return self.push_join_on_keys(&mut out, table, via.column, via.parent);
                         }
                         Some(via) => {
-                            out.push_sql("DELETE FROM ");
+                            self.push_verb(&mut out, "DELETE ");
+                            out.push_sql("FROM ");
                             out.push_identifier(table)?;
                             out.push_sql(" WHERE ");
                             push_column(&mut out, table, via.column)?;
@@ -520,7 +528,8 @@ where
                         None => {}
                     }
                 }
-                out.push_sql("DELETE FROM ");
+                self.push_verb(&mut out, "DELETE ");
+                out.push_sql("FROM ");
                 out.push_identifier(table)?;
                 out.push_sql(" WHERE ");
                 self.push_node_predicate(&mut out, node)
@@ -530,10 +539,24 @@ where
 }
 
 impl<'a, F> Statement<'a, F> {
+    /// Whether the plan walks a tree with a recursive query.
+    fn walks_tree(&self) -> bool {
+        self.plan.nodes.iter().any(|node| node.tree.is_some())
+    }
+
     /// What the backend writes before each statement of the plan (MariaDB's recursion limit).
     fn push_prefix<DB: Dialect>(&self, out: &mut AstPass<'_, '_, DB>) {
-        if self.plan.nodes.iter().any(|node| node.tree.is_some()) {
+        if self.walks_tree() {
             out.push_sql(DB::TREE_STATEMENT_PREFIX);
+        }
+    }
+
+    /// The statement's first keyword (`verb`, with its trailing space), then what the backend
+    /// writes after it (MySQL's recursion limit).
+    fn push_verb<DB: Dialect>(&self, out: &mut AstPass<'_, '_, DB>, verb: &'static str) {
+        out.push_sql(verb);
+        if self.walks_tree() {
+            out.push_sql(DB::TREE_STATEMENT_HINT);
         }
     }
 
@@ -607,7 +630,7 @@ impl<'a, F> Statement<'a, F> {
     {
         let root = self.plan.node_model(self.plan.root());
         let name = self.root_table()?;
-        out.push_sql("DELETE ");
+        self.push_verb(out, "DELETE ");
         out.push_identifier(root.table)?;
         out.push_sql(" FROM ");
         out.push_identifier(root.table)?;
@@ -1154,7 +1177,7 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.statement.push_prefix(&mut out);
-        out.push_sql("SELECT ");
+        self.statement.push_verb(&mut out, "SELECT ");
         self.selection.walk_ast(out.reborrow())?;
         self.statement.walk_ast(out)
     }
