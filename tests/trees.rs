@@ -96,6 +96,51 @@ backends! {
     }
 
     #[test]
+    fn every_recursive_statement_lifts_its_backends_recursion_limit() {
+        // MariaDB stops a recursive query after `max_recursive_iterations` levels and MySQL after
+        // `cte_max_recursion_depth` (1,000 each by default). MySQL 8 is not among the servers
+        // the suites run on, so its form is pinned here: the hint right after the statement's
+        // first keyword, the only place MySQL applies it to the whole statement.
+        let mut db = open!(SCHEMA);
+        chain(&mut db, 3);
+        db.exec("INSERT INTO posts (id) VALUES (1);
+                 INSERT INTO comments (id, post_id, parent_id) VALUES (1, 1, NULL), (2, 1, 1), (3, 1, 2);
+                 INSERT INTO reactions (id, comment_id) VALUES (1, 3)");
+        db.log().clear();
+
+        Category::delete_by_ids(&[1], db.conn()).unwrap();
+        Post::delete_by_ids(&[1], db.conn()).unwrap();
+
+        let statements = db.log().statements();
+        let recursive: Vec<&String> =
+            statements.iter().filter(|sql| sql.contains("WITH RECURSIVE")).collect();
+        assert!(recursive.len() >= 3, "{statements:#?}");
+        for sql in recursive {
+            match Db::BACKEND {
+                "mariadb" => assert!(
+                    sql.starts_with("SET STATEMENT max_recursive_iterations = 4294967295 FOR "),
+                    "{sql}"
+                ),
+                "mysql" => {
+                    let statement = sql
+                        .strip_prefix("/*M! SET STATEMENT max_recursive_iterations = 4294967295 FOR */ ")
+                        .unwrap_or_else(|| panic!("no MariaDB lift: {sql}"));
+                    let (verb, rest) = statement.split_once(' ').unwrap_or_default();
+                    assert!(matches!(verb, "SELECT" | "INSERT" | "UPDATE" | "DELETE"), "{sql}");
+                    assert!(
+                        rest.starts_with("/*+ SET_VAR(cte_max_recursion_depth = 4294967295) */ "),
+                        "{sql}"
+                    );
+                }
+                _ => assert!(!sql.contains("SET "), "{sql}"),
+            }
+        }
+        assert_eq!(db.count("categories"), 0);
+        assert_eq!(db.count("comments"), 0);
+        assert_eq!(db.count("reactions"), 0);
+    }
+
+    #[test]
     fn a_wide_tree_of_fifty_thousand_nodes_goes_at_once() {
         let mut db = open!(SCHEMA);
         // Node 1 is the root; node i > 1 hangs under node 1 + (i - 2) / 10.

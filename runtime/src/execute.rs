@@ -762,7 +762,13 @@ where
         name.clone(),
     )))?;
     let result = conn
-        .execute_statement(&statement(StatementKind::DetachSubtree(node, name.clone())))
+        .execute_statement(&statement(StatementKind::FillSubtreeTable(
+            node,
+            name.clone(),
+        )))
+        .and_then(|_| {
+            conn.execute_statement(&statement(StatementKind::DetachSubtree(node, name.clone())))
+        })
         .and_then(|_| {
             conn.execute_statement(&statement(StatementKind::DeleteSubtree(node, name.clone())))
         });

@@ -65,9 +65,12 @@ pub enum StatementKind {
     InsertRootKeys(String),
     /// Drop a temporary table this crate created.
     DropTable(String),
-    /// Copy the keys of a tree node's rows and subtrees into a temporary table (`node`, `name`),
-    /// for backends that check foreign keys row by row.
+    /// Create an empty temporary table (`name`) for the keys of a tree node's rows and subtrees
+    /// (`node`), for backends that check foreign keys row by row.
     CreateSubtreeTable(usize, String),
+    /// Copy those keys into it. (An `INSERT`, not `CREATE ... AS`, so the statement begins with a
+    /// keyword MySQL accepts its recursion-limit hint after.)
+    FillSubtreeTable(usize, String),
     /// Set the tree foreign key of those rows to `NULL`, so deleting them in any order leaves no
     /// row referencing a deleted one.
     DetachSubtree(usize, String),
@@ -211,12 +214,7 @@ where
                 out.push_sql("INTO ");
                 out.push_identifier(name)?;
                 out.push_sql(" (");
-                for (index, column) in root.primary_key.iter().enumerate() {
-                    if index > 0 {
-                        out.push_sql(", ");
-                    }
-                    out.push_identifier(column)?;
-                }
+                push_column_names(&mut out, root.primary_key)?;
                 out.push_sql(") VALUES ");
                 for (index, key) in keys.chunks(root.primary_key.len()).enumerate() {
                     out.push_sql(if index == 0 { "(" } else { ", (" });
@@ -232,9 +230,25 @@ where
                 out.push_identifier(from)
             }
             StatementKind::CreateSubtreeTable(node, name) => {
+                let model = plan.node_model(*node);
                 out.push_sql("CREATE TEMPORARY TABLE ");
                 out.push_identifier(name)?;
-                out.push_sql(" AS ");
+                out.push_sql(" AS SELECT ");
+                push_columns(&mut out, model.table, &model.primary_key[..1], true)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE 1 = 0");
+                Ok(())
+            }
+            StatementKind::FillSubtreeTable(node, name) => {
+                let model = plan.node_model(*node);
+                self.push_verb(&mut out, "INSERT ");
+                out.push_sql("INTO ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                // A tree's recursive query selects its single key column.
+                push_column_names(&mut out, &model.primary_key[..1])?;
+                out.push_sql(") ");
                 self.push_node_keys(&mut out, *node)
             }
             StatementKind::DetachSubtree(node, name) => {
@@ -1070,6 +1084,20 @@ fn push_columns<DB: Dialect>(
             out.push_sql(" AS ");
             out.push_identifier(column)?;
         }
+    }
+    Ok(())
+}
+
+/// `a, b`: column names, unqualified (an `INSERT`'s column list).
+fn push_column_names<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    columns: &[&str],
+) -> QueryResult<()> {
+    for (index, column) in columns.iter().enumerate() {
+        if index > 0 {
+            out.push_sql(", ");
+        }
+        out.push_identifier(column)?;
     }
     Ok(())
 }
