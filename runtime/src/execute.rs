@@ -29,7 +29,8 @@ use crate::sql::statement::{
 use crate::value::SqlValue;
 
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
-/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`).
+/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
+/// `MariadbConnection`).
 pub trait DeleteConnection: Connection {
     #[doc(hidden)]
     fn dialect(&self) -> DialectInfo;
