@@ -481,6 +481,35 @@ backends! {
     }
 
     #[test]
+    fn operations_through_temporary_tables_leave_no_prepared_statement_behind() {
+        use chain::schema::a;
+        let Some(mut db) = chain_with(2) else { return };
+        let mut deleted = 0;
+        let mut run = |db: &mut Db, rounds: i32| {
+            for round in 0..rounds {
+                let id = 100 + deleted + round;
+                db.exec(&format!(
+                    "INSERT INTO a (id) VALUES ({id}); INSERT INTO b (id, a_id) VALUES ({id}, {id});"
+                ));
+                // A filter over a multi-step plan goes through a temporary table named anew
+                // each time; a text prepared for it can never be used again.
+                let report = chain::A::delete_where(a::id.eq(id), db.conn()).unwrap();
+                assert_eq!(report.total(), 2);
+            }
+            deleted += rounds;
+        };
+        // The first operations prepare what can be reused; from then on nothing may pile up.
+        run(&mut db, 3);
+        let before = db.open_prepared_statements();
+        run(&mut db, 50);
+        let after = db.open_prepared_statements();
+        if let (Some(before), Some(after)) = (before, after) {
+            assert_eq!(after - before, 0, "statements left prepared by 50 deletes");
+        }
+        assert_eq!(db.count("a"), 2);
+    }
+
+    #[test]
     fn delete_where_evaluates_its_filter_once_before_anything_changes() {
         use chain::schema::{a, b};
         let Some(mut db) = chain_with(2) else { return };

@@ -73,6 +73,12 @@ pub trait TestDb: Sized {
         .collect()
     }
 
+    /// How many statements the connection has prepared on the server and not closed; `None`
+    /// where the server cannot tell (SQLite's statements live in the process).
+    fn open_prepared_statements(&mut self) -> Option<i64> {
+        None
+    }
+
     /// The row count of each table, to compare a database before and after a failed delete.
     fn counts(&mut self, tables: &[&str]) -> Vec<(String, i64)> {
         tables

@@ -108,6 +108,19 @@ where
             .unwrap_or_else(|error| panic!("{error}: {sql}"));
     }
 
+    fn open_prepared_statements(&mut self) -> Option<i64> {
+        // The session's own counters (MariaDB; MySQL 8 has them in performance_schema).
+        Some(
+            self.pairs(
+                "SELECT CAST(p.VARIABLE_VALUE AS SIGNED) - CAST(c.VARIABLE_VALUE AS SIGNED) AS a, \
+                 NULL AS b FROM information_schema.SESSION_STATUS p, \
+                 information_schema.SESSION_STATUS c \
+                 WHERE p.VARIABLE_NAME = 'COM_STMT_PREPARE' AND c.VARIABLE_NAME = 'COM_STMT_CLOSE'",
+            )[0]
+            .0,
+        )
+    }
+
     fn pairs(&mut self, sql: &str) -> Vec<(i64, Option<i64>)> {
         sql_query(sql)
             .load::<Pair>(&mut self.conn)

@@ -67,6 +67,10 @@ impl TestDb for PgDb {
             .unwrap_or_else(|error| panic!("{error}: {sql}"));
     }
 
+    fn open_prepared_statements(&mut self) -> Option<i64> {
+        Some(self.pairs("SELECT COUNT(*) AS a, NULL AS b FROM pg_prepared_statements")[0].0)
+    }
+
     fn pairs(&mut self, sql: &str) -> Vec<(i64, Option<i64>)> {
         // PostgreSQL types results strictly: widen both columns to BIGINT.
         let wrapped =

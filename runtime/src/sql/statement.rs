@@ -124,6 +124,23 @@ pub enum StatementKind {
     Delete(Step, Option<usize>),
 }
 
+impl StatementKind {
+    /// Whether the statement names a temporary table of its operation.
+    fn names_temporary_table(&self) -> bool {
+        matches!(
+            self,
+            StatementKind::CreateRootTable(_)
+                | StatementKind::CopyRootTable(..)
+                | StatementKind::InsertRootKeys(_)
+                | StatementKind::DropTable(_)
+                | StatementKind::CreateSubtreeTable(..)
+                | StatementKind::FillSubtreeTable(..)
+                | StatementKind::DetachSubtree(..)
+                | StatementKind::DeleteSubtree(..)
+        )
+    }
+}
+
 /// One statement of a plan, ready to render.
 #[derive(Debug)]
 pub struct Statement<'a, F> {
@@ -189,6 +206,11 @@ where
                 // The text varies with the number of keys: caching it would fill the cache.
                 out.unsafe_to_cache_prepared();
             }
+        }
+        if matches!(self.roots, Roots::Table(_)) || self.kind.names_temporary_table() {
+            // Each operation names its temporary tables anew, so such a text never runs twice:
+            // cached, it would stay prepared on the connection (and the server) for good.
+            out.unsafe_to_cache_prepared();
         }
         let plan = self.plan;
         let root = plan.node_model(plan.root());
