@@ -370,6 +370,37 @@ backends! {
     }
 
     #[test]
+    fn a_panicking_hook_under_a_filter_leaves_no_temporary_table_behind() {
+        let mut db = open!(SCHEMA);
+        fill(&mut db);
+        let before = db.counts(TABLES);
+        script(|s| s.panic_batch = Some(2));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Account::delete_where(accounts::id.eq(1), db.conn())
+        }));
+        assert!(outcome.is_err(), "the panic reaches the caller");
+        assert_eq!(db.counts(TABLES), before);
+        // The filter's roots went into a temporary table. MySQL and MariaDB keep temporary
+        // tables past a rollback: a pooled session would collect one per panic.
+        let created: Vec<String> = db
+            .log()
+            .statements()
+            .iter()
+            .filter_map(|sql| sql.split_once("CREATE TEMPORARY TABLE "))
+            .filter_map(|(_, rest)| rest.split_whitespace().next())
+            .map(|name| name.trim_matches(|c| c == '`' || c == '"').to_owned())
+            .collect();
+        assert!(!created.is_empty(), "{:#?}", db.log().statements());
+        for name in created {
+            let left = diesel::sql_query(format!("SELECT 1 FROM {name}")).execute(db.conn());
+            assert!(left.is_err(), "{name} outlived the panic");
+        }
+        script(|s| *s = Script::default());
+        Account::delete_where(accounts::id.eq(1), db.conn()).unwrap();
+        assert_eq!(db.ids("accounts"), [2]);
+    }
+
+    #[test]
     fn hooks_run_for_rows_reached_through_a_tree_leaves_first() {
         let mut db = open!(SCHEMA);
         db.exec("INSERT INTO accounts (id) VALUES (1), (2)");

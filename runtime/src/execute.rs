@@ -315,9 +315,15 @@ impl<S> Run<'_, S> {
             }
             self.run(&Roots::<NoFilter>::Table(&names), conn)
         };
-        let result = body(conn);
-        drop_temp_tables(plan, &names[..created], result.is_ok(), conn)?;
-        result
+        // A hook may panic: the tables are dropped all the same (a rollback keeps them on MySQL
+        // and MariaDB, and a pooled session would collect them), then the panic goes on.
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| body(conn)));
+        let succeeded = matches!(outcome, Ok(Ok(_)));
+        drop_temp_tables(plan, &names[..created], succeeded, conn)?;
+        match outcome {
+            Ok(result) => result,
+            Err(payload) => panic::resume_unwind(payload),
+        }
     }
 
     fn run<C, F>(&self, roots: &Roots<'_, F>, conn: &mut C) -> Result<DeleteReport, DeleteError>
