@@ -47,6 +47,10 @@ pub trait Dialect: Backend + Sized + 'static {
     /// statement alone, where the statement begins with one of those keywords.
     const TREE_STATEMENT_HINT: &'static str = "";
 
+    /// Written before the rows of `(a, b) IN (<rows>)`: SQLite takes only a subquery there,
+    /// so `VALUES (1, 2), (3, 4)`; the others take the list of rows itself.
+    const ROW_LIST_PREFIX: &'static str = "";
+
     /// How a temporary table is dropped. MySQL and MariaDB commit the open transaction on a plain
     /// `DROP TABLE`, even of a temporary table; `DROP TEMPORARY TABLE` does not.
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TABLE ";
@@ -174,6 +178,7 @@ impl Dialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
     const LOCKS_ROWS: bool = false;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
+    const ROW_LIST_PREFIX: &'static str = "VALUES ";
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
     const MAX_BIND_PARAMS: usize = 32_766;
 

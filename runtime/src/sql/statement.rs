@@ -1010,7 +1010,7 @@ fn push_key_equality<DB: Dialect>(
     Ok(())
 }
 
-/// `t.id IN (?, ?)`, or for a composite key `(t.a = ? AND t.b = ?) OR (...)`.
+/// `t.id IN (?, ?)`, or for a composite key `(t.a, t.b) IN ((?, ?), (?, ?))`.
 fn push_keys_predicate<'b, DB: Dialect>(
     out: &mut AstPass<'_, 'b, DB>,
     model: &ModelMeta,
@@ -1023,18 +1023,16 @@ fn push_keys_predicate<'b, DB: Dialect>(
         out.push_sql(")");
         return Ok(());
     }
+    // A row-value list, not an `OR` chain: SQLite refuses expressions nested 1,000 deep.
+    push_key_tuple(out, model)?;
+    out.push_sql(" IN (");
+    out.push_sql(DB::ROW_LIST_PREFIX);
     for (index, key) in keys.chunks(model.primary_key.len()).enumerate() {
-        out.push_sql(if index == 0 { "(" } else { " OR (" });
-        for (position, (column, value)) in model.primary_key.iter().zip(key).enumerate() {
-            if position > 0 {
-                out.push_sql(" AND ");
-            }
-            push_column(out, model.table, column)?;
-            out.push_sql(" = ");
-            DB::push_value(out, value)?;
-        }
+        out.push_sql(if index == 0 { "(" } else { ", (" });
+        push_value_list(out, key)?;
         out.push_sql(")");
     }
+    out.push_sql(")");
     Ok(())
 }
 
