@@ -150,7 +150,9 @@ pub trait Deletable: Sized + 'static {
 #[non_exhaustive]
 pub struct DeleteOptions {
     /// The batch size of every hooked table for this call, instead of each model's own
-    /// (`#[deletable(batch_size = N)]`, 1,000 by default).
+    /// (`#[deletable(batch_size = N)]`, 1,000 by default). A batch is at most what one statement
+    /// can bind (32,765 keys on SQLite, 65,534 on PostgreSQL, MySQL and MariaDB; half that for
+    /// a two-column key): a larger size gives batches of that many.
     pub batch_size: Option<usize>,
 }
 

@@ -252,7 +252,10 @@ impl<S> Run<'_, S> {
                 })
             }
             // Too many keys to bind in every statement: bind them once, into a table.
-            Roots::Keys(keys) if keys.len() * plan.root_references() > dialect.max_bind_params => {
+            Roots::Keys(keys)
+                if keys.len() * plan.root_references() + plan.binds_besides_root_keys()
+                    > dialect.max_bind_params =>
+            {
                 self.with_root_tables(conn, |conn, name| {
                     let empty = Roots::Filter(&NoFilter);
                     conn.execute_statement(&Statement::new(
@@ -395,7 +398,15 @@ impl<S> Run<'_, S> {
         let plan = self.plan;
         match plan.node_model(node).hooks {
             Some(model_batch) => {
-                let batch = self.options.batch_size.unwrap_or(model_batch).max(1);
+                // A batch's delete (or mark) binds its keys and a mark in one statement: a
+                // larger batch than that can carry goes in several.
+                let arity = plan.node_model(node).primary_key.len().max(1);
+                let most = ((conn.dialect().max_bind_params - 1) / arity).max(1);
+                let batch = self
+                    .options
+                    .batch_size
+                    .unwrap_or(model_batch)
+                    .clamp(1, most);
                 let model = plan.nodes[node].model;
                 S::node(model, plan, roots, node, batch, &self.operation, conn)
             }

@@ -154,6 +154,33 @@ impl Plan {
             })
             .max()
             .unwrap_or(0)
+            .max(self.root_restore_check_references())
+    }
+
+    /// A restore checks the root's parents; for a foreign key to the root's own table, reading
+    /// the roots twice (a parent restored in the same call does not block).
+    fn root_restore_check_references(&self) -> usize {
+        let root = self.node_model(self.root());
+        let self_referencing = root
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.parent_table == root.table);
+        if self_referencing && root.soft_delete.is_some() {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The most bind parameters a statement of the plan carries besides the root keys: a
+    /// soft-delete mark or a `set_default` value (one), or a hooked batch's keyset cursor (a
+    /// key), never both.
+    pub fn binds_besides_root_keys(&self) -> usize {
+        (0..self.nodes.len())
+            .map(|node| self.node_model(node).primary_key.len())
+            .max()
+            .unwrap_or(0)
+            .max(1)
     }
 
     fn paths_to_root(&self, node: usize) -> usize {
