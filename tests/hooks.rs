@@ -401,6 +401,39 @@ backends! {
     }
 
     #[test]
+    fn a_hooked_tree_whose_data_loops_is_deleted_whole() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO accounts (id) VALUES (1), (2)");
+        // 1 -> 3 -> 2 -> 1 (parents), 4 is its own parent, 5 hangs under 1 and 6 under 5; 7 is
+        // another account's.
+        db.exec(
+            "INSERT INTO folders (id, account_id, parent_id) VALUES
+             (1, 1, NULL), (2, 1, NULL), (3, 1, NULL), (4, 1, NULL), (5, 1, 1), (6, 1, 5),
+             (7, 2, NULL);
+             UPDATE folders SET parent_id = 3 WHERE id = 1;
+             UPDATE folders SET parent_id = 2 WHERE id = 3;
+             UPDATE folders SET parent_id = 1 WHERE id = 2;
+             UPDATE folders SET parent_id = 4 WHERE id = 4",
+        );
+        script(|s| *s = Script::default());
+
+        let report = Account::delete_by_ids(&[1], db.conn()).unwrap();
+
+        assert_eq!(report.count("folders"), 6);
+        assert_eq!(db.ids("folders"), [7]);
+        let mut before = seen("folders.before");
+        let mut after = seen("folders.after");
+        before.sort_unstable();
+        after.sort_unstable();
+        assert_eq!(before, [1, 2, 3, 4, 5, 6], "each row handed over once");
+        assert_eq!(after, before);
+        // Outside the loops, leaves still go first.
+        let order = seen("folders.before");
+        let position = |id: i32| order.iter().position(|seen| *seen == id).unwrap();
+        assert!(position(6) < position(5), "{order:?}");
+    }
+
+    #[test]
     fn hooks_run_for_rows_reached_through_a_tree_leaves_first() {
         let mut db = open!(SCHEMA);
         db.exec("INSERT INTO accounts (id) VALUES (1), (2)");

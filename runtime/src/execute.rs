@@ -689,18 +689,27 @@ where
     };
     let mut after: Option<Vec<SqlValue>> = None;
     let mut done = 0;
-    loop {
-        let load = Statement::new(
+    let load = |after: Option<Vec<SqlValue>>, leaves_only: bool| {
+        Statement::new(
             plan,
             roots,
             StatementKind::LoadBatch {
                 node,
                 limit: batch_size,
-                after: after.take(),
+                after,
+                leaves_only,
             },
         )
-        .in_mode(mode);
-        let rows = L::load(conn, load)?;
+        .in_mode(mode)
+    };
+    loop {
+        let mut rows = L::load(conn, load(after.take(), leaves_first))?;
+        // No leaf left, yet rows: each of them leads into a loop in the data (1 -> 3 -> 2 -> 1,
+        // or a row its own parent). A batch of them goes after its children are detached.
+        let in_loops = leaves_first && rows.is_empty();
+        if in_loops {
+            rows = L::load(conn, load(None, false))?;
+        }
         if rows.is_empty() {
             return Ok(done);
         }
@@ -714,6 +723,10 @@ where
             source,
         })?;
         let batch = Roots::<NoFilter>::Keys(&keys);
+        if in_loops {
+            let detach = StatementKind::DetachChildren(node);
+            conn.execute_statement(&Statement::new(plan, &batch, detach))?;
+        }
         let kind = match mode {
             Mode::Delete => StatementKind::DeleteBatch(node),
             _ => StatementKind::MarkBatch(node, operation.mark.clone()),

@@ -86,7 +86,13 @@ pub enum StatementKind {
         limit: usize,
         /// The key of the last row of the previous batch.
         after: Option<Vec<SqlValue>>,
+        /// For a tree's delete: only rows whose children are gone.
+        leaves_only: bool,
     },
+    /// Set the tree foreign key of the children of a batch of a tree node's rows (the
+    /// statement's roots are the batch's keys) to `NULL`: the batch leads into a loop in the
+    /// data, and goes before its children.
+    DetachChildren(usize),
     /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
     DeleteBatch(usize),
     /// Soft-delete (set the mark) or restore (clear it) a batch of a node's rows by key.
@@ -311,7 +317,12 @@ where
                 out.push_sql(DB::DROP_TEMPORARY_TABLE);
                 out.push_identifier(name)
             }
-            StatementKind::LoadBatch { node, limit, after } => {
+            StatementKind::LoadBatch {
+                node,
+                limit,
+                after,
+                leaves_only,
+            } => {
                 let model = plan.node_model(*node);
                 out.push_sql(" FROM ");
                 out.push_identifier(model.table)?;
@@ -329,7 +340,7 @@ where
                         out.push_sql(")");
                     }
                 }
-                let tree = plan.nodes[*node].tree.filter(|_| self.mode == Mode::Delete);
+                let tree = plan.nodes[*node].tree.filter(|_| *leaves_only);
                 if let Some(tree) = tree {
                     out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
                     out.push_identifier(model.table)?;
@@ -344,6 +355,25 @@ where
                 out.push_sql(" ORDER BY ");
                 push_columns(&mut out, model.table, model.primary_key, false)?;
                 out.push_sql(&format!(" LIMIT {limit}"));
+                Ok(())
+            }
+            StatementKind::DetachChildren(node) => {
+                let Roots::Keys(keys) = self.roots else {
+                    return Err(misuse("DetachChildren"));
+                };
+                let model = plan.node_model(*node);
+                let tree = plan.nodes[*node]
+                    .tree
+                    .ok_or_else(|| misuse("DetachChildren"))?;
+                self.push_verb(&mut out, "UPDATE ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" SET ");
+                out.push_identifier(tree)?;
+                out.push_sql(" = NULL WHERE ");
+                push_column(&mut out, model.table, tree)?;
+                out.push_sql(" IN (");
+                push_value_list(&mut out, keys)?;
+                out.push_sql(")");
                 Ok(())
             }
             StatementKind::MarkBatch(node, value) => {
