@@ -297,11 +297,11 @@ backends! {
 
         let error = Book::restore_where(books::id.eq(1), db.conn()).unwrap_err();
 
-        let DeleteError::ParentSoftDeleted { blockers } = &error else {
+        let DeleteError::ParentSoftDeleted { parents } = &error else {
             panic!("expected ParentSoftDeleted, got {error:?}");
         };
-        assert_eq!((blockers[0].table, blockers[0].column, blockers[0].parent_table), ("books", "author_id", "authors"));
-        assert_eq!(blockers[0].keys, ["1"]);
+        assert_eq!((parents[0].table, parents[0].column, parents[0].parent_table), ("books", "author_id", "authors"));
+        assert_eq!(parents[0].parent_keys, ["1"], "the parent to restore first");
         let after: Vec<Vec<i64>> = ["authors", "books", "chapters"].iter().map(|t| deleted(&mut db, t)).collect();
         assert_eq!(after, before);
     }

@@ -24,11 +24,12 @@ pub enum DeleteError {
         /// Every blocking foreign key found anywhere in the plan.
         blockers: Vec<Blocker>,
     },
-    /// A restore would bring back rows whose parent stays soft-deleted.
-    #[error("cannot restore: {} reference soft-deleted parents: {}; restore the parents first, or together", rows(blockers), list(blockers))]
+    /// A restore would bring back rows whose parent stays soft-deleted: the roots' own parents,
+    /// or another parent of a row the restore reaches down its cascades.
+    #[error("cannot restore: {} would come back under soft-deleted parents: {}; restore the parents first, or together", parent_rows(parents), parent_list(parents))]
     ParentSoftDeleted {
-        /// Every foreign key whose parent stays soft-deleted.
-        blockers: Vec<Blocker>,
+        /// Every foreign key whose parents stay soft-deleted.
+        parents: Vec<SoftDeletedParent>,
     },
     /// A hook failed; the operation was rolled back.
     #[error("{stage} hook of `{model}` failed: {source}")]
@@ -77,6 +78,54 @@ impl fmt::Display for Blocker {
         }
         f.write_str(")")
     }
+}
+
+/// One foreign key through which rows a restore brings back reference soft-deleted parents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoftDeletedParent {
+    /// The table of the rows that would come back (`remarks`).
+    pub table: &'static str,
+    /// Their foreign key column (`author_id`).
+    pub column: &'static str,
+    /// The table of the soft-deleted parents (`people`).
+    pub parent_table: &'static str,
+    /// How many rows would come back under a soft-deleted parent.
+    pub rows: u64,
+    /// The primary keys of up to ten of those parents, as text, smallest first: what to
+    /// restore first.
+    pub parent_keys: Vec<String>,
+    /// Whether there are more such parents than `parent_keys` lists.
+    pub more_parents: bool,
+}
+
+impl fmt::Display for SoftDeletedParent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{} -> {}: {} row{} (soft-deleted {} keys {}",
+            self.table,
+            self.column,
+            self.parent_table,
+            self.rows,
+            if self.rows == 1 { "" } else { "s" },
+            self.parent_table,
+            self.parent_keys.join(", ")
+        )?;
+        if self.more_parents {
+            f.write_str(", ...")?;
+        }
+        f.write_str(")")
+    }
+}
+
+fn parent_rows(parents: &[SoftDeletedParent]) -> String {
+    let total: u64 = parents.iter().map(|parent| parent.rows).sum();
+    format!("{total} row{}", if total == 1 { "" } else { "s" })
+}
+
+fn parent_list(parents: &[SoftDeletedParent]) -> String {
+    let parts: Vec<String> = parents.iter().map(SoftDeletedParent::to_string).collect();
+    parts.join("; ")
 }
 
 fn rows(blockers: &[Blocker]) -> String {

@@ -17,14 +17,14 @@ use diesel::{Connection, QueryResult, RunQueryDsl};
 
 use crate::api::{Deletable, DeleteOptions};
 use crate::database_cascade::DatabaseCascades;
-use crate::error::{Blocker, DeleteError};
+use crate::error::{Blocker, DeleteError, SoftDeletedParent};
 use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{
     update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
-    StatementKind, TypedQuery,
+    StatementKind, TypedQuery, BLOCKING_KEYS_LISTED,
 };
 use crate::value::SqlValue;
 
@@ -431,35 +431,34 @@ impl<S> Run<'_, S> {
         if self.operation.mode == Mode::SoftDelete {
             check_blockers(plan, roots, self.operation.mode, conn)?;
         } else {
-            let root = plan.node_model(plan.root());
-            let mut blockers = Vec::new();
-            for (index, fk) in root.foreign_keys.iter().enumerate() {
-                let parent = plan
-                    .models
-                    .iter()
-                    .find(|model| model.table == fk.parent_table);
-                if parent.is_none_or(|parent| parent.soft_delete.is_none()) {
-                    continue;
-                }
+            let mut parents = Vec::new();
+            for (node, fk) in plan.restore_checks() {
                 let count = conn.count_rows(Returning(
-                    statement(StatementKind::CountDeletedParents(index)),
+                    statement(StatementKind::CountDeletedParents { node, fk }),
                     PhantomData,
                 ))?;
                 if count > 0 {
-                    blockers.push(Blocker {
-                        table: root.table,
-                        column: fk.column,
-                        parent_table: fk.parent_table,
-                        count: count as u64,
-                        keys: conn.load_keys(Returning(
-                            statement(StatementKind::ListDeletedParents(index)),
-                            PhantomData,
-                        ))?,
+                    let model = plan.node_model(node);
+                    let foreign_key = &model.foreign_keys[fk];
+                    // One key past those listed tells whether there are more.
+                    let mut parent_keys = conn.load_keys(Returning(
+                        statement(StatementKind::ListDeletedParents { node, fk }),
+                        PhantomData,
+                    ))?;
+                    let more_parents = parent_keys.len() > BLOCKING_KEYS_LISTED;
+                    parent_keys.truncate(BLOCKING_KEYS_LISTED);
+                    parents.push(SoftDeletedParent {
+                        table: model.table,
+                        column: foreign_key.column,
+                        parent_table: foreign_key.parent_table,
+                        rows: count as u64,
+                        parent_keys,
+                        more_parents,
                     });
                 }
             }
-            if !blockers.is_empty() {
-                return Err(DeleteError::ParentSoftDeleted { blockers });
+            if !parents.is_empty() {
+                return Err(DeleteError::ParentSoftDeleted { parents });
             }
         }
         let mut report = DeleteReport::default();

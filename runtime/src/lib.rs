@@ -66,7 +66,7 @@ mod value;
 
 pub use api::{Deletable, DeleteOptions};
 pub use deletable_macros::Deletable;
-pub use error::{Blocker, DeleteError};
+pub use error::{Blocker, DeleteError, SoftDeletedParent};
 pub use execute::DeleteConnection;
 pub use hooks::{DeleteHooks, HookError, HookStage};
 pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};

@@ -154,22 +154,54 @@ impl Plan {
             })
             .max()
             .unwrap_or(0)
-            .max(self.root_restore_check_references())
+            .max(
+                self.restore_checks()
+                    .map(|(node, fk)| self.restore_check_references(node, fk))
+                    .max()
+                    .unwrap_or(0),
+            )
     }
 
-    /// A restore checks the root's parents; for a foreign key to the root's own table, reading
-    /// the roots twice (a parent restored in the same call does not block).
-    fn root_restore_check_references(&self) -> usize {
-        let root = self.node_model(self.root());
-        let self_referencing = root
-            .foreign_keys
-            .iter()
-            .any(|fk| fk.parent_table == root.table);
-        if self_referencing && root.soft_delete.is_some() {
-            2
-        } else {
-            1
-        }
+    /// The foreign keys a restore checks, as (node, foreign key of its model): for each node
+    /// it reaches, each foreign key to a soft-deletable table, but the one edge every row of a
+    /// node is reached through (its parent comes back with it).
+    pub fn restore_checks(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (0..self.nodes.len())
+            .filter(|&node| self.soft_delete_reaches(node))
+            .flat_map(move |node| {
+                let vias = self.node_vias(node);
+                let root = node == self.root();
+                self.node_model(node)
+                    .foreign_keys
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, fk)| {
+                        let soft_parent = self.models.iter().any(|model| {
+                            model.table == fk.parent_table && model.soft_delete.is_some()
+                        });
+                        let only_via = !root && matches!(vias, [via] if via.column == fk.column);
+                        soft_parent && !only_via
+                    })
+                    .map(move |(fk, _)| (node, fk))
+            })
+    }
+
+    /// The nodes of a table a restore brings rows back to.
+    pub fn restored_nodes_of<'t>(&'t self, table: &'t str) -> impl Iterator<Item = usize> + 't {
+        (0..self.nodes.len()).filter(move |&node| {
+            self.node_model(node).table == table && self.soft_delete_reaches(node)
+        })
+    }
+
+    /// How many times a restore check reads the root keys: the checked rows, and the parents
+    /// that come back in the same call (they do not block).
+    fn restore_check_references(&self, node: usize, fk: usize) -> usize {
+        let parent_table = self.node_model(node).foreign_keys[fk].parent_table;
+        self.paths_to_root(node)
+            + self
+                .restored_nodes_of(parent_table)
+                .map(|parent| self.paths_to_root(parent))
+                .sum::<usize>()
     }
 
     /// The most bind parameters a statement of the plan carries besides the root keys: a

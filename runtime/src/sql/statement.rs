@@ -103,10 +103,21 @@ pub enum StatementKind {
     Mark(usize, SqlValue),
     /// [`StatementKind::Mark`] in the join form of backends that delete by join.
     MarkByJoin(usize, SqlValue),
-    /// Count the restored roots whose parent through foreign key `fk` stays soft-deleted.
-    CountDeletedParents(usize),
-    /// List up to ten keys of them.
-    ListDeletedParents(usize),
+    /// Count the rows of `node` a restore brings back whose parent through foreign key `fk` (of
+    /// the node's model) stays soft-deleted.
+    CountDeletedParents {
+        /// The node.
+        node: usize,
+        /// The foreign key, an index into the node's model's foreign keys.
+        fk: usize,
+    },
+    /// List up to ten keys of those parents (what to restore first).
+    ListDeletedParents {
+        /// The node.
+        node: usize,
+        /// The foreign key, an index into the node's model's foreign keys.
+        fk: usize,
+    },
     /// Count the rows blocking a [`Step::Check`].
     CountBlocking(Step),
     /// List up to ten keys of the rows blocking a [`Step::Check`].
@@ -435,26 +446,36 @@ where
                 out.push_sql(" = ");
                 self.push_mark_value(&mut out, mark, value)
             }
-            StatementKind::CountDeletedParents(fk) | StatementKind::ListDeletedParents(fk) => {
-                let fk = &root.foreign_keys[*fk];
+            StatementKind::CountDeletedParents { node, fk }
+            | StatementKind::ListDeletedParents { node, fk } => {
+                let child = plan.node_model(*node);
+                let fk = child
+                    .foreign_keys
+                    .get(*fk)
+                    .ok_or_else(|| misuse("CountDeletedParents"))?;
                 let parent = plan
                     .models
                     .iter()
                     .find(|model| model.table == fk.parent_table)
                     .ok_or_else(|| misuse("CountDeletedParents"))?;
                 let mark = soft_column(parent)?;
+                let list = matches!(self.kind, StatementKind::ListDeletedParents { .. });
                 self.push_verb(&mut out, "SELECT ");
-                if let StatementKind::CountDeletedParents(_) = self.kind {
-                    out.push_sql("COUNT(*)");
+                if list {
+                    out.push_sql("CAST(");
+                    push_column(&mut out, child.table, fk.column)?;
+                    out.push_sql(" AS ");
+                    out.push_sql(DB::TEXT_TYPE);
+                    out.push_sql(")");
                 } else {
-                    push_key_as_text(&mut out, root)?;
+                    out.push_sql("COUNT(*)");
                 }
                 out.push_sql(" FROM ");
-                out.push_identifier(root.table)?;
+                out.push_identifier(child.table)?;
                 out.push_sql(" WHERE ");
-                self.push_reached_predicate(&mut out, plan.root())?;
+                self.push_reached_predicate(&mut out, *node)?;
                 out.push_sql(" AND ");
-                push_column(&mut out, root.table, fk.column)?;
+                push_column(&mut out, child.table, fk.column)?;
                 out.push_sql(" IN (SELECT ");
                 push_column(&mut out, parent.table, parent.primary_key[0])?;
                 out.push_sql(" FROM ");
@@ -462,22 +483,21 @@ where
                 out.push_sql(" WHERE ");
                 push_mark_condition(&mut out, parent.table, mark, true)?;
                 out.push_sql(")");
-                if parent.table == root.table {
-                    // A parent restored in the same call does not block.
+                // A parent that comes back in the same call does not block.
+                for restored in plan.restored_nodes_of(parent.table) {
                     out.push_sql(" AND ");
-                    push_column(&mut out, root.table, fk.column)?;
-                    out.push_sql(" NOT IN (SELECT ");
-                    push_column(&mut out, root.table, root.primary_key[0])?;
-                    out.push_sql(" FROM ");
-                    out.push_identifier(root.table)?;
-                    out.push_sql(" WHERE ");
-                    self.push_reached_predicate(&mut out, plan.root())?;
+                    push_column(&mut out, child.table, fk.column)?;
+                    out.push_sql(" NOT IN (");
+                    self.push_node_keys(&mut out, restored)?;
                     out.push_sql(")");
                 }
-                if let StatementKind::ListDeletedParents(_) = self.kind {
+                if list {
+                    out.push_sql(" GROUP BY ");
+                    push_column(&mut out, child.table, fk.column)?;
                     out.push_sql(" ORDER BY ");
-                    push_columns(&mut out, root.table, root.primary_key, false)?;
-                    out.push_sql(&format!(" LIMIT {BLOCKING_KEYS_LISTED}"));
+                    push_column(&mut out, child.table, fk.column)?;
+                    // One past the keys listed, to tell whether there are more.
+                    out.push_sql(&format!(" LIMIT {}", BLOCKING_KEYS_LISTED + 1));
                 }
                 Ok(())
             }
@@ -652,17 +672,20 @@ impl<'a, F> Statement<'a, F> {
     }
 
     /// The root table the next reference reads.
-    fn root_table(&self) -> QueryResult<&'a str> {
+    fn root_table<DB: Dialect>(&self) -> QueryResult<&'a str> {
         let Roots::Table(names) = self.roots else {
             return Err(misuse("root table"));
         };
         let index = self.next_root_table.get();
         self.next_root_table.set(index + 1);
-        names
-            .get(index)
-            .or(names.last())
-            .map(String::as_str)
-            .ok_or_else(|| misuse("root table"))
+        // Where a statement may read a temporary table twice there is one; elsewhere each
+        // reference needs its own copy, and a missing one is a bug, never a reused copy.
+        let name = match &names[..] {
+            [only] if DB::TEMP_TABLE_REOPENS => Some(only),
+            _ => names.get(index),
+        };
+        name.map(String::as_str)
+            .ok_or_else(|| misuse("root table copies"))
     }
 
     /// ` JOIN (<keys of parent>) AS k ON t.column = k.key`: MySQL's form of `t.column IN (...)`,
@@ -695,7 +718,7 @@ impl<'a, F> Statement<'a, F> {
         DB: Dialect,
     {
         let root = self.plan.node_model(self.plan.root());
-        let name = self.root_table()?;
+        let name = self.root_table::<DB>()?;
         self.push_verb(out, "DELETE ");
         out.push_identifier(root.table)?;
         out.push_sql(" FROM ");
@@ -770,7 +793,7 @@ impl<'a, F> Statement<'a, F> {
                     return push_value_list(out, keys);
                 }
                 Roots::Table(_) => {
-                    let name = self.root_table()?;
+                    let name = self.root_table::<DB>()?;
                     out.push_sql("SELECT ");
                     push_columns(out, name, model.primary_key, false)?;
                     out.push_sql(" FROM ");
@@ -967,7 +990,7 @@ impl<'a, F> Statement<'a, F> {
                 Ok(())
             }
             Roots::Table(_) => {
-                let name = self.root_table()?;
+                let name = self.root_table::<DB>()?;
                 push_key_tuple(out, root)?;
                 out.push_sql(" IN (SELECT ");
                 push_columns(out, name, root.primary_key, false)?;
