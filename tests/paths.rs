@@ -324,6 +324,56 @@ mod keys {
     ";
 }
 
+/// Tables whose SQL names differ from their Diesel modules (`#[sql_name]`), beside decoys named
+/// as the modules.
+mod renamed {
+    use deletable::Deletable;
+
+    pub mod schema {
+        diesel::table! {
+            #[sql_name = "persons"]
+            people (id) { id -> Integer, }
+        }
+        diesel::table! {
+            #[sql_name = "person_notes"]
+            notes (id) {
+                id -> Integer,
+                #[sql_name = "owner"]
+                person_id -> Integer,
+            }
+        }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = people)]
+    pub struct Person {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = notes)]
+    pub struct Note {
+        pub id: i32,
+        #[on_delete(cascade, references = Person)]
+        pub person_id: i32,
+    }
+
+    deletable::schema!(Person, Note);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE persons (id INTEGER PRIMARY KEY);
+        CREATE TABLE person_notes (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL,
+            FOREIGN KEY (owner) REFERENCES persons (id));
+        CREATE TABLE people (id INTEGER PRIMARY KEY);
+        CREATE TABLE notes (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL);
+        INSERT INTO persons (id) VALUES (1), (2);
+        INSERT INTO person_notes (id, owner) VALUES (1, 1), (2, 2);
+        INSERT INTO people (id) VALUES (1), (2);
+        INSERT INTO notes (id, person_id) VALUES (1, 1), (2, 2);
+    ";
+}
+
 mod self_reference {
     use deletable::Deletable;
 
@@ -658,6 +708,18 @@ backends! {
 
         assert_eq!(report.per_table(), &[("enrollments", doomed.len() as u64 - 1)]);
         assert_eq!(enrollments(db.conn()), expected);
+    }
+
+    #[test]
+    fn renamed_tables_are_deleted_by_their_sql_names_and_decoys_stay() {
+        let mut db = open!(renamed::SCHEMA);
+        let report = renamed::Person::delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("person_notes", 1), ("persons", 1)]);
+        assert_eq!(db.ids("persons"), [2]);
+        assert_eq!(db.ids("person_notes"), [2]);
+        // The tables named as the Diesel modules are someone else's.
+        assert_eq!(db.ids("people"), [1, 2]);
+        assert_eq!(db.ids("notes"), [1, 2]);
     }
 
     #[test]

@@ -62,7 +62,6 @@ fn model_impl(model: &Model) -> TokenStream {
     let private = private();
     let ident = &model.ident;
     let table = &model.table;
-    let table_name = &model.table_name;
     let key_columns = model.primary_key.iter().flatten().map(|key| {
         let column = &key.column;
         quote!(<#table::#column as #private::diesel::Column>::NAME)
@@ -92,13 +91,15 @@ fn model_impl(model: &Model) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    // Diesel's own SQL name of the table (`#[sql_name]` included), not the module's.
+    let sql_name = quote!(<#table::table as #private::SqlTableName>::NAME);
     quote! {
         #[automatically_derived]
         impl #private::Model for #ident {
-            const TABLE: &'static str = #table_name;
+            const TABLE: &'static str = #sql_name;
             const META: #private::ModelMeta = #private::ModelMeta {
                 name: ::core::stringify!(#ident),
-                table: #table_name,
+                table: #sql_name,
                 primary_key: &[#(#key_columns),*],
                 foreign_keys: &[#(#foreign_keys),*],
                 hooks: #hooks,

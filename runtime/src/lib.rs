@@ -83,7 +83,9 @@ pub mod __private {
     pub use crate::api::{table_of, Model, Registered};
     pub use crate::execute::{HookLoader, KeysOnly, Operation, WholeRows};
     pub use crate::hooks::{set_based, with_hooks, HookDispatch, SchemaHooks};
-    pub use crate::model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
+    pub use crate::model::{
+        Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, SqlTableName,
+    };
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{
         check_schema, edge_count, graph, plan_of, plans, reaches, total_sizes, Graph, Message,

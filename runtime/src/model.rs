@@ -90,3 +90,26 @@ impl Action {
         matches!(self, Action::Cascade)
     }
 }
+
+/// The SQL name Diesel's `table!` gives a table (its `#[sql_name]`, or the name as written),
+/// read at compile time. A schema-qualified table (`archive.people`) has none here: `deletable`
+/// would name it without its schema, and so reach another table, so it does not compile.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a schema-qualified table, which `deletable` does not support yet",
+    label = "declared as `schema.table` in `diesel::table!`",
+    note = "without its schema, the table's name could reach a table of the same name elsewhere"
+)]
+pub trait SqlTableName {
+    /// The table's name in SQL.
+    const NAME: &'static str;
+}
+
+impl<T> SqlTableName for T
+where
+    T: diesel::internal::table_macro::StaticQueryFragment<
+        Component = diesel::internal::table_macro::Identifier<'static>,
+    >,
+{
+    const NAME: &'static str = T::STATIC_COMPONENT.0;
+}

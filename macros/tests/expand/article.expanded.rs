@@ -1,10 +1,10 @@
 const _: () = {
     #[automatically_derived]
     impl ::deletable::__private::Model for Article {
-        const TABLE: &'static str = "articles";
+        const TABLE: &'static str = <articles::table as ::deletable::__private::SqlTableName>::NAME;
         const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
             name: ::core::stringify!(Article),
-            table: "articles",
+            table: <articles::table as ::deletable::__private::SqlTableName>::NAME,
             primary_key: &[
                 <articles::id as ::deletable::__private::diesel::Column>::NAME,
             ],

@@ -1,10 +1,10 @@
 const _: () = {
     #[automatically_derived]
     impl ::deletable::__private::Model for Comment {
-        const TABLE: &'static str = "comments";
+        const TABLE: &'static str = <comments::table as ::deletable::__private::SqlTableName>::NAME;
         const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
             name: ::core::stringify!(Comment),
-            table: "comments",
+            table: <comments::table as ::deletable::__private::SqlTableName>::NAME,
             primary_key: &[
                 <comments::id as ::deletable::__private::diesel::Column>::NAME,
             ],

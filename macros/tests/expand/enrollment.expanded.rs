@@ -1,10 +1,10 @@
 const _: () = {
     #[automatically_derived]
     impl ::deletable::__private::Model for Enrollment {
-        const TABLE: &'static str = "enrollments";
+        const TABLE: &'static str = <crate::schema::enrollments::table as ::deletable::__private::SqlTableName>::NAME;
         const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
             name: ::core::stringify!(Enrollment),
-            table: "enrollments",
+            table: <crate::schema::enrollments::table as ::deletable::__private::SqlTableName>::NAME,
             primary_key: &[
                 <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Column>::NAME,
                 <crate::schema::enrollments::course as ::deletable::__private::diesel::Column>::NAME,

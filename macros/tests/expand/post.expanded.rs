@@ -1,10 +1,10 @@
 const _: () = {
     #[automatically_derived]
     impl ::deletable::__private::Model for Post {
-        const TABLE: &'static str = "posts";
+        const TABLE: &'static str = <posts::table as ::deletable::__private::SqlTableName>::NAME;
         const META: ::deletable::__private::ModelMeta = ::deletable::__private::ModelMeta {
             name: ::core::stringify!(Post),
-            table: "posts",
+            table: <posts::table as ::deletable::__private::SqlTableName>::NAME,
             primary_key: &[<posts::id as ::deletable::__private::diesel::Column>::NAME],
             foreign_keys: &[
                 ::deletable::__private::ForeignKey {
