@@ -17,6 +17,9 @@ mod schema {
     diesel::table! { revs (id) { id -> Integer, doc_id -> Integer, } }
     diesel::table! { leagues (id) { id -> Integer, champion_id -> Nullable<Integer>, } }
     diesel::table! { clubs (id) { id -> Integer, league_id -> Integer, } }
+    diesel::table! { forums (id) { id -> Integer, } }
+    diesel::table! { threads (id) { id -> Integer, forum_id -> Integer, pinned_reply_id -> Nullable<Integer>, } }
+    diesel::table! { replies (id) { id -> Integer, thread_id -> Integer, } }
 }
 use schema::*;
 
@@ -88,7 +91,33 @@ struct Club {
     league_id: i32,
 }
 
-deletable::schema!(User, Post, Team, Player, Doc, Rev, League, Club);
+/// forums -> threads (cascade) -> replies (cascade) -> threads (restrict, the pinned reply): the
+/// restrict closes a loop, yet the cascades must still order the deletes (replies first).
+#[derive(Deletable)]
+#[diesel(table_name = forums)]
+struct Forum {
+    id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = threads)]
+struct Thread {
+    id: i32,
+    #[on_delete(cascade, references = Forum)]
+    forum_id: i32,
+    #[on_delete(restrict, references = Reply)]
+    pinned_reply_id: Option<i32>,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = replies)]
+struct Reply {
+    id: i32,
+    #[on_delete(cascade, references = Thread)]
+    thread_id: i32,
+}
+
+deletable::schema!(User, Post, Team, Player, Doc, Rev, League, Club, Forum, Thread, Reply);
 
 // The loops' second foreign keys carry no constraint: SQLite cannot add one to an existing
 // table, and PostgreSQL and MySQL cannot declare one before its table exists.
@@ -105,9 +134,46 @@ const SCHEMA: &str = "
     CREATE TABLE leagues (id INTEGER PRIMARY KEY, champion_id INTEGER);
     CREATE TABLE clubs (id INTEGER PRIMARY KEY, league_id INTEGER NOT NULL,
         FOREIGN KEY (league_id) REFERENCES leagues (id));
+    CREATE TABLE forums (id INTEGER PRIMARY KEY);
+    CREATE TABLE threads (id INTEGER PRIMARY KEY, forum_id INTEGER NOT NULL, pinned_reply_id INTEGER,
+        FOREIGN KEY (forum_id) REFERENCES forums (id));
+    CREATE TABLE replies (id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL,
+        FOREIGN KEY (thread_id) REFERENCES threads (id));
 ";
 
 backends! {
+    #[test]
+    fn a_loop_closed_by_restrict_still_deletes_cascade_children_first() {
+        // (thread, the reply it pins): nothing, its own reply, another thread's reply, and a
+        // surviving thread pinning a reply the delete takes.
+        for (thread, pinned) in [(1, "NULL"), (1, "1"), (1, "3"), (2, "1")] {
+            let mut db = open!(SCHEMA);
+            db.exec(&format!(
+                "INSERT INTO forums (id) VALUES (1), (2);
+                 INSERT INTO threads (id, forum_id) VALUES (1, 1), (2, 2);
+                 INSERT INTO replies (id, thread_id) VALUES (1, 1), (2, 1), (3, 2);
+                 UPDATE threads SET pinned_reply_id = {pinned} WHERE id = {thread};"
+            ));
+            let report = Forum::delete_by_ids(&[1], db.conn());
+            if thread == 2 {
+                // A surviving thread pins a reply the delete takes: restrict blocks.
+                assert!(matches!(report, Err(DeleteError::Restricted { .. })), "{report:?}");
+                assert_eq!(db.ids("replies"), [1, 2, 3]);
+                assert_eq!(db.ids("threads"), [1, 2]);
+                continue;
+            }
+            let report = report.unwrap();
+            assert_eq!(
+                report.per_table(),
+                &[("replies", 2), ("threads", 1), ("forums", 1)],
+                "pinned {pinned}"
+            );
+            assert_eq!(db.ids("forums"), [2]);
+            assert_eq!(db.ids("threads"), [2]);
+            assert_eq!(db.ids("replies"), [3]);
+        }
+    }
+
     #[test]
     fn a_loop_closed_by_set_null_clears_the_references_to_deleted_rows() {
         let mut db = open!(SCHEMA);

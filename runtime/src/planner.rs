@@ -373,9 +373,12 @@ const fn reach<const M: usize, const E: usize>(
         }
     }
 
-    // pending[model]: edges from unplaced reached children into it; hard_pending: the hard ones.
+    // pending[model]: edges from unplaced reached children into it; hard_pending: the hard ones;
+    // cascade_pending: the cascades, which always order (a child's rows are found through its
+    // parent's, so they must go first).
     let mut pending = [0usize; M];
     let mut hard_pending = [0usize; M];
+    let mut cascade_pending = [0usize; M];
     let mut e = 0;
     while e < E {
         let (child, parent) = (graph.child[e], graph.parent[e]);
@@ -383,6 +386,9 @@ const fn reach<const M: usize, const E: usize>(
             pending[parent] += 1;
             if graph.is_hard(models, e) {
                 hard_pending[parent] += 1;
+            }
+            if graph.is_plan_cascade(models, e) {
+                cascade_pending[parent] += 1;
             }
         }
         e += 1;
@@ -406,8 +412,9 @@ const fn reach<const M: usize, const E: usize>(
                 let ready = match pass {
                     0 => pending[candidate] == 0,
                     1 => hard_pending[candidate] == 0,
-                    // Only cascade and restrict edges remain in a loop, which the cycle check
-                    // rules out but through restrict: take a node and let the database judge.
+                    // Cascade and restrict edges remain in a loop (the cycle check rules out
+                    // loops of cascades alone): give way on a restrict, never on a cascade.
+                    2 => cascade_pending[candidate] == 0,
                     _ => true,
                 };
                 if open && ready {
@@ -427,6 +434,9 @@ const fn reach<const M: usize, const E: usize>(
                 pending[parent] -= 1;
                 if graph.is_hard(models, e) {
                     hard_pending[parent] -= 1;
+                }
+                if graph.is_plan_cascade(models, e) {
+                    cascade_pending[parent] -= 1;
                 }
             }
             e += 1;
