@@ -241,7 +241,9 @@ impl<S> Run<'_, S> {
             // A filter is evaluated once, before anything changes: later statements would
             // otherwise see it select other rows (it may read the very tables the plan deletes
             // from).
-            Roots::Filter(_) if plan.steps.len() > 1 || self.has_hooks() => {
+            Roots::Filter(_)
+                if plan.steps.len() > 1 || self.has_hooks() || !dialect.changed_table_readable =>
+            {
                 self.with_root_tables(conn, |conn, name| {
                     conn.execute_statement(&Statement::new(
                         plan,

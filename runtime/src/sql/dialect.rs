@@ -47,6 +47,10 @@ pub trait Dialect: Backend + Sized + 'static {
     /// statement alone, where the statement begins with one of those keywords.
     const TREE_STATEMENT_HINT: &'static str = "";
 
+    /// Whether a `DELETE` or `UPDATE` may read the table it changes in a subquery (MySQL refuses
+    /// it, error 1093): where it may not, a filter's roots always go through a temporary table.
+    const CHANGED_TABLE_READABLE: bool = true;
+
     /// Written before the rows of `(a, b) IN (<rows>)`: SQLite takes only a subquery there,
     /// so `VALUES (1, 2), (3, 4)`; the others take the list of rows itself.
     const ROW_LIST_PREFIX: &'static str = "";
@@ -137,6 +141,7 @@ pub struct DialectInfo {
     pub temp_tables_transactional: bool,
     pub foreign_keys_act_per_row: bool,
     pub database_cascades: bool,
+    pub changed_table_readable: bool,
 }
 
 impl DialectInfo {
@@ -150,6 +155,7 @@ impl DialectInfo {
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
             foreign_keys_act_per_row: DB::FOREIGN_KEYS_ACT_PER_ROW,
             database_cascades: DB::DATABASE_CASCADES,
+            changed_table_readable: DB::CHANGED_TABLE_READABLE,
         }
     }
 }
@@ -265,6 +271,7 @@ impl Dialect for diesel::mysql::Mysql {
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const CHANGED_TABLE_READABLE: bool = false;
     // `MysqlConnection` also reaches MariaDB servers: MariaDB runs this executable comment,
     // MySQL reads a comment.
     const TREE_STATEMENT_PREFIX: &'static str =
