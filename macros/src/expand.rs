@@ -2,7 +2,7 @@
 //! absolute path through `::deletable::__private`, inside `const _: () = { ... };`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 
 use crate::attr::{ActionAttr, HookMode};
 use crate::model::{ForeignKey, Model};
@@ -77,15 +77,21 @@ fn model_impl(model: &Model) -> TokenStream {
     let soft_delete = match &model.soft_delete {
         Some(soft) => {
             let column = &soft.column;
+            // The column's SQL type says how a mark is written as an instant.
             let kind = if soft.timestamp.is_some() {
-                quote!(Timestamp)
+                quote_spanned! {column.span()=>
+                    #private::SoftDeleteKind::Timestamp(
+                        <<#table::#column as #private::diesel::expression::Expression>::SqlType
+                            as #private::SoftDeleteTimestamp>::TYPE
+                    )
+                }
             } else {
-                quote!(Flag)
+                quote!(#private::SoftDeleteKind::Flag)
             };
             quote! {
                 ::core::option::Option::Some(#private::SoftDeleteColumn {
                     column: <#table::#column as #private::diesel::Column>::NAME,
-                    kind: #private::SoftDeleteKind::#kind,
+                    kind: #kind,
                 })
             }
         }

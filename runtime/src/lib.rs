@@ -69,7 +69,7 @@ pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError, SoftDeletedParent};
 pub use execute::DeleteConnection;
 pub use hooks::{DeleteHooks, HookError, HookStage};
-pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
+pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, TimestampType};
 pub use plan::{CheckKind, Node, Plan, Step, Via};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
@@ -84,7 +84,8 @@ pub mod __private {
     pub use crate::execute::{HookLoader, KeysOnly, Operation, WholeRows};
     pub use crate::hooks::{set_based, with_hooks, HookDispatch, SchemaHooks};
     pub use crate::model::{
-        Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, SqlTableName,
+        Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, SoftDeleteTimestamp,
+        SqlTableName, TimestampType,
     };
     pub use crate::plan::{Node, Step, Via};
     pub use crate::planner::{

@@ -36,9 +36,51 @@ pub struct SoftDeleteColumn {
 pub enum SoftDeleteKind {
     /// A nullable timestamp: `NULL` while the row lives, then the time of the operation that
     /// soft-deleted it (the same value for every row that operation marked).
-    Timestamp,
+    Timestamp(TimestampType),
     /// A boolean flag: `false` while the row lives.
     Flag,
+}
+
+/// The SQL type of a soft-delete timestamp column, as Diesel's `table!` declares it: it decides
+/// how the mark (an instant) is written so that it means the same instant whatever the session's
+/// time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampType {
+    /// `Timestamp`: PostgreSQL's and SQLite's zoneless timestamp, which holds UTC; MySQL's
+    /// `TIMESTAMP`, which the server converts from the session's time zone.
+    Timestamp,
+    /// PostgreSQL's `timestamptz` (Diesel's `Timestamptz`): an instant.
+    Timestamptz,
+    /// MySQL's and MariaDB's `DATETIME` (Diesel's `Datetime`): zoneless, holds UTC.
+    Datetime,
+}
+
+/// The SQL type of a `#[soft_delete]` timestamp column: a nullable timestamp type whose marks
+/// `deletable` knows how to write as correct instants.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a `#[soft_delete]` timestamp",
+    label = "the column's SQL type in `diesel::table!`",
+    note = "a soft-delete timestamp column is `Nullable<Timestamp>`, `Nullable<Timestamptz>` \
+            (PostgreSQL) or `Nullable<Datetime>` (MySQL, MariaDB)"
+)]
+pub trait SoftDeleteTimestamp {
+    /// How the mark is written to the column.
+    const TYPE: TimestampType;
+}
+
+impl SoftDeleteTimestamp for diesel::sql_types::Nullable<diesel::sql_types::Timestamp> {
+    const TYPE: TimestampType = TimestampType::Timestamp;
+}
+
+#[cfg(feature = "postgres")]
+impl SoftDeleteTimestamp for diesel::sql_types::Nullable<diesel::sql_types::Timestamptz> {
+    const TYPE: TimestampType = TimestampType::Timestamptz;
+}
+
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+impl SoftDeleteTimestamp for diesel::sql_types::Nullable<diesel::sql_types::Datetime> {
+    const TYPE: TimestampType = TimestampType::Datetime;
 }
 
 /// One foreign key column and what happens to it when its parent row is deleted.

@@ -19,7 +19,9 @@ const _: () = {
             hooks: ::core::option::Option::Some(250usize),
             soft_delete: ::core::option::Option::Some(::deletable::__private::SoftDeleteColumn {
                 column: <articles::deleted_at as ::deletable::__private::diesel::Column>::NAME,
-                kind: ::deletable::__private::SoftDeleteKind::Timestamp,
+                kind: ::deletable::__private::SoftDeleteKind::Timestamp(
+                    <<articles::deleted_at as ::deletable::__private::diesel::expression::Expression>::SqlType as ::deletable::__private::SoftDeleteTimestamp>::TYPE,
+                ),
             }),
         };
     }

@@ -7,6 +7,7 @@ use diesel::query_builder::AstPass;
 use diesel::sql_types::{BigInt, Bool, Integer, SmallInt, Text};
 use diesel::QueryResult;
 
+use crate::model::TimestampType;
 use crate::value::SqlValue;
 
 /// A Diesel backend this crate generates SQL for.
@@ -104,10 +105,28 @@ pub trait Dialect: Backend + Sized + 'static {
     /// Binds one value.
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()>;
 
-    /// Binds a soft-delete mark, a timestamp given as `YYYY-MM-DD HH:MM:SS.ffffff` text, so the
-    /// column gets it as a timestamp.
-    fn push_timestamp<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
+    /// Binds a soft-delete mark, an instant given as UTC text (`YYYY-MM-DD HH:MM:SS.ffffff`), as
+    /// a value of a column of `column` type that holds that instant whatever the session's time
+    /// zone. Where a type is zoneless, it holds UTC.
+    fn push_timestamp<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+        column: TimestampType,
+    ) -> QueryResult<()> {
+        let _ = column;
         Self::push_value(out, value)
+    }
+
+    /// A column of soft-delete marks, as UTC wall time (so marks of columns of different types
+    /// compare as instants).
+    fn push_timestamp_as_utc(
+        out: &mut AstPass<'_, '_, Self>,
+        table: &str,
+        column: &str,
+        column_type: TimestampType,
+    ) -> QueryResult<()> {
+        let _ = column_type;
+        push_column(out, table, column)
     }
 }
 
@@ -253,11 +272,35 @@ impl Dialect for diesel::pg::Pg {
         push_basic_value!(Self, out, value)
     }
 
-    fn push_timestamp<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        // A text parameter is not a timestamp to PostgreSQL until it is cast.
-        out.push_sql("CAST(");
+    fn push_timestamp<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+        column: TimestampType,
+    ) -> QueryResult<()> {
+        // A text parameter is not a timestamp to PostgreSQL until it is cast; a zoneless
+        // timestamp given to a `timestamptz` would be read in the session's time zone.
+        out.push_sql("(CAST(");
         Self::push_value(out, value)?;
         out.push_sql(" AS TIMESTAMP)");
+        if column == TimestampType::Timestamptz {
+            out.push_sql(" AT TIME ZONE 'UTC'");
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+
+    fn push_timestamp_as_utc(
+        out: &mut AstPass<'_, '_, Self>,
+        table: &str,
+        column: &str,
+        column_type: TimestampType,
+    ) -> QueryResult<()> {
+        out.push_sql("(");
+        push_column(out, table, column)?;
+        if column_type == TimestampType::Timestamptz {
+            out.push_sql(" AT TIME ZONE 'UTC'");
+        }
+        out.push_sql(")");
         Ok(())
     }
 }
@@ -282,6 +325,23 @@ impl Dialect for diesel::mysql::Mysql {
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)
     }
+
+    fn push_timestamp<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+        column: TimestampType,
+    ) -> QueryResult<()> {
+        push_session_zoned_timestamp(out, value, column)
+    }
+
+    fn push_timestamp_as_utc(
+        out: &mut AstPass<'_, '_, Self>,
+        table: &str,
+        column: &str,
+        column_type: TimestampType,
+    ) -> QueryResult<()> {
+        push_session_zoned_as_utc(out, table, column, column_type)
+    }
 }
 
 /// MariaDB, through Diesel's own backend: InnoDB's foreign keys and temporary tables as MySQL's,
@@ -302,4 +362,69 @@ impl Dialect for diesel::mariadb::Mariadb {
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value)
     }
+
+    fn push_timestamp<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+        column: TimestampType,
+    ) -> QueryResult<()> {
+        push_session_zoned_timestamp(out, value, column)
+    }
+
+    fn push_timestamp_as_utc(
+        out: &mut AstPass<'_, '_, Self>,
+        table: &str,
+        column: &str,
+        column_type: TimestampType,
+    ) -> QueryResult<()> {
+        push_session_zoned_as_utc(out, table, column, column_type)
+    }
+}
+
+/// MySQL's and MariaDB's `TIMESTAMP` takes and gives wall time in the session's time zone (and
+/// stores the instant); `DATETIME` is zoneless. A UTC mark goes to a `TIMESTAMP` converted to the
+/// session's zone (`CONVERT_TZ` takes offsets, `SYSTEM` and, where the zone tables are loaded, the
+/// named zones a session can be set to).
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_session_zoned_timestamp<'b, DB: Dialect>(
+    out: &mut AstPass<'_, 'b, DB>,
+    value: &'b SqlValue,
+    column: TimestampType,
+) -> QueryResult<()> {
+    if column != TimestampType::Timestamp {
+        return DB::push_value(out, value);
+    }
+    out.push_sql("CONVERT_TZ(");
+    DB::push_value(out, value)?;
+    out.push_sql(", '+00:00', @@session.time_zone)");
+    Ok(())
+}
+
+/// A `TIMESTAMP` column of marks converted from the session's time zone to UTC; see
+/// [`push_session_zoned_timestamp`].
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_session_zoned_as_utc<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    column: &str,
+    column_type: TimestampType,
+) -> QueryResult<()> {
+    if column_type != TimestampType::Timestamp {
+        return push_column(out, table, column);
+    }
+    out.push_sql("CONVERT_TZ(");
+    push_column(out, table, column)?;
+    out.push_sql(", @@session.time_zone, '+00:00')");
+    Ok(())
+}
+
+/// `t.c`, quoted the backend's way.
+pub(crate) fn push_column<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    column: &str,
+) -> QueryResult<()> {
+    out.push_identifier(table)?;
+    out.push_sql(".");
+    out.push_identifier(column)
 }

@@ -14,7 +14,7 @@ use diesel::QueryResult;
 
 use crate::model::{Action, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
-use crate::sql::dialect::{CascadeEdge, Dialect};
+use crate::sql::dialect::{push_column, CascadeEdge, Dialect};
 use crate::value::SqlValue;
 
 /// The rows a delete starts from.
@@ -655,9 +655,9 @@ impl<'a, F> Statement<'a, F> {
         value: &'b SqlValue,
     ) -> QueryResult<()> {
         match (self.mode, mark.kind) {
-            (Mode::Restore, SoftDeleteKind::Timestamp) => out.push_sql("NULL"),
+            (Mode::Restore, SoftDeleteKind::Timestamp(_)) => out.push_sql("NULL"),
             (Mode::Restore, SoftDeleteKind::Flag) => out.push_sql("FALSE"),
-            (_, SoftDeleteKind::Timestamp) => DB::push_timestamp(out, value)?,
+            (_, SoftDeleteKind::Timestamp(column)) => DB::push_timestamp(out, value, column)?,
             (_, SoftDeleteKind::Flag) => out.push_sql("TRUE"),
         }
         Ok(())
@@ -946,11 +946,11 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql("(");
                     push_column(out, table, via.column)?;
                     out.push_sql(", ");
-                    push_column(out, table, child_mark.column)?;
+                    push_mark_as_instant(out, table, child_mark)?;
                     out.push_sql(") IN (SELECT ");
                     push_column(out, parent.table, parent.primary_key[0])?;
                     out.push_sql(", ");
-                    push_column(out, parent.table, parent_mark.column)?;
+                    push_mark_as_instant(out, parent.table, parent_mark)?;
                     out.push_sql(" FROM ");
                     out.push_identifier(parent.table)?;
                     out.push_sql(" WHERE ");
@@ -1103,12 +1103,27 @@ fn push_mark_condition<DB: Dialect>(
 ) -> QueryResult<()> {
     push_column(out, table, mark.column)?;
     out.push_sql(match (mark.kind, deleted) {
-        (SoftDeleteKind::Timestamp, false) => " IS NULL",
-        (SoftDeleteKind::Timestamp, true) => " IS NOT NULL",
+        (SoftDeleteKind::Timestamp(_), false) => " IS NULL",
+        (SoftDeleteKind::Timestamp(_), true) => " IS NOT NULL",
         (SoftDeleteKind::Flag, false) => " = FALSE",
         (SoftDeleteKind::Flag, true) => " = TRUE",
     });
     Ok(())
+}
+
+/// A mark, as a value that compares equal to the same operation's mark in a column of another
+/// type (another table's): UTC wall time for a timestamp, the flag itself for a flag.
+fn push_mark_as_instant<DB: Dialect>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    mark: SoftDeleteColumn,
+) -> QueryResult<()> {
+    match mark.kind {
+        SoftDeleteKind::Timestamp(column_type) => {
+            DB::push_timestamp_as_utc(out, table, mark.column, column_type)
+        }
+        SoftDeleteKind::Flag => push_column(out, table, mark.column),
+    }
 }
 
 fn misuse(kind: &str) -> diesel::result::Error {
@@ -1129,16 +1144,6 @@ fn push_value_list<'b, DB: Dialect>(
         DB::push_value(out, key)?;
     }
     Ok(())
-}
-
-fn push_column<DB: Dialect>(
-    out: &mut AstPass<'_, '_, DB>,
-    table: &str,
-    column: &str,
-) -> QueryResult<()> {
-    out.push_identifier(table)?;
-    out.push_sql(".");
-    out.push_identifier(column)
 }
 
 /// `t.a, t.b`, each optionally aliased to its own name (so a `CREATE TABLE AS` keeps the names).
