@@ -140,12 +140,14 @@ fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
         }
     };
     let tree = foreign_key.tree;
+    let nullable = foreign_key.nullable;
     quote! {
         #private::ForeignKey {
             column: <#table::#column as #private::diesel::Column>::NAME,
             parent_table: #private::table_of::<#parent>(),
             action: #private::Action::#action,
             tree: #tree,
+            nullable: #nullable,
         }
     }
 }

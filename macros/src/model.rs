@@ -61,6 +61,8 @@ pub struct ForeignKey {
     pub action: ActionAttr,
     pub field_ty: Type,
     pub tree: bool,
+    /// Whether the field is an `Option` (its column may be set to `NULL`).
+    pub nullable: bool,
 }
 
 pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
@@ -406,6 +408,7 @@ fn foreign_keys(
             action: action.clone(),
             field_ty: field.ty.clone(),
             tree: on_delete.tree.is_some(),
+            nullable: option_inner(&field.ty).is_some(),
         });
     }
     out

@@ -19,6 +19,7 @@ use crate::api::{Deletable, DeleteOptions};
 use crate::database_cascade::DatabaseCascades;
 use crate::error::{Blocker, DeleteError, SoftDeletedParent};
 use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
+use crate::model::{Action, ModelMeta};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
@@ -553,6 +554,12 @@ where
     let step = Step::Delete { node };
     let vias = plan.node_vias(node).len();
     let tree = plan.nodes[node].tree.is_some();
+    if dialect.foreign_keys_checked_per_row {
+        for fk in detachable_self_references(plan.node_model(node)) {
+            let kind = StatementKind::DetachSelfReferences { node, fk };
+            conn.execute_statement(&Statement::new(plan, roots, kind))?;
+        }
+    }
     if tree && dialect.foreign_keys_act_per_row {
         return Ok(delete_subtrees_detached(plan, roots, conn, node)? as u64);
     }
@@ -566,6 +573,23 @@ where
     }
     let kind = StatementKind::Delete(step, None);
     Ok(conn.execute_statement(&Statement::new(plan, roots, kind))? as u64)
+}
+
+/// The nullable foreign keys of a model to itself that leave the rows' references to the
+/// database (`restrict`, checked before; `do_nothing`): cleared before the rows are deleted
+/// together, where the database checks each row as it goes.
+fn detachable_self_references(model: &ModelMeta) -> impl Iterator<Item = usize> + '_ {
+    model
+        .foreign_keys
+        .iter()
+        .enumerate()
+        .filter(move |(_, fk)| {
+            fk.parent_table == model.table
+                && fk.nullable
+                && !fk.tree
+                && matches!(fk.action, Action::Restrict | Action::DoNothing)
+        })
+        .map(|(index, _)| index)
 }
 
 /// How a hooked model's batches are loaded: whole rows, or keys only.

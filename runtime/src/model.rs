@@ -95,6 +95,8 @@ pub struct ForeignKey {
     /// A self-reference marked `tree`: a cascade along it deletes whole subtrees, found with a
     /// recursive query, and is not a cycle.
     pub tree: bool,
+    /// Whether the column may be set to `NULL` (the field is an `Option`).
+    pub nullable: bool,
 }
 
 /// An `on_delete` rule, with Django's meaning.

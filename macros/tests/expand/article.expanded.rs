@@ -14,6 +14,7 @@ const _: () = {
                     parent_table: ::deletable::__private::table_of::<Author>(),
                     action: ::deletable::__private::Action::Cascade,
                     tree: false,
+                    nullable: false,
                 },
             ],
             hooks: ::core::option::Option::Some(250usize),

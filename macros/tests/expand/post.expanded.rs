@@ -12,12 +12,14 @@ const _: () = {
                     parent_table: ::deletable::__private::table_of::<User>(),
                     action: ::deletable::__private::Action::Cascade,
                     tree: false,
+                    nullable: false,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <posts::editor_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<User>(),
                     action: ::deletable::__private::Action::SetNull,
                     tree: false,
+                    nullable: true,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <posts::category_id as ::deletable::__private::diesel::Column>::NAME,
@@ -30,6 +32,7 @@ const _: () = {
                         default_value
                     }),
                     tree: false,
+                    nullable: false,
                 },
             ],
             hooks: ::core::option::Option::None,

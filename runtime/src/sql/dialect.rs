@@ -37,6 +37,11 @@ pub trait Dialect: Backend + Sized + 'static {
     /// keys are cleared first.
     const FOREIGN_KEYS_ACT_PER_ROW: bool = false;
 
+    /// Whether a `NO ACTION`/`RESTRICT` foreign key is checked for each row as a statement deletes
+    /// it (InnoDB), rather than at the statement's end: then rows of one table that reference
+    /// each other cannot go in one `DELETE` unless their references are cleared first.
+    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = false;
+
     /// Written before each statement of a plan that walks a tree. MariaDB stops a recursive
     /// query after `max_recursive_iterations` (1,000 by default) levels; `SET STATEMENT ... FOR`
     /// lifts that for the statement alone.
@@ -159,6 +164,7 @@ pub struct DialectInfo {
     pub temp_table_reopens: bool,
     pub temp_tables_transactional: bool,
     pub foreign_keys_act_per_row: bool,
+    pub foreign_keys_checked_per_row: bool,
     pub database_cascades: bool,
     pub changed_table_readable: bool,
 }
@@ -173,6 +179,7 @@ impl DialectInfo {
             temp_table_reopens: DB::TEMP_TABLE_REOPENS,
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
             foreign_keys_act_per_row: DB::FOREIGN_KEYS_ACT_PER_ROW,
+            foreign_keys_checked_per_row: DB::FOREIGN_KEYS_CHECKED_PER_ROW,
             database_cascades: DB::DATABASE_CASCADES,
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
         }
@@ -313,6 +320,7 @@ impl Dialect for diesel::mysql::Mysql {
     const TEMP_TABLE_REOPENS: bool = false;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
+    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
     const CHANGED_TABLE_READABLE: bool = false;
     // `MysqlConnection` also reaches MariaDB servers: MariaDB runs this executable comment,
@@ -355,6 +363,7 @@ impl Dialect for diesel::mariadb::Mariadb {
     const DELETE_BY_JOIN: bool = true;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
+    const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
     const TREE_STATEMENT_PREFIX: &'static str =
         "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";

@@ -95,6 +95,15 @@ pub enum StatementKind {
     DetachChildren(usize),
     /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
     DeleteBatch(usize),
+    /// Set the nullable self-referencing foreign key `fk` (of the node's model) of a node's rows
+    /// to `NULL` before they are deleted, on backends that check foreign keys row by row, so
+    /// rows that reference each other go in one statement in any order.
+    DetachSelfReferences {
+        /// The node.
+        node: usize,
+        /// The foreign key, an index into the node's model's foreign keys.
+        fk: usize,
+    },
     /// Soft-delete (set the mark) or restore (clear it) a batch of a node's rows by key.
     MarkBatch(usize, SqlValue),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
@@ -423,6 +432,40 @@ where
                 out.push_sql(" = ");
                 self.push_mark_value(&mut out, mark, value)?;
                 out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)
+            }
+            StatementKind::DetachSelfReferences { node, fk } => {
+                let model = plan.node_model(*node);
+                let fk = model
+                    .foreign_keys
+                    .get(*fk)
+                    .ok_or_else(|| misuse("DetachSelfReferences"))?;
+                self.push_verb(&mut out, "UPDATE ");
+                out.push_identifier(model.table)?;
+                if DB::DELETE_BY_JOIN {
+                    // The rows come from a derived table (materialized, so it may read the
+                    // table being updated), joined on the key.
+                    out.push_sql(" INNER JOIN (SELECT ");
+                    push_columns(&mut out, model.table, model.primary_key, false)?;
+                    out.push_sql(" FROM ");
+                    out.push_identifier(model.table)?;
+                    out.push_sql(" WHERE ");
+                    self.push_node_predicate(&mut out, *node)?;
+                    out.push_sql(") AS ");
+                    out.push_identifier(JOIN_ALIAS)?;
+                    push_key_equality(&mut out, model, JOIN_ALIAS)?;
+                    out.push_sql(" SET ");
+                    push_column(&mut out, model.table, fk.column)?;
+                    out.push_sql(" = NULL WHERE ");
+                    push_column(&mut out, model.table, fk.column)?;
+                    out.push_sql(" IS NOT NULL");
+                    return Ok(());
+                }
+                out.push_sql(" SET ");
+                out.push_identifier(fk.column)?;
+                out.push_sql(" = NULL WHERE ");
+                push_column(&mut out, model.table, fk.column)?;
+                out.push_sql(" IS NOT NULL AND ");
                 self.push_node_predicate(&mut out, *node)
             }
             StatementKind::MarkByJoin(node, value) => {
