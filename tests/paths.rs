@@ -480,7 +480,7 @@ backends! {
     #[test]
     fn an_empty_id_list_issues_no_statement() {
         let Some(mut db) = chain_with(3) else { return };
-        let report = chain::A::delete_by_ids(&[], db.conn()).unwrap();
+        let report = chain::A::delete_by_ids(&[] as &[i32], db.conn()).unwrap();
         assert_eq!(report.total(), 0);
         assert!(db.log().is_empty(), "{:?}", db.log().statements());
     }

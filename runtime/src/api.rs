@@ -12,7 +12,7 @@ use crate::model::ModelMeta;
 use crate::plan::Plan;
 use crate::report::DeleteReport;
 use crate::sql::statement::{NoFilter, Roots};
-use crate::value::{PrimaryKeyValue, SqlValue};
+use crate::value::{KeyFor, PrimaryKeyValue, SqlValue};
 
 /// A Diesel model whose rows are deleted by its declared `on_delete` rules.
 ///
@@ -75,8 +75,13 @@ pub trait Deletable: Sized + 'static {
 
     /// Deletes the rows with these primary keys and, by their rules, the rows that depend on
     /// them. An empty list issues no statement; keys that do not exist are skipped.
-    fn delete_by_ids<C>(ids: &[Self::PrimaryKey], conn: &mut C) -> Result<DeleteReport, DeleteError>
+    ///
+    /// The keys are the model's key type or a borrowed form of it ([`KeyFor`]): `&[1, 2]` for
+    /// an `i32` key, `&["a", "b"]` or `&[String]` for a `String` key, `&[(1, 2)]` for a composite
+    /// key.
+    fn delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
+        K: KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
@@ -85,12 +90,13 @@ pub trait Deletable: Sized + 'static {
     }
 
     /// [`delete_by_ids`](Deletable::delete_by_ids) with options.
-    fn delete_by_ids_with<C>(
-        ids: &[Self::PrimaryKey],
+    fn delete_by_ids_with<K, C>(
+        ids: &[K],
         options: &DeleteOptions,
         conn: &mut C,
     ) -> Result<DeleteReport, DeleteError>
     where
+        K: KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,

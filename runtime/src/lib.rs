@@ -75,7 +75,7 @@ pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
 pub use sql::statement::{Roots, Statement, StatementKind};
-pub use value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
+pub use value::{IntoSqlValue, KeyFor, PrimaryKeyValue, SqlValue};
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]

@@ -60,11 +60,9 @@ pub trait SoftDelete: Deletable {
     }
 
     /// Soft-deletes the rows with these keys and their soft-deletable descendants.
-    fn soft_delete_by_ids<C>(
-        ids: &[Self::PrimaryKey],
-        conn: &mut C,
-    ) -> Result<DeleteReport, DeleteError>
+    fn soft_delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
+        K: crate::value::KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,

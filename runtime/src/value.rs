@@ -18,6 +18,15 @@ pub enum SqlValue {
     BigInt(i64),
     /// A string.
     Text(String),
+    /// An unsigned 16-bit integer (MySQL's `SMALLINT UNSIGNED`).
+    UnsignedSmallInt(u16),
+    /// An unsigned 32-bit integer (MySQL's `INT UNSIGNED`).
+    UnsignedInteger(u32),
+    /// An unsigned 64-bit integer (MySQL's `BIGINT UNSIGNED`).
+    UnsignedBigInt(u64),
+    /// A UUID (PostgreSQL's `uuid`).
+    #[cfg(feature = "uuid")]
+    Uuid(uuid::Uuid),
 }
 
 /// A Rust value that can be bound as one SQL value: the types Diesel maps to the key and default
@@ -37,11 +46,29 @@ macro_rules! into_sql_value {
     )*};
 }
 
-into_sql_value!(bool => Bool, i16 => SmallInt, i32 => Integer, i64 => BigInt, String => Text);
+into_sql_value!(
+    bool => Bool,
+    i16 => SmallInt,
+    i32 => Integer,
+    i64 => BigInt,
+    String => Text,
+    u16 => UnsignedSmallInt,
+    u32 => UnsignedInteger,
+    u64 => UnsignedBigInt,
+);
+
+#[cfg(feature = "uuid")]
+into_sql_value!(uuid::Uuid => Uuid);
 
 impl IntoSqlValue for &str {
     fn into_sql_value(self) -> SqlValue {
         SqlValue::Text(self.to_owned())
+    }
+}
+
+impl IntoSqlValue for &String {
+    fn into_sql_value(self) -> SqlValue {
+        SqlValue::Text(self.clone())
     }
 }
 
@@ -63,6 +90,21 @@ impl<T: Clone + IntoSqlValue> PrimaryKeyValue for T {
         values.push(self.clone().into_sql_value());
     }
 }
+
+/// A key that stands for a model's primary key of type `K` in
+/// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, or a borrowed form of it
+/// (`&str` for a `String` key), so a list of keys need not be copied into owned values first.
+///
+/// ```ignore
+/// Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
+/// ```
+pub trait KeyFor<K>: PrimaryKeyValue {}
+
+impl<K: PrimaryKeyValue> KeyFor<K> for K {}
+
+impl KeyFor<String> for &str {}
+
+impl KeyFor<String> for &String {}
 
 /// The column values of a list of keys, flattened in order.
 pub(crate) fn key_values<K: PrimaryKeyValue>(ids: &[K]) -> Vec<SqlValue> {
@@ -96,6 +138,11 @@ impl fmt::Display for SqlValue {
             SqlValue::Integer(value) => write!(f, "{value}"),
             SqlValue::BigInt(value) => write!(f, "{value}"),
             SqlValue::Text(value) => write!(f, "{value:?}"),
+            SqlValue::UnsignedSmallInt(value) => write!(f, "{value}"),
+            SqlValue::UnsignedInteger(value) => write!(f, "{value}"),
+            SqlValue::UnsignedBigInt(value) => write!(f, "{value}"),
+            #[cfg(feature = "uuid")]
+            SqlValue::Uuid(value) => write!(f, "{value}"),
         }
     }
 }

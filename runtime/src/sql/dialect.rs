@@ -4,6 +4,8 @@
 
 use diesel::backend::Backend;
 use diesel::query_builder::AstPass;
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+use diesel::sql_types::Unsigned;
 use diesel::sql_types::{BigInt, Bool, Integer, SmallInt, Text};
 use diesel::QueryResult;
 
@@ -187,9 +189,10 @@ impl DialectInfo {
 }
 
 /// Binds a [`SqlValue`] on any backend that maps Diesel's basic types; each [`Dialect`] impl
-/// forwards here.
+/// forwards here, and binds the rest (unsigned integers, UUIDs) itself where Diesel maps them
+/// for it.
 macro_rules! push_basic_value {
-    ($backend:ty, $out:expr, $value:expr) => {{
+    ($backend:ty, $out:expr, $value:expr, $other:pat => $otherwise:expr) => {{
         let out: &mut AstPass<'_, '_, $backend> = $out;
         match $value {
             SqlValue::Null => {
@@ -201,8 +204,41 @@ macro_rules! push_basic_value {
             SqlValue::Integer(value) => out.push_bind_param::<Integer, _>(value),
             SqlValue::BigInt(value) => out.push_bind_param::<BigInt, _>(value),
             SqlValue::Text(value) => out.push_bind_param::<Text, _>(value),
+            $other => $otherwise,
         }
     }};
+}
+
+/// A key or default value of a type Diesel does not map for this backend (unsigned integers
+/// outside MySQL and MariaDB, UUIDs outside PostgreSQL): no model of this backend can hold one.
+fn unbindable(backend: &str, value: &SqlValue) -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(
+        format!("{backend} has no column type for the value {value}").into(),
+    )
+}
+
+/// Unsigned integers, as Diesel binds them for MySQL and MariaDB.
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_unsigned<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    value: &'b SqlValue,
+    backend: &str,
+) -> QueryResult<()>
+where
+    DB: Dialect
+        + diesel::sql_types::HasSqlType<Unsigned<SmallInt>>
+        + diesel::sql_types::HasSqlType<Unsigned<Integer>>
+        + diesel::sql_types::HasSqlType<Unsigned<BigInt>>,
+    u16: diesel::serialize::ToSql<Unsigned<SmallInt>, DB>,
+    u32: diesel::serialize::ToSql<Unsigned<Integer>, DB>,
+    u64: diesel::serialize::ToSql<Unsigned<BigInt>, DB>,
+{
+    match value {
+        SqlValue::UnsignedSmallInt(value) => out.push_bind_param::<Unsigned<SmallInt>, _>(value),
+        SqlValue::UnsignedInteger(value) => out.push_bind_param::<Unsigned<Integer>, _>(value),
+        SqlValue::UnsignedBigInt(value) => out.push_bind_param::<Unsigned<BigInt>, _>(value),
+        other => Err(unbindable(backend, other)),
+    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -215,7 +251,7 @@ impl Dialect for diesel::sqlite::Sqlite {
     const MAX_BIND_PARAMS: usize = 32_766;
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        push_basic_value!(Self, out, value)
+        push_basic_value!(Self, out, value, other => Err(unbindable("SQLite", other)))
     }
 }
 
@@ -276,7 +312,11 @@ impl Dialect for diesel::pg::Pg {
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        push_basic_value!(Self, out, value)
+        push_basic_value!(Self, out, value, other => match other {
+            #[cfg(feature = "uuid")]
+            SqlValue::Uuid(value) => out.push_bind_param::<diesel::sql_types::Uuid, _>(value),
+            other => Err(unbindable("PostgreSQL", other)),
+        })
     }
 
     fn push_timestamp<'b>(
@@ -331,7 +371,7 @@ impl Dialect for diesel::mysql::Mysql {
         "/*+ SET_VAR(cte_max_recursion_depth = 4294967295) */ ";
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        push_basic_value!(Self, out, value)
+        push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
 
     fn push_timestamp<'b>(
@@ -369,7 +409,7 @@ impl Dialect for diesel::mariadb::Mariadb {
         "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        push_basic_value!(Self, out, value)
+        push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MariaDB"))
     }
 
     fn push_timestamp<'b>(
