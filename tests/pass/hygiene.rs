@@ -37,5 +37,5 @@ deletable::schema!(C, F, Schema);
 fn main() {
     use deletable::Deletable;
     let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(":memory:").unwrap();
-    let _ = C::delete_by_ids(&[], &mut conn);
+    let _ = C::delete_by_ids(&[] as &[i32], &mut conn);
 }
