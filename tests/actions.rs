@@ -249,7 +249,7 @@ backends! {
         // The checks ran before anything was written.
         assert!(db
             .log()
-            .statements()
+            .plan_statements()
             .iter()
             .all(|sql| !sql.starts_with("DELETE") && !sql.starts_with("UPDATE")));
     }

@@ -109,7 +109,7 @@ fn assert_author_1_deleted<Db: TestDb>(db: &mut Db, report: &DeleteReport) {
 /// `DELETE t FROM t ...`), in order.
 fn deleted_by_us<Db: TestDb>(db: &Db) -> Vec<String> {
     let mut tables = Vec::new();
-    for sql in db.log().statements() {
+    for sql in db.log().plan_statements() {
         let words: Vec<&str> = sql.split_whitespace().collect();
         if words.first() != Some(&"DELETE") {
             continue;

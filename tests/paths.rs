@@ -443,7 +443,7 @@ backends! {
         }
         let deletes: Vec<String> = db
             .log()
-            .statements()
+            .plan_statements()
             .into_iter()
             .filter(|sql| sql.starts_with("DELETE"))
             .collect();

@@ -138,9 +138,9 @@ where
             return Ok(DeleteReport::default());
         }
     }
-    // Our own transaction is retried when the database aborts it to break a deadlock (InnoDB
-    // can, when a concurrent insert under a root being deleted checks its foreign key). Inside
-    // a caller's transaction the caller decides: the database rolled all of it back.
+    // Our own transaction is retried when a concurrent writer broke it (see `is_transient`).
+    // Inside a caller's transaction the caller decides: the database may have rolled all of it
+    // back. A plan with hooks is retried only where the caller allows hooks to run again.
     let outermost =
         <C::TransactionManager as TransactionManager<C>>::transaction_manager_status_mut(conn)
             .transaction_depth()
@@ -154,20 +154,37 @@ where
         },
         schema: PhantomData,
     };
+    let retries = outermost && (options.retry_hooks || !run.has_hooks());
     let mut attempt = 1;
     loop {
         match run.in_transaction(&roots, conn) {
-            Err(DeleteError::Database(diesel::result::Error::DatabaseError(
-                DatabaseErrorKind::SerializationFailure,
-                _,
-            ))) if outermost && attempt < ATTEMPTS => attempt += 1,
+            Err(error) if retries && attempt < ATTEMPTS && is_transient(&error) => attempt += 1,
             result => return result,
         }
     }
 }
 
-/// How many times a delete runs before a deadlock is reported.
+/// How many times a delete runs before a transient error is reported.
 const ATTEMPTS: u32 = 3;
+
+/// Whether an error may come from a concurrent writer rather than from the data, so that running
+/// the operation again, in a new transaction that sees that writer's rows, can succeed: the
+/// database aborted the transaction to break a deadlock or a serialization conflict (MySQL's and
+/// MariaDB's deadlocks included), or a row inserted after a step had read its table now
+/// references a row a later step deletes (a foreign key violation; when it comes from the data
+/// itself, e.g. a `do_nothing` key, the last attempt reports it).
+fn is_transient(error: &DeleteError) -> bool {
+    let DeleteError::Database(diesel::result::Error::DatabaseError(kind, info)) = error else {
+        return false;
+    };
+    match kind {
+        DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ForeignKeyViolation => true,
+        // Diesel maps PostgreSQL's 40001, not its deadlock (40P01), whose message is the only
+        // sign of it (in English, the server's default `lc_messages`).
+        DatabaseErrorKind::Unknown => info.message().starts_with("deadlock detected"),
+        _ => false,
+    }
+}
 
 /// Why a transaction closure stopped: an error to return, or a panic (a hook's) to resume once
 /// the transaction is rolled back.
@@ -208,6 +225,10 @@ impl<S> Run<'_, S> {
         S: SchemaHooks<C>,
     {
         let result = conn.transaction(|conn| {
+            if conn.dialect().write_lock_first {
+                let kind = StatementKind::TakeWriteLock;
+                conn.execute_statement(&Statement::new(self.plan, roots, kind))?;
+            }
             match panic::catch_unwind(AssertUnwindSafe(|| self.materialize_roots(roots, conn))) {
                 Ok(result) => result.map_err(Abort::Error),
                 Err(payload) => Err(Abort::Panic(payload)),
@@ -245,27 +266,15 @@ impl<S> Run<'_, S> {
             Roots::Filter(_)
                 if plan.steps.len() > 1 || self.has_hooks() || !dialect.changed_table_readable =>
             {
-                self.with_root_tables(conn, |conn, name| {
-                    conn.execute_statement(&Statement::new(
-                        plan,
-                        roots,
-                        StatementKind::CreateRootTable(name.to_owned()),
-                    ))?;
-                    Ok(())
-                })
+                self.with_root_tables(conn, roots, |_, _| Ok(()))
             }
             // Too many keys to bind in every statement: bind them once, into a table.
             Roots::Keys(keys)
                 if keys.len() * plan.root_references() + plan.binds_besides_root_keys()
                     > dialect.max_bind_params =>
             {
-                self.with_root_tables(conn, |conn, name| {
-                    let empty = Roots::Filter(&NoFilter);
-                    conn.execute_statement(&Statement::new(
-                        plan,
-                        &empty,
-                        StatementKind::CreateRootTable(name.to_owned()),
-                    ))?;
+                let empty = Roots::Filter(&NoFilter);
+                self.with_root_tables(conn, &empty, |conn, name| {
                     let arity = plan.node_model(plan.root()).primary_key.len();
                     let per_statement = (dialect.max_bind_params / arity).max(1) * arity;
                     for chunk in keys.chunks(per_statement) {
@@ -283,16 +292,18 @@ impl<S> Run<'_, S> {
         }
     }
 
-    /// Runs the plan from root keys that `fill` puts in a temporary table, then drops the
-    /// table. A backend that cannot read one temporary table twice in a statement gets a copy
-    /// per reference.
-    fn with_root_tables<C>(
+    /// Runs the plan from root keys put in a temporary table, then drops the table: the keys
+    /// of the root rows `source` selects, then whatever `fill` inserts. A backend that cannot
+    /// read one temporary table twice in a statement gets a copy per reference.
+    fn with_root_tables<C, F>(
         &self,
         conn: &mut C,
+        source: &Roots<'_, F>,
         fill: impl FnOnce(&mut C, &str) -> QueryResult<()>,
     ) -> Result<DeleteReport, DeleteError>
     where
         C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
         S: SchemaHooks<C>,
     {
         let plan = self.plan;
@@ -309,8 +320,14 @@ impl<S> Run<'_, S> {
         let no_roots = Roots::<NoFilter>::Keys(&[]);
         let mut created = 0;
         let body = |conn: &mut C| {
-            fill(conn, &names[0])?;
+            conn.execute_statement(&Statement::new(
+                plan,
+                source,
+                StatementKind::CreateRootTable(names[0].clone()),
+            ))?;
+            // Created: dropped below whatever happens next (a rollback keeps it on MySQL).
             created = 1;
+            fill(conn, &names[0])?;
             for name in &names[1..] {
                 conn.execute_statement(&Statement::new(
                     plan,
@@ -845,15 +862,18 @@ fn drop_temp_tables<C: DeleteConnection>(
         return Ok(());
     }
     let no_roots = Roots::<NoFilter>::Keys(&[]);
+    // Every table is dropped even when one drop fails; after a success, the first failure
+    // fails the operation.
+    let mut first_error = Ok(());
     for name in names {
         let dropped = conn.execute_statement(&Statement::new(
             plan,
             &no_roots,
             StatementKind::DropTable(name.clone()),
         ));
-        if succeeded {
-            dropped?;
+        if let (true, Err(error), Ok(())) = (succeeded, dropped, &first_error) {
+            first_error = Err(error);
         }
     }
-    Ok(())
+    first_error
 }

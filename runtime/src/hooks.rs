@@ -24,6 +24,14 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 /// [`DeleteError::Hook`]. Rows whose foreign key is set to `NULL` or a default are updated, not
 /// deleted: no hook runs for them.
 ///
+/// **Retries.** A call that owns its transaction runs again when a concurrent writer broke it (a
+/// deadlock, a serialization failure, a row inserted meanwhile under a row being deleted). A plan
+/// with hooks does not, and reports the error, unless the call allows it with
+/// [`DeleteOptions::with_retried_hooks`](crate::DeleteOptions::with_retried_hooks): then your
+/// hooks see the batches of each attempt. Their database writes in a failed attempt are rolled
+/// back with it; what they do outside the database is not, so allow retries only where that is
+/// idempotent. Inside a caller's transaction nothing is retried.
+///
 /// ```ignore
 /// impl deletable::DeleteHooks<SqliteConnection> for Post {
 ///     fn before_delete(conn: &mut SqliteConnection, rows: &[Post]) -> Result<(), deletable::HookError> {

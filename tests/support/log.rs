@@ -32,8 +32,9 @@ impl StatementLog {
     }
 
     /// The logged statements that belong to a plan: everything but transaction control, the
-    /// lock of the root rows that backends with row locks take first, and the catalog questions
-    /// of backends that may leave cascades to the database.
+    /// lock of the root rows that backends with row locks take first (on SQLite, the write lock,
+    /// by a statement that changes nothing), and the catalog questions of backends that may leave
+    /// cascades to the database.
     pub fn plan_statements(&self) -> Vec<String> {
         const CONTROL: &[&str] = &[
             "BEGIN",
@@ -48,7 +49,9 @@ impl StatementLog {
             .filter(|sql| {
                 let upper = sql.trim_start().to_ascii_uppercase();
                 let control = CONTROL.iter().any(|control| upper.starts_with(control));
-                !control && !upper.contains(" FOR UPDATE)") && !upper.contains("PG_CATALOG.")
+                let lock =
+                    upper.contains(" FOR UPDATE)") || upper.contains(" WHERE 1 = 0 -- BINDS");
+                !control && !lock && !upper.contains("PG_CATALOG.")
             })
             .collect()
     }

@@ -32,6 +32,13 @@ pub trait Dialect: Backend + Sized + 'static {
     /// instead of breaking the delete halfway. (SQLite locks the whole database on write.)
     const LOCKS_ROWS: bool = true;
 
+    /// Whether an operation's transaction writes before it reads. SQLite's `BEGIN` takes the
+    /// write lock at the first write, and in WAL mode a transaction that has read can no longer
+    /// take it once another connection has committed (`SQLITE_BUSY` at once, whatever the busy
+    /// timeout): a first statement that changes nothing takes the lock, waiting as the busy
+    /// timeout allows.
+    const WRITE_LOCK_FIRST: bool = false;
+
     /// Whether foreign keys are checked (InnoDB) or their `ON DELETE` actions run (SQLite) row by
     /// row as a statement runs, rather than at its end: then a statement deleting a subtree must
     /// not meet a child after its parent (the database would refuse the parent, or cascade to the
@@ -162,6 +169,7 @@ fn unsupported() -> diesel::result::Error {
 pub struct DialectInfo {
     pub max_bind_params: usize,
     pub locks_rows: bool,
+    pub write_lock_first: bool,
     pub delete_by_join: bool,
     pub temp_table_reopens: bool,
     pub temp_tables_transactional: bool,
@@ -177,6 +185,7 @@ impl DialectInfo {
         DialectInfo {
             max_bind_params: DB::MAX_BIND_PARAMS,
             locks_rows: DB::LOCKS_ROWS,
+            write_lock_first: DB::WRITE_LOCK_FIRST,
             delete_by_join: DB::DELETE_BY_JOIN,
             temp_table_reopens: DB::TEMP_TABLE_REOPENS,
             temp_tables_transactional: DB::TEMP_TABLES_TRANSACTIONAL,
@@ -245,6 +254,7 @@ where
 impl Dialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
     const LOCKS_ROWS: bool = false;
+    const WRITE_LOCK_FIRST: bool = true;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const ROW_LIST_PREFIX: &'static str = "VALUES ";
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).

@@ -108,6 +108,9 @@ pub enum StatementKind {
     MarkBatch(usize, SqlValue),
     /// Lock the root rows (`FOR UPDATE`, in key order) and count them.
     LockRoots,
+    /// Take the database's write lock with a statement that changes nothing (`DELETE ...
+    /// WHERE 1 = 0` on the root's table), before the operation reads anything.
+    TakeWriteLock,
     /// Soft-delete a node's rows (set the mark to the value) or restore them (clear it).
     Mark(usize, SqlValue),
     /// [`StatementKind::Mark`] in the join form of backends that delete by join.
@@ -560,6 +563,12 @@ where
                 self.push_verb(&mut out, "SELECT ");
                 out.push_sql("concat_ws(','");
                 push_deleted_counts(&mut out, tables)
+            }
+            StatementKind::TakeWriteLock => {
+                out.push_sql("DELETE FROM ");
+                out.push_identifier(root.table)?;
+                out.push_sql(" WHERE 1 = 0");
+                Ok(())
             }
             StatementKind::LockRoots => {
                 self.push_verb(&mut out, "SELECT ");
