@@ -8,6 +8,9 @@
 //! server) and `MARIADB_DATABASE_URL` (Diesel's `mariadb` backend); without one, its tests print
 //! why and pass.
 
+mod catalog;
+mod decoys;
+mod faulty;
 mod log;
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 mod mysql;
@@ -16,6 +19,9 @@ mod postgres;
 pub mod rng;
 mod sqlite;
 
+pub use catalog::{Catalog, Column, Labeled, Snapshot};
+pub use decoys::{add_lookalike, Decoyed};
+pub use faulty::{Fault, FaultyConnection, FaultyTransactionManager, Injection, MISSING_TABLE};
 pub use log::StatementLog;
 #[cfg(feature = "mariadb")]
 pub use mysql::MariadbDb;
