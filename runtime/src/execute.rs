@@ -731,6 +731,15 @@ where
     };
     let mut after: Option<Vec<SqlValue>> = None;
     let mut done = 0;
+    let mut starts_detached = false;
+    // Rows of the node referencing a batch through a self-referencing `restrict` key go later
+    // in this delete (the check saw to it): their reference is cleared before the batch goes.
+    let batch_references: Vec<usize> = match mode {
+        Mode::Delete => detachable_self_references(plan.node_model(node))
+            .filter(|&fk| plan.node_model(node).foreign_keys[fk].action.is_restrict())
+            .collect(),
+        _ => Vec::new(),
+    };
     let load = |after: Option<Vec<SqlValue>>, leaves_only: bool| {
         Statement::new(
             plan,
@@ -747,7 +756,19 @@ where
     loop {
         let mut rows = L::load(conn, load(after.take(), leaves_first))?;
         // No leaf left, yet rows: each of them leads into a loop in the data (1 -> 3 -> 2 -> 1,
-        // or a row its own parent). A batch of them goes after its children are detached.
+        // or a row its own parent). Every such loop passes through a row the walk starts from:
+        // clearing their parents breaks the loops and the walk still reaches every row.
+        if leaves_first && rows.is_empty() && !starts_detached {
+            rows = L::load(conn, load(None, false))?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let detach = StatementKind::DetachTreeStarts(node);
+            conn.execute_statement(&Statement::new(plan, roots, detach))?;
+            starts_detached = true;
+            continue;
+        }
+        // Should leaves still be missing, a batch goes after its children are detached.
         let in_loops = leaves_first && rows.is_empty();
         if in_loops {
             rows = L::load(conn, load(None, false))?;
@@ -767,6 +788,10 @@ where
         let batch = Roots::<NoFilter>::Keys(&keys);
         if in_loops {
             let detach = StatementKind::DetachChildren(node);
+            conn.execute_statement(&Statement::new(plan, &batch, detach))?;
+        }
+        for &fk in &batch_references {
+            let detach = StatementKind::DetachBatchReferences { node, fk };
             conn.execute_statement(&Statement::new(plan, &batch, detach))?;
         }
         let kind = match mode {

@@ -133,6 +133,10 @@ impl Action {
     pub(crate) const fn is_cascade(&self) -> bool {
         matches!(self, Action::Cascade)
     }
+
+    pub(crate) const fn is_restrict(&self) -> bool {
+        matches!(self, Action::Restrict)
+    }
 }
 
 /// The SQL name Diesel's `table!` gives a table (its `#[sql_name]`, or the name as written),

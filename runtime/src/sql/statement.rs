@@ -93,6 +93,20 @@ pub enum StatementKind {
     /// statement's roots are the batch's keys) to `NULL`: the batch leads into a loop in the
     /// data, and goes before its children.
     DetachChildren(usize),
+    /// Set the tree foreign key of the rows a tree node's walk starts from (those its cascade
+    /// edges or the roots reach) to `NULL`: every loop in the data that the walk reaches passes
+    /// through one of them (each row has one parent), so afterwards the walk still reaches every
+    /// row and finds leaves.
+    DetachTreeStarts(usize),
+    /// Set the nullable self-referencing foreign key `fk` of the rows that reference a batch of
+    /// a node's rows (the statement's roots are the batch's keys) to `NULL`: a `restrict` key,
+    /// whose check let the delete go on, so all of them go later in the same delete.
+    DetachBatchReferences {
+        /// The node.
+        node: usize,
+        /// The foreign key, an index into the node's model's foreign keys.
+        fk: usize,
+    },
     /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
     DeleteBatch(usize),
     /// Set the nullable self-referencing foreign key `fk` (of the node's model) of a node's rows
@@ -381,23 +395,32 @@ where
                 Ok(())
             }
             StatementKind::DetachChildren(node) => {
-                let Roots::Keys(keys) = self.roots else {
-                    return Err(misuse("DetachChildren"));
-                };
-                let model = plan.node_model(*node);
                 let tree = plan.nodes[*node]
                     .tree
                     .ok_or_else(|| misuse("DetachChildren"))?;
+                self.push_detach_batch_references(&mut out, *node, tree)
+            }
+            StatementKind::DetachBatchReferences { node, fk } => {
+                let fk = plan
+                    .node_model(*node)
+                    .foreign_keys
+                    .get(*fk)
+                    .ok_or_else(|| misuse("DetachBatchReferences"))?;
+                self.push_detach_batch_references(&mut out, *node, fk.column)
+            }
+            StatementKind::DetachTreeStarts(node) => {
+                let model = plan.node_model(*node);
+                let tree = plan.nodes[*node]
+                    .tree
+                    .ok_or_else(|| misuse("DetachTreeStarts"))?;
                 self.push_verb(&mut out, "UPDATE ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" SET ");
                 out.push_identifier(tree)?;
                 out.push_sql(" = NULL WHERE ");
                 push_column(&mut out, model.table, tree)?;
-                out.push_sql(" IN (");
-                push_value_list(&mut out, keys)?;
-                out.push_sql(")");
-                Ok(())
+                out.push_sql(" IS NOT NULL AND ");
+                self.push_reached_predicate(&mut out, *node)
             }
             StatementKind::MarkBatch(node, value) => {
                 let Roots::Keys(keys) = self.roots else {
@@ -696,6 +719,33 @@ impl<'a, F> Statement<'a, F> {
         if self.walks_tree() {
             out.push_sql(DB::TREE_STATEMENT_HINT);
         }
+    }
+
+    /// `UPDATE t SET column = NULL WHERE t.column IN (<the statement's keys>)`: the rows of a
+    /// node's table that reference a batch of its rows through `column`, a key to itself.
+    fn push_detach_batch_references<'b, DB: Dialect>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+        column: &str,
+    ) -> QueryResult<()>
+    where
+        F: QueryFragment<DB>,
+    {
+        let Roots::Keys(keys) = self.roots else {
+            return Err(misuse("detach a batch"));
+        };
+        let model = self.plan.node_model(node);
+        self.push_verb(out, "UPDATE ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" SET ");
+        out.push_identifier(column)?;
+        out.push_sql(" = NULL WHERE ");
+        push_column(out, model.table, column)?;
+        out.push_sql(" IN (");
+        push_value_list(out, keys)?;
+        out.push_sql(")");
+        Ok(())
     }
 
     /// The value a soft delete sets (the operation's mark, or `TRUE`), or a restore (`NULL`,
