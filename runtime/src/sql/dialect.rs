@@ -62,6 +62,13 @@ pub trait Dialect: Backend + Sized + 'static {
     /// statement alone, where the statement begins with one of those keywords.
     const TREE_STATEMENT_HINT: &'static str = "";
 
+    /// Whether Diesel's `Timestamp` is a column that takes and gives wall time in the session's
+    /// time zone and stores the instant (MySQL's and MariaDB's `TIMESTAMP`; their `DATETIME` is
+    /// zoneless). A UTC mark then goes to it through `CONVERT_TZ` to the session's zone, which
+    /// takes offsets, `SYSTEM` and, where the zone tables are loaded, the named zones a session
+    /// can be set to.
+    const TIMESTAMP_IN_SESSION_ZONE: bool = false;
+
     /// Whether a `DELETE` or `UPDATE` may read the table it changes in a subquery (MySQL refuses
     /// it, error 1093): where it may not, a filter's roots always go through a temporary table.
     const CHANGED_TABLE_READABLE: bool = true;
@@ -127,8 +134,13 @@ pub trait Dialect: Backend + Sized + 'static {
         value: &'b SqlValue,
         column: TimestampType,
     ) -> QueryResult<()> {
-        let _ = column;
-        Self::push_value(out, value)
+        if !(Self::TIMESTAMP_IN_SESSION_ZONE && column == TimestampType::Timestamp) {
+            return Self::push_value(out, value);
+        }
+        out.push_sql("CONVERT_TZ(");
+        Self::push_value(out, value)?;
+        out.push_sql(", '+00:00', @@session.time_zone)");
+        Ok(())
     }
 
     /// A column of soft-delete marks, as UTC wall time (so marks of columns of different types
@@ -139,8 +151,13 @@ pub trait Dialect: Backend + Sized + 'static {
         column: &str,
         column_type: TimestampType,
     ) -> QueryResult<()> {
-        let _ = column_type;
-        push_column(out, table, column)
+        if !(Self::TIMESTAMP_IN_SESSION_ZONE && column_type == TimestampType::Timestamp) {
+            return push_column(out, table, column);
+        }
+        out.push_sql("CONVERT_TZ(");
+        push_column(out, table, column)?;
+        out.push_sql(", @@session.time_zone, '+00:00')");
+        Ok(())
     }
 }
 
@@ -372,6 +389,7 @@ impl Dialect for diesel::mysql::Mysql {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const TIMESTAMP_IN_SESSION_ZONE: bool = true;
     const CHANGED_TABLE_READABLE: bool = false;
     // `MysqlConnection` also reaches MariaDB servers: MariaDB runs this executable comment,
     // MySQL reads a comment.
@@ -382,23 +400,6 @@ impl Dialect for diesel::mysql::Mysql {
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
-    }
-
-    fn push_timestamp<'b>(
-        out: &mut AstPass<'_, 'b, Self>,
-        value: &'b SqlValue,
-        column: TimestampType,
-    ) -> QueryResult<()> {
-        push_session_zoned_timestamp(out, value, column)
-    }
-
-    fn push_timestamp_as_utc(
-        out: &mut AstPass<'_, '_, Self>,
-        table: &str,
-        column: &str,
-        column_type: TimestampType,
-    ) -> QueryResult<()> {
-        push_session_zoned_as_utc(out, table, column, column_type)
     }
 }
 
@@ -415,66 +416,13 @@ impl Dialect for diesel::mariadb::Mariadb {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const TIMESTAMP_IN_SESSION_ZONE: bool = true;
     const TREE_STATEMENT_PREFIX: &'static str =
         "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MariaDB"))
     }
-
-    fn push_timestamp<'b>(
-        out: &mut AstPass<'_, 'b, Self>,
-        value: &'b SqlValue,
-        column: TimestampType,
-    ) -> QueryResult<()> {
-        push_session_zoned_timestamp(out, value, column)
-    }
-
-    fn push_timestamp_as_utc(
-        out: &mut AstPass<'_, '_, Self>,
-        table: &str,
-        column: &str,
-        column_type: TimestampType,
-    ) -> QueryResult<()> {
-        push_session_zoned_as_utc(out, table, column, column_type)
-    }
-}
-
-/// MySQL's and MariaDB's `TIMESTAMP` takes and gives wall time in the session's time zone (and
-/// stores the instant); `DATETIME` is zoneless. A UTC mark goes to a `TIMESTAMP` converted to the
-/// session's zone (`CONVERT_TZ` takes offsets, `SYSTEM` and, where the zone tables are loaded, the
-/// named zones a session can be set to).
-#[cfg(any(feature = "mysql", feature = "mariadb"))]
-fn push_session_zoned_timestamp<'b, DB: Dialect>(
-    out: &mut AstPass<'_, 'b, DB>,
-    value: &'b SqlValue,
-    column: TimestampType,
-) -> QueryResult<()> {
-    if column != TimestampType::Timestamp {
-        return DB::push_value(out, value);
-    }
-    out.push_sql("CONVERT_TZ(");
-    DB::push_value(out, value)?;
-    out.push_sql(", '+00:00', @@session.time_zone)");
-    Ok(())
-}
-
-/// A `TIMESTAMP` column of marks converted from the session's time zone to UTC; see
-/// [`push_session_zoned_timestamp`].
-#[cfg(any(feature = "mysql", feature = "mariadb"))]
-fn push_session_zoned_as_utc<DB: Dialect>(
-    out: &mut AstPass<'_, '_, DB>,
-    table: &str,
-    column: &str,
-    column_type: TimestampType,
-) -> QueryResult<()> {
-    if column_type != TimestampType::Timestamp {
-        return push_column(out, table, column);
-    }
-    out.push_sql("CONVERT_TZ(");
-    push_column(out, table, column)?;
-    out.push_sql(", @@session.time_zone, '+00:00')");
-    Ok(())
 }
 
 /// `t.c`, quoted the backend's way.

@@ -466,20 +466,8 @@ where
                     .foreign_keys
                     .get(*fk)
                     .ok_or_else(|| misuse("DetachSelfReferences"))?;
-                self.push_verb(&mut out, "UPDATE ");
-                out.push_identifier(model.table)?;
                 if DB::DELETE_BY_JOIN {
-                    // The rows come from a derived table (materialized, so it may read the
-                    // table being updated), joined on the key.
-                    out.push_sql(" INNER JOIN (SELECT ");
-                    push_columns(&mut out, model.table, model.primary_key, false)?;
-                    out.push_sql(" FROM ");
-                    out.push_identifier(model.table)?;
-                    out.push_sql(" WHERE ");
-                    self.push_node_predicate(&mut out, *node)?;
-                    out.push_sql(") AS ");
-                    out.push_identifier(JOIN_ALIAS)?;
-                    push_key_equality(&mut out, model, JOIN_ALIAS)?;
+                    self.push_update_joined(&mut out, *node)?;
                     out.push_sql(" SET ");
                     push_column(&mut out, model.table, fk.column)?;
                     out.push_sql(" = NULL WHERE ");
@@ -487,6 +475,8 @@ where
                     out.push_sql(" IS NOT NULL");
                     return Ok(());
                 }
+                self.push_verb(&mut out, "UPDATE ");
+                out.push_identifier(model.table)?;
                 out.push_sql(" SET ");
                 out.push_identifier(fk.column)?;
                 out.push_sql(" = NULL WHERE ");
@@ -495,21 +485,9 @@ where
                 self.push_node_predicate(&mut out, *node)
             }
             StatementKind::MarkByJoin(node, value) => {
-                // MySQL's form: the rows to mark come from a derived table (materialized, so it
-                // may read the table being updated), joined on the key.
                 let model = plan.node_model(*node);
                 let mark = soft_column(model)?;
-                self.push_verb(&mut out, "UPDATE ");
-                out.push_identifier(model.table)?;
-                out.push_sql(" INNER JOIN (SELECT ");
-                push_columns(&mut out, model.table, model.primary_key, false)?;
-                out.push_sql(" FROM ");
-                out.push_identifier(model.table)?;
-                out.push_sql(" WHERE ");
-                self.push_node_predicate(&mut out, *node)?;
-                out.push_sql(") AS ");
-                out.push_identifier(JOIN_ALIAS)?;
-                push_key_equality(&mut out, model, JOIN_ALIAS)?;
+                self.push_update_joined(&mut out, *node)?;
                 out.push_sql(" SET ");
                 push_column(&mut out, model.table, mark.column)?;
                 out.push_sql(" = ");
@@ -719,6 +697,32 @@ impl<'a, F> Statement<'a, F> {
         if self.walks_tree() {
             out.push_sql(DB::TREE_STATEMENT_HINT);
         }
+    }
+
+    /// MySQL's form of an `UPDATE` of a node's rows, up to its `SET`: `UPDATE t INNER JOIN
+    /// (SELECT <key> FROM t WHERE <the node's rows>) AS k ON <key equality>`. The derived table
+    /// is materialized, so it may read the table being updated.
+    fn push_update_joined<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let model = self.plan.node_model(node);
+        self.push_verb(out, "UPDATE ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" INNER JOIN (SELECT ");
+        push_columns(out, model.table, model.primary_key, false)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" WHERE ");
+        self.push_node_predicate(out, node)?;
+        out.push_sql(") AS ");
+        out.push_identifier(JOIN_ALIAS)?;
+        push_key_equality(out, model, JOIN_ALIAS)
     }
 
     /// `UPDATE t SET column = NULL WHERE t.column IN (<the statement's keys>)`: the rows of a
