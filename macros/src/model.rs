@@ -197,8 +197,17 @@ fn type_name(ty: &Type) -> String {
 }
 
 /// `T` of `Option<T>`.
+/// The type inside the invisible group a `macro_rules!` `$ty:ty` becomes, or inside parentheses.
+fn ungrouped(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(group) => ungrouped(&group.elem),
+        Type::Paren(paren) => ungrouped(&paren.elem),
+        other => other,
+    }
+}
+
 fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else {
+    let Type::Path(path) = ungrouped(ty) else {
         return None;
     };
     let segment = path.path.segments.last()?;
@@ -215,7 +224,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 fn last_ident(ty: &Type) -> Option<&Ident> {
-    match ty {
+    match ungrouped(ty) {
         Type::Path(path) => path.path.segments.last().map(|segment| &segment.ident),
         _ => None,
     }
@@ -427,7 +436,7 @@ fn action_name(action: &ActionAttr) -> &'static str {
 
 /// Whether `ty` names the model itself (`Self` or its own name).
 fn names_model(ty: &Type, ident: &Ident) -> bool {
-    match ty {
+    match ungrouped(ty) {
         Type::Path(path) => path
             .path
             .segments
@@ -438,7 +447,7 @@ fn names_model(ty: &Type, ident: &Ident) -> bool {
 }
 
 fn is_option(ty: &Type) -> bool {
-    match ty {
+    match ungrouped(ty) {
         Type::Path(path) => path
             .path
             .segments
