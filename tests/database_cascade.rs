@@ -266,3 +266,184 @@ backends! {
         expect_deleted_by_us(&db, &["chapters", "books", "authors"]);
     }
 }
+
+/// What the database deletes by cascade is counted around the one statement that makes it
+/// cascade: rows that a hook or a trigger deletes from the same table elsewhere in the delete are
+/// not part of the report's count for that table.
+mod counted_around_the_cascade {
+    use deletable::{Deletable, DeleteHooks, HookError};
+    use deletable_tests::{backends, open, TestDb};
+    use diesel::connection::SimpleConnection;
+
+    mod schema {
+        diesel::table! { owners (id) { id -> Integer, } }
+        diesel::table! { pets (id) { id -> Integer, owner_id -> Integer, } }
+        diesel::table! { visits (id) { id -> Integer, owner_id -> Integer, } }
+        diesel::table! { kennels (id) { id -> Integer, } }
+        diesel::table! { dogs (id) { id -> Integer, kennel_id -> Integer, } }
+        diesel::table! { farms (id) { id -> Integer, } }
+        diesel::table! { cows (id) { id -> Integer, farm_id -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = owners)]
+    pub struct Owner {
+        id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = pets)]
+    pub struct Pet {
+        id: i32,
+        #[on_delete(cascade, references = Owner)]
+        owner_id: i32,
+    }
+
+    /// Its hook deletes the pets of owner 2, which no delete of owner 1 reaches.
+    #[derive(Deletable)]
+    #[diesel(table_name = visits)]
+    #[deletable(hooks = keys)]
+    pub struct Visit {
+        id: i32,
+        #[on_delete(cascade, references = Owner)]
+        owner_id: i32,
+    }
+
+    impl<C: SimpleConnection> DeleteHooks<C> for Visit {
+        fn before_delete(conn: &mut C, _: &[i32]) -> Result<(), HookError> {
+            conn.batch_execute("DELETE FROM pets WHERE owner_id = 2")?;
+            Ok(())
+        }
+    }
+
+    /// A hooked root: its hook deletes the dogs of kennel 2.
+    #[derive(Deletable)]
+    #[diesel(table_name = kennels)]
+    #[deletable(hooks = keys)]
+    pub struct Kennel {
+        id: i32,
+    }
+
+    impl<C: SimpleConnection> DeleteHooks<C> for Kennel {
+        fn before_delete(conn: &mut C, _: &[i32]) -> Result<(), HookError> {
+            conn.batch_execute("DELETE FROM dogs WHERE kennel_id = 2")?;
+            Ok(())
+        }
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = dogs)]
+    pub struct Dog {
+        id: i32,
+        #[on_delete(cascade, references = Kennel)]
+        kennel_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = farms)]
+    pub struct Farm {
+        id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = cows)]
+    pub struct Cow {
+        id: i32,
+        #[on_delete(cascade, references = Farm)]
+        farm_id: i32,
+    }
+
+    deletable::schema!(Owner, Pet, Visit, Kennel, Dog, Farm, Cow);
+
+    const SCHEMA: &str = "CREATE TABLE owners (id INTEGER PRIMARY KEY);
+         CREATE TABLE pets (id INTEGER PRIMARY KEY,
+             owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE);
+         CREATE TABLE visits (id INTEGER PRIMARY KEY,
+             owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE);
+         CREATE TABLE kennels (id INTEGER PRIMARY KEY);
+         CREATE TABLE dogs (id INTEGER PRIMARY KEY,
+             kennel_id INTEGER NOT NULL REFERENCES kennels (id) ON DELETE CASCADE);
+         CREATE TABLE farms (id INTEGER PRIMARY KEY);
+         CREATE TABLE cows (id INTEGER PRIMARY KEY,
+             farm_id INTEGER NOT NULL REFERENCES farms (id) ON DELETE CASCADE);";
+
+    /// Owners 1 and 2 with pets 1-3 (1 and 2 are owner 1's) and a visit each; kennels 1 and 2
+    /// with dogs 1-3 (1 and 2 are kennel 1's).
+    fn fill<Db: TestDb>(db: &mut Db) {
+        db.exec("INSERT INTO owners (id) VALUES (1), (2)");
+        db.exec("INSERT INTO pets (id, owner_id) VALUES (1, 1), (2, 1), (3, 2)");
+        db.exec("INSERT INTO visits (id, owner_id) VALUES (1, 1), (2, 2)");
+        db.exec("INSERT INTO kennels (id) VALUES (1), (2)");
+        db.exec("INSERT INTO dogs (id, kennel_id) VALUES (1, 1), (2, 1), (3, 2)");
+        db.log().clear();
+    }
+
+    backends! {
+        #[test]
+        fn a_hook_of_another_table_deleting_cascaded_rows_is_not_counted() {
+            let mut db = open!(SCHEMA);
+            fill(&mut db);
+            let report = Owner::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(
+                report.per_table(),
+                &[("pets", 2), ("visits", 1), ("owners", 1)]
+            );
+            assert_eq!(db.ids("owners"), [2]);
+            assert_eq!(db.ids("pets"), Vec::<i64>::new());
+            assert_eq!(db.ids("visits"), [2]);
+        }
+
+        #[test]
+        fn a_hook_of_the_parent_deleting_cascaded_rows_is_not_counted() {
+            let mut db = open!(SCHEMA);
+            fill(&mut db);
+            let report = Kennel::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(report.per_table(), &[("dogs", 2), ("kennels", 1)]);
+            assert_eq!(db.ids("kennels"), [2]);
+            assert_eq!(db.ids("dogs"), Vec::<i64>::new());
+        }
+
+        /// PostgreSQL only: a trigger of the user's, on the parent or on the cascaded table,
+        /// deletes a row of the cascaded table that the delete does not reach: the table is then
+        /// deleted by our own statement, whose count is its own rows.
+        #[test]
+        fn a_trigger_deleting_cascaded_rows_is_not_counted() {
+            if Db::BACKEND != "postgres" {
+                return;
+            }
+            for table in ["farms", "cows"] {
+                let mut db = open!(SCHEMA);
+                db.exec("INSERT INTO farms (id) VALUES (1), (2)");
+                db.exec("INSERT INTO cows (id, farm_id) VALUES (1, 1), (2, 1), (3, 2)");
+                db.exec(&format!(
+                    "CREATE FUNCTION farm_gone() RETURNS trigger LANGUAGE plpgsql AS
+                     $$ BEGIN DELETE FROM cows WHERE farm_id = 2; RETURN OLD; END $$;
+                     CREATE TRIGGER farm_gone AFTER DELETE ON {table}
+                     FOR EACH ROW EXECUTE FUNCTION farm_gone();"
+                ));
+                db.log().clear();
+                let report = Farm::delete_by_ids(&[1], db.conn()).unwrap();
+                assert_eq!(report.per_table(), &[("cows", 2), ("farms", 1)], "{table}");
+                assert_eq!(db.ids("farms"), [2], "{table}");
+                assert_eq!(db.ids("cows"), Vec::<i64>::new(), "{table}");
+            }
+        }
+
+        /// Without hooks or triggers in the way, the database still cascades and its count is
+        /// exact, also when two deletes of the same transaction reach the same table.
+        #[test]
+        fn a_plain_cascade_is_left_to_the_database_and_counted() {
+            let mut db = open!(SCHEMA);
+            db.exec("INSERT INTO farms (id) VALUES (1), (2)");
+            db.exec("INSERT INTO cows (id, farm_id) VALUES (1, 1), (2, 1), (3, 2)");
+            db.log().clear();
+            let report = Farm::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(report.per_table(), &[("cows", 2), ("farms", 1)]);
+            if Db::BACKEND == "postgres" {
+                assert_eq!(crate::deleted_by_us(&db), ["farms"]);
+            }
+            assert_eq!(db.ids("cows"), [3]);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Leaving tables to the database's own `ON DELETE CASCADE`, where the backend allows it
 //! ([`Dialect::DATABASE_CASCADES`](crate::Dialect::DATABASE_CASCADES)): which nodes of a plan the
-//! database deletes by itself, and how many rows it deleted from each.
+//! database deletes by itself, and how many rows it deleted from each, counted around each
+//! statement that makes it cascade.
 //!
 //! The belief comes from the database's catalog, read inside the delete's transaction after the
 //! checks, never from the models: a node is left to the database only when every cascade edge
@@ -15,6 +16,7 @@ use std::marker::PhantomData;
 use diesel::query_builder::QueryFragment;
 use diesel::QueryResult;
 
+use crate::error::DeleteError;
 use crate::execute::DeleteConnection;
 use crate::plan::Plan;
 use crate::sql::dialect::CascadeEdge;
@@ -23,16 +25,17 @@ use crate::sql::statement::{Returning, Roots, Statement, StatementKind};
 /// The nodes of one delete that the database deletes by itself.
 #[derive(Debug, Default)]
 pub(crate) struct DatabaseCascades {
-    /// The nodes left to the database, each with the rows deleted from its table in the
-    /// transaction before the delete ran.
-    nodes: Vec<(usize, i64)>,
+    /// The nodes left to the database.
+    nodes: Vec<usize>,
 }
 
 impl DatabaseCascades {
     /// Asks the database which nodes of `plan` it would delete itself when their parents go:
     /// nodes without hooks or a tree of their own (their rows must reach hooks, or a recursive
-    /// walk), below the root, every cascade edge into which it declares `ON DELETE CASCADE`.
-    /// One query, and none when no node qualifies.
+    /// walk), below the root, every cascade edge into which it declares `ON DELETE CASCADE`, from
+    /// parents without hooks (the rows the database deletes are counted around each parent's
+    /// statement, where no hook of the user may run). One query, and none when no node
+    /// qualifies.
     pub(crate) fn ask<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> QueryResult<Self>
     where
         C: DeleteConnection,
@@ -43,6 +46,10 @@ impl DatabaseCascades {
                 node != plan.root()
                     && plan.nodes[node].tree.is_none()
                     && plan.node_model(node).hooks.is_none()
+                    && plan
+                        .node_vias(node)
+                        .iter()
+                        .all(|via| plan.node_model(via.parent).hooks.is_none())
             })
             .collect();
         if candidates.is_empty() {
@@ -63,17 +70,9 @@ impl DatabaseCascades {
                 })
             })
             .collect();
-        let tables = candidates
-            .iter()
-            .map(|&node| plan.node_model(node).table)
-            .collect();
         let answer = ask_text(
             conn,
-            Statement::new(
-                plan,
-                roots,
-                StatementKind::DatabaseCascades { edges, tables },
-            ),
+            Statement::new(plan, roots, StatementKind::DatabaseCascades(edges)),
         )?;
         let mut values = answer.split(',');
         if values.next() != Some("1") {
@@ -88,9 +87,8 @@ impl DatabaseCascades {
         let mut edge = 0;
         for &node in &candidates {
             let vias = plan.node_vias(node).len();
-            let deleted_before = parse_count(values.next())?;
             if declared[edge..edge + vias].iter().all(|&cascades| cascades) {
-                nodes.push((node, deleted_before));
+                nodes.push(node);
             }
             edge += vias;
         }
@@ -99,28 +97,57 @@ impl DatabaseCascades {
 
     /// Whether the database deletes this node's rows itself.
     pub(crate) fn deletes(&self, node: usize) -> bool {
-        self.nodes.iter().any(|&(left, _)| left == node)
+        self.nodes.contains(&node)
     }
 
-    /// After the delete: `(node, rows)` for each node the database deleted, counted by the
-    /// database's own per-transaction statistics.
-    pub(crate) fn deleted<C, F>(
+    /// Runs `delete`, our own statement for `node`'s rows. When the database cascades from
+    /// `node` into nodes left to it, adds to `deleted` (indexed by node) the rows it deleted from
+    /// each: the database's per-transaction count just after the statement, less the count just
+    /// before. Nothing else of ours or the user's runs between the two.
+    pub(crate) fn around<C, F, R>(
         &self,
         plan: &Plan,
         roots: &Roots<'_, F>,
+        node: usize,
         conn: &mut C,
-    ) -> QueryResult<Vec<(usize, u64)>>
+        deleted: &mut [u64],
+        delete: impl FnOnce(&mut C) -> Result<R, DeleteError>,
+    ) -> Result<R, DeleteError>
     where
         C: DeleteConnection,
         F: QueryFragment<C::Backend>,
     {
-        if self.nodes.is_empty() {
-            return Ok(Vec::new());
+        let cascades_from_node = self
+            .nodes
+            .iter()
+            .any(|&left| plan.node_vias(left).iter().any(|via| via.parent == node));
+        if !cascades_from_node {
+            return delete(conn);
         }
+        let before = self.deleted_so_far(plan, roots, conn)?;
+        let result = delete(conn)?;
+        let after = self.deleted_so_far(plan, roots, conn)?;
+        for ((&left, before), after) in self.nodes.iter().zip(before).zip(after) {
+            deleted[left] += after.saturating_sub(before).max(0) as u64;
+        }
+        Ok(result)
+    }
+
+    /// The rows deleted so far in the transaction from each node's table, in `nodes` order.
+    fn deleted_so_far<C, F>(
+        &self,
+        plan: &Plan,
+        roots: &Roots<'_, F>,
+        conn: &mut C,
+    ) -> QueryResult<Vec<i64>>
+    where
+        C: DeleteConnection,
+        F: QueryFragment<C::Backend>,
+    {
         let tables = self
             .nodes
             .iter()
-            .map(|&(node, _)| plan.node_model(node).table)
+            .map(|&node| plan.node_model(node).table)
             .collect();
         let answer = ask_text(
             conn,
@@ -129,10 +156,7 @@ impl DatabaseCascades {
         let mut values = answer.split(',');
         self.nodes
             .iter()
-            .map(|&(node, before)| {
-                let after = parse_count(values.next())?;
-                Ok((node, after.saturating_sub(before).max(0) as u64))
-            })
+            .map(|_| parse_count(values.next()))
             .collect()
     }
 }

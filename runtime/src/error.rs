@@ -31,6 +31,32 @@ pub enum DeleteError {
         /// Every foreign key whose parents stay soft-deleted.
         parents: Vec<SoftDeletedParent>,
     },
+    /// The database refused to delete rows that rows removed later in the same delete still
+    /// reference through a `NOT NULL` `restrict` or `do_nothing` key: a loop (the key points at
+    /// its own table's cascade descendants, or, on MySQL and MariaDB, at its own table) that a
+    /// constraint checked immediately cannot let go table by table. Nothing changed.
+    #[error(
+        "cannot delete: {table}.{column} (on_delete({action})) references {parent_table}, which \
+         this delete removes before {table} ({path}), and the database checks that key at once: \
+         {source}; declare the key DEFERRABLE INITIALLY DEFERRED (PostgreSQL, SQLite), make the \
+         column nullable (the delete then clears it first), or use on_delete(set_null)",
+        path = path.join(" -> ")
+    )]
+    ReferenceLoop {
+        /// The table of the referencing rows (`users`).
+        table: &'static str,
+        /// Their foreign key column (`pinned_comment_id`).
+        column: &'static str,
+        /// The key's rule: `restrict` or `do_nothing`.
+        action: &'static str,
+        /// The table it references (`comments`).
+        parent_table: &'static str,
+        /// The cascade path by which the delete reaches the referenced table from the
+        /// referencing one (`users`, `posts`, `comments`).
+        path: Vec<&'static str>,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
     /// A hook failed; the operation was rolled back.
     #[error("{stage} hook of `{model}` failed: {source}")]
     Hook {

@@ -385,13 +385,25 @@ impl<S> Run<'_, S> {
                         StatementKind::Update(*step, value),
                     ))?;
                 }
+                Step::Detach { node, fk } => {
+                    conn.execute_statement(&Statement::new(
+                        plan,
+                        roots,
+                        StatementKind::DetachReferences { node, fk },
+                    ))?;
+                }
                 // The database deletes these rows when it deletes their parents.
                 Step::Delete { node } if by_database.deletes(node) => {}
-                Step::Delete { node } => deleted[node] = self.node(roots, node, conn)?,
+                Step::Delete { node } => {
+                    deleted[node] = by_database
+                        .around(plan, roots, node, conn, &mut deleted, |conn| {
+                            self.node(roots, node, conn)
+                        })
+                        .map_err(|error| {
+                            as_reference_loop(plan, node, &by_database, &dialect, error)
+                        })?;
+                }
             }
-        }
-        for (node, count) in by_database.deleted(plan, roots, conn)? {
-            deleted[node] = count;
         }
         let mut report = DeleteReport::default();
         for step in plan.steps {
@@ -496,6 +508,46 @@ impl<S> Run<'_, S> {
     }
 }
 
+/// A foreign-key violation while deleting `node`'s rows (or, through the database's cascades,
+/// rows it leaves to the database), when rows removed later may still reference them through a
+/// `NOT NULL` loop key, is that loop: said as such, with what to change. Any other error is as it
+/// was.
+fn as_reference_loop(
+    plan: &Plan,
+    node: usize,
+    by_database: &DatabaseCascades,
+    dialect: &DialectInfo,
+    error: DeleteError,
+) -> DeleteError {
+    let DeleteError::Database(
+        source @ diesel::result::Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _),
+    ) = error
+    else {
+        return error;
+    };
+    let own_table = dialect.foreign_keys_checked_per_row;
+    let found = (0..=node)
+        .filter(|&deleted| deleted == node || by_database.deletes(deleted))
+        .find_map(|deleted| {
+            plan.loops_into(deleted, own_table)
+                .find(|&(referencing, _)| referencing >= node)
+                .map(|(referencing, fk)| (deleted, referencing, fk))
+        });
+    let Some((deleted, referencing, fk)) = found else {
+        return DeleteError::Database(source);
+    };
+    let model = plan.node_model(referencing);
+    let key = &model.foreign_keys[fk];
+    DeleteError::ReferenceLoop {
+        table: model.table,
+        column: key.column,
+        action: key.action.name(),
+        parent_table: key.parent_table,
+        path: plan.cascade_path(referencing, deleted),
+        source,
+    }
+}
+
 /// Runs every protect and restrict check; fails listing every blocker found.
 fn check_blockers<C, F>(
     plan: &Plan,
@@ -573,7 +625,7 @@ where
     let tree = plan.nodes[node].tree.is_some();
     if dialect.foreign_keys_checked_per_row {
         for fk in detachable_self_references(plan.node_model(node)) {
-            let kind = StatementKind::DetachSelfReferences { node, fk };
+            let kind = StatementKind::DetachReferences { node, fk };
             conn.execute_statement(&Statement::new(plan, roots, kind))?;
         }
     }

@@ -108,6 +108,15 @@ pub enum Step {
         /// Index of the referenced node in [`Plan::nodes`].
         parent: usize,
     },
+    /// Set the nullable `restrict` or `do_nothing` foreign key `fk` of a node's rows to `NULL`
+    /// before the rows it references go: they go earlier in the same delete (the key closes a
+    /// loop through the node's cascades), and a constraint checked immediately would fail.
+    Detach {
+        /// Index of the referencing node in [`Plan::nodes`].
+        node: usize,
+        /// Index of the foreign key in that node's model's [`ModelMeta::foreign_keys`].
+        fk: usize,
+    },
     /// Delete the rows of a node.
     Delete {
         /// Index of the node in [`Plan::nodes`].
@@ -150,6 +159,7 @@ impl Plan {
                         + child_node.map_or(0, |node| self.paths_to_root(node))
                 }
                 Step::Update { parent, .. } => self.paths_to_root(parent),
+                Step::Detach { node, .. } => self.paths_to_root(node),
                 Step::Delete { node } => self.paths_to_root(node),
             })
             .max()
@@ -223,6 +233,61 @@ impl Plan {
             .iter()
             .map(|via| self.paths_to_root(via.parent))
             .sum()
+    }
+
+    /// The `NOT NULL` `restrict` and `do_nothing` keys that reference node `node`'s table from
+    /// a node the delete removes after it, as `(referencing node, foreign key)`; with
+    /// `own_table`, also those from the node's own table (for backends that check foreign keys
+    /// row by row). Unlike nullable ones, which a [`Step::Detach`] clears, only a deferred
+    /// constraint lets their rows go.
+    pub fn loops_into(
+        &self,
+        node: usize,
+        own_table: bool,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let table = self.node_model(node).table;
+        (node..self.nodes.len())
+            .filter(move |&referencing| referencing > node || own_table)
+            .flat_map(move |referencing| {
+                let model = self.node_model(referencing);
+                model
+                    .foreign_keys
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, fk)| {
+                        fk.parent_table == table
+                            && !fk.nullable
+                            && !fk.tree
+                            && matches!(fk.action, Action::Restrict | Action::DoNothing)
+                    })
+                    .map(move |(fk, _)| (referencing, fk))
+            })
+    }
+
+    /// The tables from node `from` down its cascade edges to node `to`, both ends included:
+    /// `[from, to]` when no cascade leads there, or when they are one node.
+    pub fn cascade_path(&self, from: usize, to: usize) -> Vec<&'static str> {
+        fn up(plan: &Plan, from: usize, node: usize, path: &mut Vec<usize>) -> bool {
+            path.push(node);
+            if node == from {
+                return true;
+            }
+            for via in plan.node_vias(node) {
+                if up(plan, from, via.parent, path) {
+                    return true;
+                }
+            }
+            path.pop();
+            false
+        }
+        let mut path = Vec::new();
+        if from == to || !up(self, from, to, &mut path) {
+            path = vec![to, from];
+        }
+        path.iter()
+            .rev()
+            .map(|&node| self.node_model(node).table)
+            .collect()
     }
 
     /// Whether a soft delete (or restore) of the root reaches a node: soft-deletable tables,
@@ -312,6 +377,14 @@ impl fmt::Display for Plan {
                             fk.action.name(),
                             self.models[model].table,
                             fk.column
+                        )?
+                    }
+                    Step::Detach { node, fk } => {
+                        let model = self.node_model(node);
+                        writeln!(
+                            f,
+                            "detach {}.{}",
+                            model.table, model.foreign_keys[fk].column
                         )?
                     }
                     Step::Delete { node } => writeln!(f, "delete {}", self.node_model(node).table)?,

@@ -207,6 +207,27 @@ impl<const M: usize, const E: usize> Graph<M, E> {
         key.action.is_cascade() && !key.tree
     }
 
+    /// Whether edge `e`, a nullable `restrict` or `do_nothing` key whose parent and child the
+    /// same delete removes, is cleared on the child's rows before the parent's go because the
+    /// parent goes first (a loop: the parent is the child's cascade descendant, or else follows
+    /// it in the order): then no constraint checked immediately sees the reference dangle.
+    const fn detached_before_parent(
+        &self,
+        models: &[&ModelMeta],
+        reach: &Reach<M>,
+        e: usize,
+    ) -> bool {
+        let key = self.key(models, e);
+        let (child, parent) = (self.child[e], self.parent[e]);
+        matches!(key.action, Action::Restrict | Action::DoNothing)
+            && key.nullable
+            && !key.tree
+            && parent != NONE
+            && reach.node_of[parent] != NONE
+            && reach.node_of[child] != NONE
+            && reach.node_of[child] > reach.node_of[parent]
+    }
+
     /// Whether edge `e` forces its child's rows to be deleted before its parent's: cascade and
     /// restrict edges always; the others only keep plain constraints from seeing a dangling
     /// reference, so they may give way.
@@ -499,6 +520,9 @@ const fn plan_sizes<const M: usize, const E: usize>(
                 }
                 Action::DoNothing => {}
             }
+            if graph.detached_before_parent(models, reach, e) {
+                sizes.steps += 1;
+            }
         }
         e += 1;
     }
@@ -648,7 +672,8 @@ const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usi
 }
 
 /// The statements of one plan, written from `steps[start]`: all checks, then for each node the
-/// updates of the foreign keys that reference it, then its delete. Returns where they end.
+/// updates of the foreign keys that reference it and the detaching of loops through it, then its
+/// delete. Returns where they end.
 const fn plan_steps<const M: usize, const E: usize, const S: usize>(
     models: &[&ModelMeta],
     graph: &Graph<M, E>,
@@ -699,6 +724,12 @@ const fn plan_steps<const M: usize, const E: usize, const S: usize>(
                     model: graph.child[e],
                     fk: graph.fk[e],
                     parent: node,
+                };
+                count += 1;
+            } else if graph.detached_before_parent(models, reach, e) {
+                steps[count] = Step::Detach {
+                    node: reach.node_of[graph.child[e]],
+                    fk: graph.fk[e],
                 };
                 count += 1;
             }

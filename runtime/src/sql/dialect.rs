@@ -104,7 +104,8 @@ pub trait Dialect: Backend + Sized + 'static {
 
     /// A boolean expression: whether deleting rows of `edge.parent_table` makes the database
     /// delete, right now, the rows of `edge.table` whose `edge.column` references them
-    /// (`edge.parent_column`).
+    /// (`edge.parent_column`), and nothing else of the user's runs on either table meanwhile (a
+    /// trigger of theirs could delete rows of `edge.table` that the count would then include).
     fn push_declares_cascade<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         edge: &'b CascadeEdge,
@@ -304,7 +305,7 @@ impl Dialect for diesel::pg::Pg {
     ) -> QueryResult<()> {
         // A single-column `ON DELETE CASCADE` key from the column to the parent's key, between
         // plain tables (a partitioned or inherited table counts its deletes elsewhere), none of
-        // whose triggers is disabled.
+        // whose triggers is disabled, and neither table with an enabled trigger of the user's.
         out.push_sql(
             "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
@@ -323,7 +324,10 @@ impl Dialect for diesel::pg::Pg {
         out.push_bind_param::<Text, _>(&edge.parent_column)?;
         out.push_sql(
             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
-             WHERE t.tgconstraint = k.oid AND t.tgenabled = 'D'))",
+             WHERE t.tgconstraint = k.oid AND t.tgenabled = 'D') \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
+             WHERE t.tgrelid IN (k.conrelid, k.confrelid) AND NOT t.tgisinternal \
+             AND t.tgenabled <> 'D'))",
         );
         Ok(())
     }

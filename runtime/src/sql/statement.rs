@@ -109,10 +109,11 @@ pub enum StatementKind {
     },
     /// Delete a batch of a node's rows by key; the statement's roots are the batch's keys.
     DeleteBatch(usize),
-    /// Set the nullable self-referencing foreign key `fk` (of the node's model) of a node's rows
-    /// to `NULL` before they are deleted, on backends that check foreign keys row by row, so
-    /// rows that reference each other go in one statement in any order.
-    DetachSelfReferences {
+    /// Set the nullable foreign key `fk` (of the node's model) of a node's rows to `NULL` before
+    /// the rows it references go in the same delete: a [`Step::Detach`], or a key to the node's
+    /// own table on backends that check foreign keys row by row, so rows that reference each
+    /// other go in one statement in any order.
+    DetachReferences {
         /// The node.
         node: usize,
         /// The foreign key, an index into the node's model's foreign keys.
@@ -151,14 +152,9 @@ pub enum StatementKind {
     /// Run a [`Step::Update`] with the value to set.
     Update(Step, SqlValue),
     /// One row of text: whether the database's referential actions fire and are counted in this
-    /// session, then for each edge whether the database cascades it (`1` or `0`), then for each
-    /// table the rows deleted from it so far in the transaction; comma-separated.
-    DatabaseCascades {
-        /// The cascade edges to ask about.
-        edges: Vec<CascadeEdge>,
-        /// The tables whose deletes to count.
-        tables: Vec<&'static str>,
-    },
+    /// session, then for each edge whether the database cascades it (`1` or `0`);
+    /// comma-separated.
+    DatabaseCascades(Vec<CascadeEdge>),
     /// One row of text: the rows deleted from each table so far in the transaction,
     /// comma-separated.
     DeletedInTransaction(Vec<&'static str>),
@@ -460,12 +456,12 @@ where
                 out.push_sql(" WHERE ");
                 self.push_node_predicate(&mut out, *node)
             }
-            StatementKind::DetachSelfReferences { node, fk } => {
+            StatementKind::DetachReferences { node, fk } => {
                 let model = plan.node_model(*node);
                 let fk = model
                     .foreign_keys
                     .get(*fk)
-                    .ok_or_else(|| misuse("DetachSelfReferences"))?;
+                    .ok_or_else(|| misuse("DetachReferences"))?;
                 if DB::DELETE_BY_JOIN {
                     self.push_update_joined(&mut out, *node)?;
                     out.push_sql(" SET ");
@@ -548,7 +544,7 @@ where
                 }
                 Ok(())
             }
-            StatementKind::DatabaseCascades { edges, tables } => {
+            StatementKind::DatabaseCascades(edges) => {
                 self.push_verb(&mut out, "SELECT ");
                 out.push_sql("concat_ws(',', CAST(");
                 DB::push_cascades_counted(&mut out)?;
@@ -558,12 +554,18 @@ where
                     DB::push_declares_cascade(&mut out, edge)?;
                     out.push_sql(" AS INTEGER)");
                 }
-                push_deleted_counts(&mut out, tables)
+                out.push_sql(")");
+                Ok(())
             }
             StatementKind::DeletedInTransaction(tables) => {
                 self.push_verb(&mut out, "SELECT ");
                 out.push_sql("concat_ws(','");
-                push_deleted_counts(&mut out, tables)
+                for table in tables {
+                    out.push_sql(", ");
+                    DB::push_deleted_in_transaction(&mut out, table)?;
+                }
+                out.push_sql(")");
+                Ok(())
             }
             StatementKind::TakeWriteLock => {
                 out.push_sql("DELETE FROM ");
@@ -1118,21 +1120,6 @@ fn push_join_on_table<DB: Dialect>(
     out.push_sql(" INNER JOIN ");
     out.push_identifier(keys)?;
     push_key_equality(out, model, keys)
-}
-
-/// `, n1, n2)`: the rows deleted from each table so far in the transaction, closing the
-/// `concat_ws(',', ...` of a [`StatementKind::DatabaseCascades`] or
-/// [`StatementKind::DeletedInTransaction`].
-fn push_deleted_counts<'b, DB: Dialect>(
-    out: &mut AstPass<'_, 'b, DB>,
-    tables: &'b [&'static str],
-) -> QueryResult<()> {
-    for table in tables {
-        out.push_sql(", ");
-        DB::push_deleted_in_transaction(out, table)?;
-    }
-    out.push_sql(")");
-    Ok(())
 }
 
 /// ` WHERE (t.a, t.b) IN (SELECT a, b FROM keys)`: the rows whose key is in table `keys`.
