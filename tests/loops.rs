@@ -284,3 +284,51 @@ loop_suite!(nullable_set_default, set_default = 0, Nullable<Integer>, Option<i32
 loop_suite!(not_null_restrict, restrict, Integer, i32, false);
 loop_suite!(not_null_do_nothing, do_nothing, Integer, i32, false);
 loop_suite!(not_null_set_default, set_default = 0, Integer, i32, false);
+
+/// A `NOT NULL` key of a table to itself, rows deleted together (category 1 is its own parent,
+/// 2 and 3 hang below it): one statement on SQLite and PostgreSQL, which check at its end; on
+/// MySQL and MariaDB, which check each row as it goes, a reference loop, and nothing changes.
+mod not_null_self_reference {
+    use deletable::{Deletable, DeleteError};
+    use deletable_tests::{backends, open, TestDb};
+
+    mod schema {
+        diesel::table! { categories (id) { id -> Integer, parent_id -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = categories)]
+    pub struct Category {
+        id: i32,
+        #[on_delete(restrict, references = Self)]
+        parent_id: i32,
+    }
+
+    deletable::schema!(Category);
+
+    backends! {
+        #[test]
+        fn a_chain_deleted_together_goes_or_is_refused_whole() {
+            let mut db = open!(
+                "CREATE TABLE categories (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL,
+                     FOREIGN KEY (parent_id) REFERENCES categories (id))"
+            );
+            db.exec("INSERT INTO categories (id, parent_id) VALUES (1, 1), (2, 1), (3, 2), (4, 4)");
+            let result = Category::delete_by_ids(&[1, 2, 3], db.conn());
+            if matches!(Db::BACKEND, "sqlite" | "postgres") {
+                assert_eq!(result.unwrap().per_table(), &[("categories", 3)]);
+                assert_eq!(db.ids("categories"), [4]);
+            } else {
+                match result {
+                    Err(DeleteError::ReferenceLoop { table, column, parent_table, path, .. }) => {
+                        assert_eq!((table, column, parent_table), ("categories", "parent_id", "categories"));
+                        assert_eq!(path, ["categories", "categories"]);
+                    }
+                    other => panic!("expected a reference loop, got {other:?}"),
+                }
+                assert_eq!(db.ids("categories"), [1, 2, 3, 4]);
+            }
+        }
+    }
+}

@@ -36,8 +36,9 @@ pub enum DeleteError {
     /// its own table's cascade descendants, or, on MySQL and MariaDB, at its own table) that a
     /// constraint checked immediately cannot let go table by table. Nothing changed.
     #[error(
-        "cannot delete: {table}.{column} (on_delete({action})) references {parent_table}, which \
-         this delete removes before {table} ({path}), and the database checks that key at once: \
+        "cannot delete: {table}.{column} (on_delete({action})) references rows of {parent_table} \
+         that this delete removes while the referencing rows still exist ({path}), and the \
+         database checks that key at once: \
          {source}; declare the key DEFERRABLE INITIALLY DEFERRED (PostgreSQL, SQLite), make the \
          column nullable (the delete then clears it first), or use on_delete(set_null)",
         path = path.join(" -> ")
