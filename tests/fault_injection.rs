@@ -2,13 +2,14 @@
 //! transaction is intact", proven by fault injection at every statement.
 //!
 //! Each test takes one operation (a plan shape: a cascade chain, a diamond, `set_null`,
-//! `set_default`, a tree, hooks, composite keys, soft delete, restore, purge, `delete_where` and
-//! keys past the bind limit through a temporary table), runs it once to count its statements,
-//! then, for every `k` and every kind of [`Fault`], runs it again with the `k`-th statement
-//! failing, through [`FaultyConnection`] (a wrapper of the real connection: no trigger, no
-//! change to the schema). It does so alone and inside a caller's transaction that inserts a row
-//! before the operation (one the operation would reach) and another after it, then commits.
-//! Where the plan has hooks, every hook call is also made to fail, by an error and by a panic.
+//! `set_default`, a tree, a loop through a nullable `restrict` key, hooks, composite keys, soft
+//! delete, restore, purge, `delete_where` and keys past the bind limit through a temporary table),
+//! runs it once to count its statements, then, for every `k` and every kind of [`Fault`], runs it
+//! again with the `k`-th statement failing, through [`FaultyConnection`] (a wrapper of the real
+//! connection: no trigger, no change to the schema). It does so alone and inside a caller's
+//! transaction that inserts a row before the operation (one the operation would reach) and another
+//! after it, then commits. Where the plan has hooks, every hook call is also made to fail, by an
+//! error and by a panic.
 //!
 //! After every run every table the session sees is read back whole and compared row for row:
 //! the test's own tables, look-alike tables (the columns of a plan table under another name),
@@ -57,6 +58,9 @@ mod schema {
     diesel::table! { default_items (id) { id -> Integer, category_id -> Integer, } }
     diesel::table! { tree_nodes (id) { id -> Integer, parent_id -> Nullable<Integer>, } }
     diesel::table! { tree_tags (id) { id -> Integer, node_id -> Integer, } }
+    diesel::table! { loop_users (id) { id -> Integer, pinned_reply_id -> Nullable<Integer>, } }
+    diesel::table! { loop_threads (id) { id -> Integer, user_id -> Integer, } }
+    diesel::table! { loop_replies (id) { id -> Integer, thread_id -> Integer, } }
     diesel::table! { hook_accounts (id) { id -> Integer, } }
     diesel::table! { hook_orders (id) { id -> Integer, account_id -> Integer, total -> Integer, } }
     diesel::table! { hook_lines (id) { id -> Integer, order_id -> Integer, } }
@@ -203,6 +207,34 @@ struct TreeTag {
     node_id: i32,
 }
 
+// A loop through a nullable restrict key: users <- threads <- replies (cascades), and users pin
+// a reply. Deleting a user deletes its replies first, so the pins of the users being deleted are
+// cleared before (a `Step::Detach`).
+
+#[derive(Deletable)]
+#[diesel(table_name = loop_users)]
+struct LoopUser {
+    id: i32,
+    #[on_delete(restrict, references = LoopReply)]
+    pinned_reply_id: Option<i32>,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = loop_threads)]
+struct LoopThread {
+    id: i32,
+    #[on_delete(cascade, references = LoopUser)]
+    user_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = loop_replies)]
+struct LoopReply {
+    id: i32,
+    #[on_delete(cascade, references = LoopThread)]
+    thread_id: i32,
+}
+
 // Hooks: whole rows in batches of 2, a set-based child, and a hooked tree.
 
 #[derive(Deletable)]
@@ -330,6 +362,9 @@ deletable::schema!(
     DefaultItem,
     TreeNode,
     TreeTag,
+    LoopUser,
+    LoopThread,
+    LoopReply,
     HookAccount,
     HookOrder,
     HookLine,
@@ -344,7 +379,8 @@ deletable::schema!(
     SoftLoan
 );
 
-/// Every table of the schema, parents first; `hook_audit` is written by the hooks.
+/// Every table of the schema, parents first (but for the loop's pins, which close a loop);
+/// `hook_audit` is written by the hooks.
 const TABLES: &[&str] = &[
     "chain_a",
     "chain_b",
@@ -361,6 +397,9 @@ const TABLES: &[&str] = &[
     "default_items",
     "tree_nodes",
     "tree_tags",
+    "loop_users",
+    "loop_threads",
+    "loop_replies",
     "hook_accounts",
     "hook_orders",
     "hook_lines",
@@ -382,16 +421,25 @@ const LOOKALIKES: &[&str] = &[
     "chain_b",
     "dia_joins",
     "tree_nodes",
+    "loop_users",
     "hook_orders",
     "comp_enrollments",
     "soft_books",
 ];
 
 /// The tables, with `timestamp` as the soft-delete column type and `on_delete` after every
-/// foreign key.
-fn ddl(timestamp: &str, on_delete: &str) -> String {
+/// foreign key. `loop_users.pinned_reply_id`, which closes a loop, names `loop_replies` before
+/// that table exists: SQLite accepts it in `CREATE TABLE` (and cannot add a key to a table),
+/// PostgreSQL, MySQL and MariaDB do not; there, unless `inline_loop_key`, the key is left out
+/// for [`add_loop_key`] to add once both tables exist.
+fn ddl(timestamp: &str, on_delete: &str, inline_loop_key: bool) -> String {
     let fk = |column: &str, parent: &str| {
         format!("FOREIGN KEY ({column}) REFERENCES {parent} (id){on_delete}")
+    };
+    let loop_key = if inline_loop_key {
+        format!(", {}", fk("pinned_reply_id", "loop_replies"))
+    } else {
+        String::new()
     };
     format!(
         "CREATE TABLE chain_a (id INTEGER PRIMARY KEY, name VARCHAR(32) NOT NULL);
@@ -413,6 +461,9 @@ fn ddl(timestamp: &str, on_delete: &str) -> String {
          CREATE TABLE default_items (id INTEGER PRIMARY KEY, category_id INTEGER NOT NULL, {});
          CREATE TABLE tree_nodes (id INTEGER PRIMARY KEY, parent_id INTEGER, {});
          CREATE TABLE tree_tags (id INTEGER PRIMARY KEY, node_id INTEGER NOT NULL, {});
+         CREATE TABLE loop_users (id INTEGER PRIMARY KEY, pinned_reply_id INTEGER{loop_key});
+         CREATE TABLE loop_threads (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, {});
+         CREATE TABLE loop_replies (id INTEGER PRIMARY KEY, thread_id INTEGER NOT NULL, {});
          CREATE TABLE hook_accounts (id INTEGER PRIMARY KEY);
          CREATE TABLE hook_orders (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
              total INTEGER NOT NULL, {});
@@ -446,6 +497,8 @@ fn ddl(timestamp: &str, on_delete: &str) -> String {
         fk("category_id", "default_categories"),
         fk("parent_id", "tree_nodes"),
         fk("node_id", "tree_nodes"),
+        fk("user_id", "loop_users"),
+        fk("thread_id", "loop_threads"),
         fk("account_id", "hook_accounts"),
         fk("order_id", "hook_orders"),
         fk("account_id", "hook_accounts"),
@@ -459,10 +512,20 @@ fn ddl(timestamp: &str, on_delete: &str) -> String {
     )
 }
 
+/// Adds the key from `users` (`loop_users`) to `replies` (`loop_replies`) that [`ddl`] left out,
+/// with `on_delete` after it.
+fn add_loop_key(users: &str, replies: &str, on_delete: &str) -> String {
+    format!(
+        "ALTER TABLE {users} ADD FOREIGN KEY (pinned_reply_id) \
+         REFERENCES {replies} (id){on_delete};"
+    )
+}
+
 /// The soft-delete mark of author 2's operation, on its book and two of its chapters.
 const MARK: &str = "2020-02-02 02:02:02.222222";
 
-/// The rows every run starts from (parents before children, a tree's parents first).
+/// The rows every run starts from (parents before children, a tree's parents first; the loop's
+/// users without their pins, set once the replies exist).
 const FIXTURE: &str = "
     INSERT INTO chain_a (id, name) VALUES (1, 'doomed one'), (2, 'doomed two'), (3, 'kept');
     INSERT INTO chain_b (id, a_id, note) VALUES (1, 1, 'b1'), (2, 1, 'b2'), (3, 2, 'b3'), (4, 3, 'b4');
@@ -479,6 +542,11 @@ const FIXTURE: &str = "
     INSERT INTO default_items (id, category_id) VALUES (1, 2), (2, 2), (3, 3), (4, 1);
     INSERT INTO tree_nodes (id, parent_id) VALUES (1, NULL), (2, 1), (3, 1), (4, 2), (5, 4), (6, NULL), (7, 6);
     INSERT INTO tree_tags (id, node_id) VALUES (1, 4), (2, 5), (3, 7);
+    INSERT INTO loop_users (id, pinned_reply_id) VALUES (1, NULL), (2, NULL), (3, NULL);
+    INSERT INTO loop_threads (id, user_id) VALUES (1, 1), (2, 1), (3, 2), (4, 3);
+    INSERT INTO loop_replies (id, thread_id) VALUES (1, 1), (2, 1), (3, 2), (4, 3), (5, 4);
+    UPDATE loop_users SET pinned_reply_id = 2 WHERE id = 1;
+    UPDATE loop_users SET pinned_reply_id = 4 WHERE id IN (2, 3);
     INSERT INTO hook_accounts (id) VALUES (1), (2);
     INSERT INTO hook_orders (id, account_id, total) VALUES
         (1, 1, 10), (2, 1, 20), (3, 1, 30), (4, 1, 40), (5, 1, 50), (6, 2, 60);
@@ -501,10 +569,13 @@ const FIXTURE: &str = "
     INSERT INTO soft_loans (id, book_id, deleted_at) VALUES (1, 2, '2016-06-06 06:06:06.666666');
 ";
 
-/// Empties every table (the trees' links first: InnoDB checks a self-reference row by row).
+/// Empties every table (the trees' links and the loop's pins first: InnoDB checks a
+/// self-reference row by row, and no order of the loop's tables deletes a row after every row
+/// referencing it).
 fn clear_sql() -> String {
     let mut sql = String::from(
-        "UPDATE tree_nodes SET parent_id = NULL; UPDATE hook_folders SET parent_id = NULL;",
+        "UPDATE tree_nodes SET parent_id = NULL; UPDATE hook_folders SET parent_id = NULL; \
+         UPDATE loop_users SET pinned_reply_id = NULL;",
     );
     for table in TABLES.iter().rev() {
         sql.push_str(&format!(" DELETE FROM {table};"));
@@ -687,11 +758,33 @@ where
         } else {
             "TIMESTAMP"
         };
-        let mut db = D::open(&format!("{}\n{FIXTURE}", ddl(timestamp, "")))?;
+        let sqlite = D::BACKEND == "sqlite";
+        let mut schema = ddl(timestamp, "", sqlite);
+        if !sqlite {
+            schema.push_str(&add_loop_key("loop_users", "loop_replies", ""));
+        }
+        let mut db = D::open(&format!("{schema}\n{FIXTURE}"))?;
         for table in LOOKALIKES {
             add_lookalike(&mut db, table, &format!("{table}_lookalike"));
         }
-        let mut db = Decoyed::new(db, &ddl(timestamp, " ON DELETE CASCADE"), TABLES);
+        // The decoys are copied a table at a time, parents first, which the loop defeats: their
+        // loop key is added after the copy, or on SQLite (where it is declared with the table)
+        // the rows go in with foreign keys off.
+        if sqlite {
+            db.exec("PRAGMA foreign_keys = OFF");
+        }
+        let on_delete = " ON DELETE CASCADE";
+        let mut db = Decoyed::new(db, &ddl(timestamp, on_delete, sqlite), TABLES);
+        if sqlite {
+            db.exec("PRAGMA foreign_keys = ON");
+        } else {
+            let decoy = db.decoy_namespace().to_owned();
+            let (users, replies) = (
+                D::qualified(&decoy, "loop_users"),
+                D::qualified(&decoy, "loop_replies"),
+            );
+            db.exec(&add_loop_key(&users, &replies, on_delete));
+        }
         let baseline = db.snapshot(&[]);
         for table in TABLES {
             let own = &baseline.0[&format!("{}.{table}", db.own_namespace())];
@@ -1161,6 +1254,19 @@ const SET_DEFAULT: Case = Case {
     hooks_retried: false,
 };
 
+/// The loop's case: the caller's first row is a reply of user 1, which the delete reaches after
+/// clearing user 1's pin; the second a user pinning a reply that stays.
+const LOOP: Case = Case {
+    name: "loop through a nullable restrict key",
+    caller_rows: [
+        "INSERT INTO loop_replies (id, thread_id) VALUES (100, 1)",
+        "INSERT INTO loop_users (id, pinned_reply_id) VALUES (100, 4)",
+    ],
+    varying: &[],
+    temporary_table: false,
+    hooks_retried: false,
+};
+
 /// The tree test's case; SQLite, MySQL and MariaDB copy a subtree's keys into a temporary table.
 fn tree_case(backend: &str) -> Case {
     Case {
@@ -1300,6 +1406,13 @@ backends! {
         prove::<Db>(&tree_case(<Db as TestDb>::BACKEND), &|conn| {
             TreeNode::delete_by_ids(&[1], conn)
         });
+    }
+
+    /// User 1 pins one of its own replies: the delete clears the pin, then deletes the replies,
+    /// the threads and the user; user 3, kept, pins a reply of user 2, which stays.
+    #[test]
+    fn a_loop_through_a_nullable_restrict_key_fails_cleanly_at_every_statement() {
+        prove::<Db>(&LOOP, &|conn| LoopUser::delete_by_ids(&[1], conn));
     }
 
     #[test]
