@@ -34,22 +34,32 @@ impl DatabaseCascades {
     /// nodes without hooks or a tree of their own (their rows must reach hooks, or a recursive
     /// walk), below the root, every cascade edge into which it declares `ON DELETE CASCADE`, from
     /// parents without hooks (the rows the database deletes are counted around each parent's
-    /// statement, where no hook of the user may run). One query, and none when no node
-    /// qualifies.
+    /// statement, where no hook of the user may run), and without other foreign keys to tables
+    /// of the plan (their rows would then outlive a table deleted before their parents). One
+    /// query, and none when no node qualifies.
     pub(crate) fn ask<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> QueryResult<Self>
     where
         C: DeleteConnection,
         F: QueryFragment<C::Backend>,
     {
+        let in_plan =
+            |table: &str| (0..plan.nodes.len()).any(|n| plan.node_model(n).table == table);
         let candidates: Vec<usize> = (0..plan.nodes.len())
             .filter(|&node| {
+                let model = plan.node_model(node);
+                let vias = plan.node_vias(node);
                 node != plan.root()
                     && plan.nodes[node].tree.is_none()
-                    && plan.node_model(node).hooks.is_none()
-                    && plan
-                        .node_vias(node)
+                    && model.hooks.is_none()
+                    && vias
                         .iter()
                         .all(|via| plan.node_model(via.parent).hooks.is_none())
+                    // Its rows stay until its parents go: no other table of the plan may need
+                    // them gone sooner (a key of theirs to a table deleted in between), or lose
+                    // them by a cascade of its own, uncounted.
+                    && model.foreign_keys.iter().all(|fk| {
+                        vias.iter().any(|via| via.column == fk.column) || !in_plan(fk.parent_table)
+                    })
             })
             .collect();
         if candidates.is_empty() {

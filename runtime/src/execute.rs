@@ -23,6 +23,7 @@ use crate::model::{Action, ModelMeta};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
+use crate::sql::key_deferral::declares_key_deferred;
 use crate::sql::statement::{
     update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
     StatementKind, TypedQuery, BLOCKING_KEYS_LISTED,
@@ -395,13 +396,13 @@ impl<S> Run<'_, S> {
                 // The database deletes these rows when it deletes their parents.
                 Step::Delete { node } if by_database.deletes(node) => {}
                 Step::Delete { node } => {
-                    deleted[node] = by_database
-                        .around(plan, roots, node, conn, &mut deleted, |conn| {
+                    let result =
+                        by_database.around(plan, roots, node, conn, &mut deleted, |conn| {
                             self.node(roots, node, conn)
-                        })
-                        .map_err(|error| {
-                            as_reference_loop(plan, node, &by_database, &dialect, error)
-                        })?;
+                        });
+                    deleted[node] = result.map_err(|error| {
+                        as_reference_loop(plan, roots, node, &by_database, error, conn)
+                    })?;
                 }
             }
         }
@@ -509,30 +510,59 @@ impl<S> Run<'_, S> {
 }
 
 /// A foreign-key violation while deleting `node`'s rows (or, through the database's cascades,
-/// rows it leaves to the database), when rows removed later may still reference them through a
-/// `NOT NULL` loop key, is that loop: said as such, with what to change. Any other error is as it
-/// was.
-fn as_reference_loop(
+/// rows it leaves to the database) that the database pins on a `NOT NULL` loop key into them (a
+/// key of rows removed later: [`Plan::loops_into`]) checked at once, is that loop: said as such,
+/// with what to change. Any other error is as it was. The database names the key's table in its
+/// error (PostgreSQL; MySQL and MariaDB its column too); SQLite names none, so there the key
+/// counts when its table's text does not declare it deferred.
+fn as_reference_loop<C, F>(
     plan: &Plan,
+    roots: &Roots<'_, F>,
     node: usize,
     by_database: &DatabaseCascades,
-    dialect: &DialectInfo,
     error: DeleteError,
-) -> DeleteError {
-    let DeleteError::Database(
-        source @ diesel::result::Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _),
-    ) = error
+    conn: &mut C,
+) -> DeleteError
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+{
+    let DeleteError::Database(diesel::result::Error::DatabaseError(
+        DatabaseErrorKind::ForeignKeyViolation,
+        info,
+    )) = error
     else {
         return error;
     };
+    let dialect = conn.dialect();
+    let violated = (dialect.violated_reference)(info.as_ref());
     let own_table = dialect.foreign_keys_checked_per_row;
-    let found = (0..=node)
+    let candidates: Vec<(usize, usize, usize)> = (0..=node)
         .filter(|&deleted| deleted == node || by_database.deletes(deleted))
-        .find_map(|deleted| {
+        .flat_map(|deleted| {
             plan.loops_into(deleted, own_table)
-                .find(|&(referencing, _)| referencing >= node)
-                .map(|(referencing, fk)| (deleted, referencing, fk))
-        });
+                .filter(|&(referencing, _)| referencing >= node)
+                .map(move |(referencing, fk)| (deleted, referencing, fk))
+        })
+        .collect();
+    let found = candidates.into_iter().find(|&(_, referencing, fk)| {
+        let model = plan.node_model(referencing);
+        let column = model.foreign_keys[fk].column;
+        match &violated {
+            Some((table, named)) => {
+                table == model.table && named.as_deref().is_none_or(|named| named == column)
+            }
+            None => {
+                let statement =
+                    Statement::new(plan, roots, StatementKind::TableDefinition(model.table));
+                conn.load_keys(Returning(statement, PhantomData))
+                    .ok()
+                    .and_then(|rows| rows.into_iter().next())
+                    .is_some_and(|text| !declares_key_deferred(&text, column))
+            }
+        }
+    });
+    let source = diesel::result::Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info);
     let Some((deleted, referencing, fk)) = found else {
         return DeleteError::Database(source);
     };

@@ -4,6 +4,7 @@
 
 use diesel::backend::Backend;
 use diesel::query_builder::AstPass;
+use diesel::result::DatabaseErrorInformation;
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 use diesel::sql_types::Unsigned;
 use diesel::sql_types::{BigInt, Bool, Integer, SmallInt, Text};
@@ -114,6 +115,23 @@ pub trait Dialect: Backend + Sized + 'static {
         Err(unsupported())
     }
 
+    /// The table (and, where the error names it, the column) of the foreign key a violation
+    /// reports; `None` where the database does not say which key failed (SQLite).
+    fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
+        let _ = info;
+        None
+    }
+
+    /// A query answering with the `CREATE TABLE` text of `table`, where errors do not name the
+    /// violated key but the text says whether a key is deferred (SQLite).
+    fn push_table_definition<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        let _ = (out, table);
+        Err(unsupported())
+    }
+
     /// An integer expression: the rows deleted from `table` so far in this transaction, by
     /// statements and referential actions alike.
     fn push_deleted_in_transaction<'b>(
@@ -195,7 +213,12 @@ pub struct DialectInfo {
     pub foreign_keys_checked_per_row: bool,
     pub database_cascades: bool,
     pub changed_table_readable: bool,
+    /// [`Dialect::violated_reference`].
+    pub violated_reference: ViolatedReference,
 }
+
+/// Reads the table (and column) of a violated foreign key from a database error.
+pub type ViolatedReference = fn(&dyn DatabaseErrorInformation) -> Option<(String, Option<String>)>;
 
 impl DialectInfo {
     /// The facts of `DB`.
@@ -211,6 +234,7 @@ impl DialectInfo {
             foreign_keys_checked_per_row: DB::FOREIGN_KEYS_CHECKED_PER_ROW,
             database_cascades: DB::DATABASE_CASCADES,
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
+            violated_reference: DB::violated_reference,
         }
     }
 }
@@ -242,6 +266,25 @@ fn unbindable(backend: &str, value: &SqlValue) -> diesel::result::Error {
     diesel::result::Error::QueryBuilderError(
         format!("{backend} has no column type for the value {value}").into(),
     )
+}
+
+/// The table and column of the foreign key an InnoDB violation names: "... a foreign key
+/// constraint fails (`db`.`flags`, CONSTRAINT `name` FOREIGN KEY (`comment_id`) REFERENCES ...".
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn innodb_violated_reference(message: &str) -> Option<(String, Option<String>)> {
+    let unquote = |name: &str| name.trim().trim_matches('`').to_owned();
+    let (_, rest) = message.split_once("constraint fails (")?;
+    let (qualified, rest) = rest.split_once(", CONSTRAINT ")?;
+    let table = unquote(
+        qualified
+            .rsplit_once("`.`")
+            .map_or(qualified, |(_, table)| table),
+    );
+    let column = rest
+        .split_once("FOREIGN KEY (")
+        .and_then(|(_, columns)| columns.split_once(')'))
+        .map(|(columns, _)| unquote(columns));
+    Some((table, column))
 }
 
 /// Unsigned integers, as Diesel binds them for MySQL and MariaDB.
@@ -277,6 +320,14 @@ impl Dialect for diesel::sqlite::Sqlite {
     const ROW_LIST_PREFIX: &'static str = "VALUES ";
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
     const MAX_BIND_PARAMS: usize = 32_766;
+
+    fn push_table_definition<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ");
+        out.push_bind_param::<Text, _>(table)
+    }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => Err(unbindable("SQLite", other)))
@@ -330,6 +381,12 @@ impl Dialect for diesel::pg::Pg {
              AND t.tgenabled <> 'D'))",
         );
         Ok(())
+    }
+
+    fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
+        // PostgreSQL reports the referencing table of a violated foreign key as the error's
+        // table, but not its column.
+        info.table_name().map(|table| (table.to_owned(), None))
     }
 
     fn push_deleted_in_transaction<'b>(
@@ -402,6 +459,10 @@ impl Dialect for diesel::mysql::Mysql {
     const TREE_STATEMENT_HINT: &'static str =
         "/*+ SET_VAR(cte_max_recursion_depth = 4294967295) */ ";
 
+    fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
+        innodb_violated_reference(info.message())
+    }
+
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
@@ -423,6 +484,10 @@ impl Dialect for diesel::mariadb::Mariadb {
     const TIMESTAMP_IN_SESSION_ZONE: bool = true;
     const TREE_STATEMENT_PREFIX: &'static str =
         "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";
+
+    fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
+        innodb_violated_reference(info.message())
+    }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MariaDB"))

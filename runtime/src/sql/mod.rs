@@ -2,4 +2,5 @@
 //! ([`dialect`]).
 
 pub mod dialect;
+pub(crate) mod key_deferral;
 pub mod statement;

@@ -155,6 +155,9 @@ pub enum StatementKind {
     /// session, then for each edge whether the database cascades it (`1` or `0`);
     /// comma-separated.
     DatabaseCascades(Vec<CascadeEdge>),
+    /// One row of text: the `CREATE TABLE` text of a table, where the backend keeps it
+    /// ([`Dialect::push_table_definition`]).
+    TableDefinition(&'static str),
     /// One row of text: the rows deleted from each table so far in the transaction,
     /// comma-separated.
     DeletedInTransaction(Vec<&'static str>),
@@ -557,6 +560,7 @@ where
                 out.push_sql(")");
                 Ok(())
             }
+            StatementKind::TableDefinition(table) => DB::push_table_definition(&mut out, table),
             StatementKind::DeletedInTransaction(tables) => {
                 self.push_verb(&mut out, "SELECT ");
                 out.push_sql("concat_ws(','");
