@@ -228,6 +228,18 @@ impl<const M: usize, const E: usize> Graph<M, E> {
             && reach.node_of[child] > reach.node_of[parent]
     }
 
+    /// Whether edge `e` cannot give way: a cascade, or a `NOT NULL` `restrict` or `do_nothing`
+    /// key, which nothing clears before its parent's rows go (a nullable one is detached, a
+    /// `set_null` or `set_default` one updated).
+    const fn is_firm(&self, models: &[&ModelMeta], e: usize) -> bool {
+        let key = self.key(models, e);
+        match key.action {
+            Action::Cascade => true,
+            Action::Restrict | Action::DoNothing => !key.nullable,
+            _ => false,
+        }
+    }
+
     /// Whether edge `e` forces its child's rows to be deleted before its parent's: cascade and
     /// restrict edges always; the others only keep plain constraints from seeing a dangling
     /// reference, so they may give way.
@@ -398,6 +410,7 @@ const fn reach<const M: usize, const E: usize>(
     // cascade_pending: the cascades, which always order (a child's rows are found through its
     // parent's, so they must go first).
     let mut pending = [0usize; M];
+    let mut firm_pending = [0usize; M];
     let mut hard_pending = [0usize; M];
     let mut cascade_pending = [0usize; M];
     let mut e = 0;
@@ -405,6 +418,9 @@ const fn reach<const M: usize, const E: usize>(
         let (child, parent) = (graph.child[e], graph.parent[e]);
         if parent != NONE && child != parent && in_set[child] && in_set[parent] {
             pending[parent] += 1;
+            if graph.is_firm(models, e) {
+                firm_pending[parent] += 1;
+            }
             if graph.is_hard(models, e) {
                 hard_pending[parent] += 1;
             }
@@ -432,10 +448,13 @@ const fn reach<const M: usize, const E: usize>(
                     && (candidate != root || last);
                 let ready = match pass {
                     0 => pending[candidate] == 0,
-                    1 => hard_pending[candidate] == 0,
+                    // In a loop, give way first on the keys the delete clears or updates on
+                    // its way (nullable, set_null, set_default), keeping those it cannot.
+                    1 => firm_pending[candidate] == 0,
+                    2 => hard_pending[candidate] == 0,
                     // Cascade and restrict edges remain in a loop (the cycle check rules out
                     // loops of cascades alone): give way on a restrict, never on a cascade.
-                    2 => cascade_pending[candidate] == 0,
+                    3 => cascade_pending[candidate] == 0,
                     _ => true,
                 };
                 if open && ready {
@@ -453,6 +472,9 @@ const fn reach<const M: usize, const E: usize>(
             let parent = graph.parent[e];
             if parent != NONE && parent != picked && in_set[parent] {
                 pending[parent] -= 1;
+                if graph.is_firm(models, e) {
+                    firm_pending[parent] -= 1;
+                }
                 if graph.is_hard(models, e) {
                     hard_pending[parent] -= 1;
                 }

@@ -519,7 +519,8 @@ where
                 out.push_sql(" FROM ");
                 out.push_identifier(child.table)?;
                 out.push_sql(" WHERE ");
-                self.push_reached_predicate(&mut out, *node)?;
+                // Every row the restore brings back: a tree node's whole subtree with it.
+                self.push_node_predicate(&mut out, *node)?;
                 out.push_sql(" AND ");
                 push_column(&mut out, child.table, fk.column)?;
                 out.push_sql(" IN (SELECT ");
