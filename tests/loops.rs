@@ -76,7 +76,9 @@ fn open_filled<Db: TestDb>(nullable: bool, checked: Checked, user_3_pins: i32) -
         comments.push_str(", (6, 5)");
     }
     db.exec(&format!("INSERT INTO posts (id, user_id) VALUES {posts}"));
-    db.exec(&format!("INSERT INTO comments (id, post_id) VALUES {comments}"));
+    db.exec(&format!(
+        "INSERT INTO comments (id, post_id) VALUES {comments}"
+    ));
     if sqlite {
         db.exec("PRAGMA foreign_keys = ON");
     } else {
@@ -278,9 +280,27 @@ macro_rules! loop_suite {
     };
 }
 
-loop_suite!(nullable_restrict, restrict, Nullable<Integer>, Option<i32>, true);
-loop_suite!(nullable_do_nothing, do_nothing, Nullable<Integer>, Option<i32>, true);
-loop_suite!(nullable_set_default, set_default = 0, Nullable<Integer>, Option<i32>, true);
+loop_suite!(
+    nullable_restrict,
+    restrict,
+    Nullable<Integer>,
+    Option<i32>,
+    true
+);
+loop_suite!(
+    nullable_do_nothing,
+    do_nothing,
+    Nullable<Integer>,
+    Option<i32>,
+    true
+);
+loop_suite!(
+    nullable_set_default,
+    set_default = 0,
+    Nullable<Integer>,
+    Option<i32>,
+    true
+);
 loop_suite!(not_null_restrict, restrict, Integer, i32, false);
 loop_suite!(not_null_do_nothing, do_nothing, Integer, i32, false);
 loop_suite!(not_null_set_default, set_default = 0, Integer, i32, false);
