@@ -311,3 +311,131 @@ mod mysql_unsigned {
     unsigned_tests!(mysql, deletable_tests::MysqlDb, "mysql");
     unsigned_tests!(mariadb, deletable_tests::MariadbDb, "mariadb");
 }
+
+/// A key of the application's own type, as Diesel users write them (a newtype with Diesel's
+/// `ToSql`/`FromSql` for the column's SQL type): bound by Diesel as the column's type, through
+/// roots, hooked keyset batches, a temporary key table past the bind limit, and blockers.
+mod newtype {
+    use super::*;
+    use diesel::backend::Backend;
+    use diesel::deserialize::{self, FromSql};
+    use diesel::serialize::{self, Output, ToSql};
+    use diesel::sql_types::Integer;
+
+    mod schema {
+        diesel::table! { accounts (id) { id -> Integer, } }
+        diesel::table! { ledgers (id) { id -> Integer, account_id -> Integer, } }
+        diesel::table! { audits (id) { id -> Integer, account_id -> Integer, } }
+    }
+    use schema::*;
+
+    /// An account's id, never mixed up with another table's.
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        PartialOrd,
+        Ord,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow,
+    )]
+    #[diesel(sql_type = Integer)]
+    pub struct AccountId(pub i32);
+
+    impl<DB: Backend> ToSql<Integer, DB> for AccountId
+    where
+        i32: ToSql<Integer, DB>,
+    {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+            self.0.to_sql(out)
+        }
+    }
+
+    impl<DB: Backend> FromSql<Integer, DB> for AccountId
+    where
+        i32: FromSql<Integer, DB>,
+    {
+        fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+            i32::from_sql(bytes).map(AccountId)
+        }
+    }
+
+    /// Hooked with keys only: batches go by keyset over the newtype.
+    #[derive(Deletable)]
+    #[diesel(table_name = accounts)]
+    #[deletable(hooks = keys, batch_size = 2)]
+    pub struct Account {
+        pub id: AccountId,
+    }
+
+    impl<C> DeleteHooks<C> for Account {
+        fn before_delete(_: &mut C, keys: &[AccountId]) -> Result<(), HookError> {
+            assert!(keys.len() <= 2, "{keys:?}");
+            Ok(())
+        }
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = ledgers)]
+    pub struct Ledger {
+        pub id: i32,
+        #[on_delete(cascade, references = Account)]
+        pub account_id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = audits)]
+    pub struct Audit {
+        pub id: i32,
+        #[on_delete(protect, references = Account)]
+        pub account_id: i32,
+    }
+
+    deletable::schema!(Account, Ledger, Audit);
+
+    pub const SCHEMA: &str = "
+        CREATE TABLE accounts (id INTEGER PRIMARY KEY);
+        CREATE TABLE ledgers (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
+            FOREIGN KEY (account_id) REFERENCES accounts (id));
+        CREATE TABLE audits (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
+            FOREIGN KEY (account_id) REFERENCES accounts (id));
+        INSERT INTO accounts (id) VALUES (1), (2), (3), (4), (5), (6);
+        INSERT INTO ledgers (id, account_id) VALUES (1, 1), (2, 2), (3, 3), (4, 5);
+        INSERT INTO audits (id, account_id) VALUES (1, 6);
+    ";
+}
+
+mod newtype_keys {
+    use super::*;
+
+    backends! {
+        use super::newtype::{Account, AccountId, SCHEMA as NEWTYPE_SCHEMA};
+
+        #[test]
+        fn a_newtype_key_is_bound_as_its_column_type() {
+            let mut db = open!(NEWTYPE_SCHEMA);
+            let report = Account::delete_by_ids(&[AccountId(1), AccountId(2), AccountId(3)], db.conn())
+                .unwrap();
+            assert_eq!(report.per_table(), &[("ledgers", 3), ("accounts", 3)]);
+            assert_eq!(db.ids("accounts"), [4, 5, 6]);
+            let account = Account { id: AccountId(5) };
+            assert_eq!(account.delete(db.conn()).unwrap().total(), 2);
+            match Account::delete_by_ids(&[AccountId(6)], db.conn()) {
+                Err(DeleteError::Protected { blockers }) => assert_eq!(blockers[0].keys, ["1"]),
+                other => panic!("expected protected, got {other:?}"),
+            }
+        }
+
+        #[test]
+        fn newtype_keys_past_the_bind_limit_go_through_a_key_table() {
+            let mut db = open!(NEWTYPE_SCHEMA);
+            let limit = if Db::BACKEND == "sqlite" { 32_766 } else { 65_535 };
+            let ids: Vec<AccountId> = (1..=limit + 1).map(AccountId).filter(|id| id.0 != 6).collect();
+            let report = Account::delete_by_ids(&ids, db.conn()).unwrap();
+            assert_eq!(report.per_table(), &[("ledgers", 4), ("accounts", 5)]);
+            assert_eq!(db.ids("accounts"), [6]);
+        }
+    }
+}

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
 use crate::attr::{ActionAttr, HookMode};
-use crate::model::{ForeignKey, Model};
+use crate::model::{ForeignKey, KeyField, Model};
 
 pub fn expand(model: &Model) -> TokenStream {
     let model_impl = model_impl(model);
@@ -166,14 +166,14 @@ fn deletable_impl(model: &Model) -> TokenStream {
     } else {
         quote!((#(#key_types,)*))
     };
-    let push_keys = keys.iter().map(|key| {
-        let field = &key.field;
-        quote! {
-            values.push(#private::IntoSqlValue::into_sql_value(
-                ::core::clone::Clone::clone(&self.#field),
-            ));
-        }
-    });
+    let key_value = if keys.len() == 1 {
+        let field = &keys[0].field;
+        quote!(::core::clone::Clone::clone(&self.#field))
+    } else {
+        let fields = keys.iter().map(|key| &key.field);
+        quote!((#(::core::clone::Clone::clone(&self.#fields),)*))
+    };
+    let bind_key = bind_key_impl(model, keys);
     let hook_row = match model.hooks {
         Some((HookMode::Keys, _)) => quote!(#key_type),
         _ => quote!(Self),
@@ -194,8 +194,60 @@ fn deletable_impl(model: &Model) -> TokenStream {
                 <Self as #private::Registered>::registered_plan()
             }
 
-            fn __primary_key(&self, values: &mut ::std::vec::Vec<#private::SqlValue>) {
-                #(#push_keys)*
+            fn __primary_key(&self) -> Self::PrimaryKey {
+                #key_value
+            }
+        }
+
+        #bind_key
+    }
+}
+
+/// How the model's keys are bound: each column's value by Diesel, as the column's SQL type, on
+/// any backend for which Diesel can.
+fn bind_key_impl(model: &Model, keys: &[KeyField]) -> TokenStream {
+    let private = private();
+    let ident = &model.ident;
+    let table = &model.table;
+    let bounds = keys.iter().map(|key| {
+        let column = &key.column;
+        let ty = &key.ty;
+        let sql_type = quote!(<#table::#column as #private::diesel::Expression>::SqlType);
+        quote! {
+            __DeletableBackend: #private::diesel::sql_types::HasSqlType<#sql_type>,
+            #ty: #private::diesel::serialize::ToSql<#sql_type, __DeletableBackend>
+                + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+        }
+    });
+    let pushes = keys.iter().enumerate().map(|(index, key)| {
+        let column = &key.column;
+        let ty = &key.ty;
+        let value = if keys.len() == 1 {
+            quote!(key)
+        } else {
+            let index = syn::Index::from(index);
+            quote!(&key.#index)
+        };
+        quote! {
+            values.push(#private::SqlValue::Typed(#private::TypedValue::new::<
+                __DeletableBackend,
+                <#table::#column as #private::diesel::Expression>::SqlType,
+                #ty,
+            >(::core::clone::Clone::clone(#value))));
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl<__DeletableBackend> #private::BindKey<__DeletableBackend> for #ident
+        where
+            __DeletableBackend: #private::diesel::backend::Backend + 'static,
+            #(#bounds)*
+        {
+            fn bind_key(
+                key: &<Self as ::deletable::Deletable>::PrimaryKey,
+                values: &mut ::std::vec::Vec<#private::SqlValue>,
+            ) {
+                #(#pushes)*
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::model::ModelMeta;
 use crate::plan::Plan;
 use crate::report::DeleteReport;
 use crate::sql::statement::{NoFilter, Roots};
-use crate::value::{KeyFor, PrimaryKeyValue, SqlValue};
+use crate::value::{BindKey, KeyFor};
 
 /// A Diesel model whose rows are deleted by its declared `on_delete` rules.
 ///
@@ -25,9 +25,9 @@ pub trait Deletable: Sized + 'static {
     /// The model's Diesel table.
     type Table: diesel::Table;
 
-    /// The type of the model's primary key: `i32`, `i64`, `String`, ..., or a tuple for a
-    /// composite key.
-    type PrimaryKey: PrimaryKeyValue;
+    /// The type of the model's primary key: `i32`, `i64`, `String`, `uuid::Uuid`, ..., any type
+    /// Diesel binds as the key column's SQL type, or a tuple for a composite key.
+    type PrimaryKey: Clone;
 
     /// What [`DeleteHooks`](crate::DeleteHooks) receive: the model itself, or with
     /// `#[deletable(hooks = keys)]` its primary key.
@@ -38,7 +38,7 @@ pub trait Deletable: Sized + 'static {
     fn plan() -> &'static Plan;
 
     #[doc(hidden)]
-    fn __primary_key(&self, values: &mut Vec<SqlValue>);
+    fn __primary_key(&self) -> Self::PrimaryKey;
 
     /// Deletes this row and, by their rules, the rows that depend on it.
     ///
@@ -47,6 +47,7 @@ pub trait Deletable: Sized + 'static {
     where
         C: DeleteConnection,
         Self: Registered,
+        Self: BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         self.delete_with(&DeleteOptions::default(), conn)
@@ -61,10 +62,11 @@ pub trait Deletable: Sized + 'static {
     where
         C: DeleteConnection,
         Self: Registered,
+        Self: BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();
-        self.__primary_key(&mut keys);
+        Self::bind_key(&self.__primary_key(), &mut keys);
         execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),
@@ -84,6 +86,7 @@ pub trait Deletable: Sized + 'static {
         K: KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
+        Self: BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         Self::delete_by_ids_with(ids, &DeleteOptions::default(), conn)
@@ -99,9 +102,10 @@ pub trait Deletable: Sized + 'static {
         K: KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
+        Self: BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let keys = crate::value::key_values(ids);
+        let keys = crate::value::key_values::<Self, C::Backend, K>(ids);
         execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),

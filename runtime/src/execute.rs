@@ -28,7 +28,7 @@ use crate::sql::statement::{
     update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
     StatementKind, TypedQuery, BLOCKING_KEYS_LISTED,
 };
-use crate::value::SqlValue;
+use crate::value::{BindKey, SqlValue};
 
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
@@ -714,7 +714,7 @@ pub struct KeysOnly;
 
 impl<M, C> HookLoader<M, C> for WholeRows
 where
-    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend>,
+    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend> + BindKey<C::Backend>,
     C: DeleteConnection,
     C::Backend: Dialect,
     diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>,
@@ -732,7 +732,7 @@ where
     }
 
     fn key(row: &M, values: &mut Vec<SqlValue>) {
-        row.__primary_key(values);
+        M::bind_key(&row.__primary_key(), values);
     }
 }
 
@@ -741,7 +741,7 @@ type KeySqlType<M> = <KeyColumns<M> as diesel::Expression>::SqlType;
 
 impl<M, C> HookLoader<M, C> for KeysOnly
 where
-    M: Deletable<HookRow = <M as Deletable>::PrimaryKey>,
+    M: Deletable<HookRow = <M as Deletable>::PrimaryKey> + BindKey<C::Backend>,
     M::Table: Default,
     KeyColumns<M>: QueryFragment<C::Backend> + diesel::Expression,
     C: DeleteConnection,
@@ -760,7 +760,7 @@ where
     }
 
     fn key(row: &M::PrimaryKey, values: &mut Vec<SqlValue>) {
-        crate::value::PrimaryKeyValue::push_values(row, values);
+        M::bind_key(row, values);
     }
 }
 

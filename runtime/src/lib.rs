@@ -75,7 +75,7 @@ pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
 pub use sql::statement::{Roots, Statement, StatementKind};
-pub use value::{IntoSqlValue, KeyFor, PrimaryKeyValue, SqlValue};
+pub use value::{IntoSqlValue, KeyFor, SqlValue, TypedValue};
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]
@@ -93,6 +93,6 @@ pub mod __private {
         PlanSizes, PlanTable, Plans, Reach,
     };
     pub use crate::sql::statement::Roots;
-    pub use crate::value::{IntoSqlValue, PrimaryKeyValue, SqlValue};
+    pub use crate::value::{BindKey, IntoSqlValue, SqlValue, TypedValue};
     pub use diesel;
 }

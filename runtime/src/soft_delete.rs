@@ -52,10 +52,11 @@ pub trait SoftDelete: Deletable {
     where
         C: DeleteConnection,
         Self: Registered,
+        Self: crate::value::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();
-        self.__primary_key(&mut keys);
+        Self::bind_key(&self.__primary_key(), &mut keys);
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
     }
 
@@ -65,9 +66,10 @@ pub trait SoftDelete: Deletable {
         K: crate::value::KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
+        Self: crate::value::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let keys = crate::value::key_values(ids);
+        let keys = crate::value::key_values::<Self, C::Backend, K>(ids);
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
     }
 
@@ -89,10 +91,11 @@ pub trait SoftDelete: Deletable {
     where
         C: DeleteConnection,
         Self: Registered,
+        Self: crate::value::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();
-        self.__primary_key(&mut keys);
+        Self::bind_key(&self.__primary_key(), &mut keys);
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
     }
 

@@ -1,10 +1,20 @@
-//! Values that travel as bind parameters: primary keys given to `delete_by_ids` or taken from a
-//! row, and `set_default` values. Each backend binds them in `sql::dialect`.
+//! Values that travel as bind parameters: primary keys, bound by Diesel as their column's own SQL
+//! type, and the literals the crate writes itself (`set_default` values, soft-delete marks).
+//! Each backend binds them in `sql::dialect`.
 
+use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use diesel::backend::Backend;
+use diesel::query_builder::AstPass;
+use diesel::serialize::ToSql;
+use diesel::sql_types::HasSqlType;
+use diesel::QueryResult;
 
 /// A value bound into a generated statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum SqlValue {
     /// SQL `NULL`, written as a literal (it needs no type).
     Null,
@@ -24,9 +34,86 @@ pub enum SqlValue {
     UnsignedInteger(u32),
     /// An unsigned 64-bit integer (MySQL's `BIGINT UNSIGNED`).
     UnsignedBigInt(u64),
-    /// A UUID (PostgreSQL's `uuid`).
-    #[cfg(feature = "uuid")]
-    Uuid(uuid::Uuid),
+    /// A key column's value, bound by Diesel as the column's SQL type: any type Diesel binds.
+    Typed(TypedValue),
+}
+
+impl PartialEq for SqlValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SqlValue::Null, SqlValue::Null) => true,
+            (SqlValue::Bool(a), SqlValue::Bool(b)) => a == b,
+            (SqlValue::SmallInt(a), SqlValue::SmallInt(b)) => a == b,
+            (SqlValue::Integer(a), SqlValue::Integer(b)) => a == b,
+            (SqlValue::BigInt(a), SqlValue::BigInt(b)) => a == b,
+            (SqlValue::Text(a), SqlValue::Text(b)) => a == b,
+            (SqlValue::UnsignedSmallInt(a), SqlValue::UnsignedSmallInt(b)) => a == b,
+            (SqlValue::UnsignedInteger(a), SqlValue::UnsignedInteger(b)) => a == b,
+            (SqlValue::UnsignedBigInt(a), SqlValue::UnsignedBigInt(b)) => a == b,
+            (SqlValue::Typed(a), SqlValue::Typed(b)) => Arc::ptr_eq(&a.bind, &b.bind),
+            _ => false,
+        }
+    }
+}
+
+/// A Rust value with the SQL type Diesel binds it as, for one backend `DB`, behind a type that
+/// does not name either: what [`TypedValue`] holds.
+trait BindOn<DB: Backend>: Send + Sync {
+    fn push<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>;
+}
+
+struct Typed<ST, T>(T, PhantomData<fn() -> ST>);
+
+impl<DB, ST, T> BindOn<DB> for Typed<ST, T>
+where
+    DB: Backend + HasSqlType<ST>,
+    T: ToSql<ST, DB> + Send + Sync,
+{
+    fn push<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_bind_param::<ST, T>(&self.0)
+    }
+}
+
+/// A key column's value as Diesel binds it on one backend: built where the backend and the
+/// column's SQL type are known (the derive's [`BindKey`] impl), bound where only the backend is.
+#[derive(Clone)]
+pub struct TypedValue {
+    /// An `Arc<dyn BindOn<DB>>` for the backend it was made for.
+    bind: Arc<dyn Any + Send + Sync>,
+}
+
+impl TypedValue {
+    /// `value`, to be bound as SQL type `ST` on backend `DB`.
+    pub fn new<DB, ST, T>(value: T) -> Self
+    where
+        DB: Backend + HasSqlType<ST> + 'static,
+        ST: 'static,
+        T: ToSql<ST, DB> + Send + Sync + 'static,
+    {
+        let bind: Arc<dyn BindOn<DB>> = Arc::new(Typed::<ST, T>(value, PhantomData));
+        TypedValue {
+            bind: Arc::new(bind),
+        }
+    }
+
+    /// Binds the value on backend `DB`; an error if it was made for another backend.
+    pub fn push<'b, DB: Backend + 'static>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        match self.bind.downcast_ref::<Arc<dyn BindOn<DB>>>() {
+            Some(bind) => bind.push(out),
+            None => Err(diesel::result::Error::QueryBuilderError(
+                "deletable: a key value made for another backend".into(),
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for TypedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TypedValue")
+    }
 }
 
 /// A Rust value that can be bound as one SQL value: the types Diesel maps to the key and default
@@ -57,9 +144,6 @@ into_sql_value!(
     u64 => UnsignedBigInt,
 );
 
-#[cfg(feature = "uuid")]
-into_sql_value!(uuid::Uuid => Uuid);
-
 impl IntoSqlValue for &str {
     fn into_sql_value(self) -> SqlValue {
         SqlValue::Text(self.to_owned())
@@ -78,17 +162,17 @@ impl<T: IntoSqlValue> IntoSqlValue for Option<T> {
     }
 }
 
-/// A primary key value, as given to [`Deletable::delete_by_ids`](crate::Deletable::delete_by_ids):
-/// one column (`i32`, `i64`, `String`, ...) or a tuple for a composite key.
-pub trait PrimaryKeyValue {
+/// Binds a model's primary key values on backend `DB`, each as its column's SQL type (Diesel's
+/// own binds: any key type Diesel can bind for the backend). Implemented by the derive.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the primary key of `{Self}` cannot be bound on `{DB}`",
+    label = "a key of this model is bound here",
+    note = "each key field's type must implement Diesel's `ToSql` for its column's SQL type on this backend: unsigned keys are MySQL's and MariaDB's, `uuid::Uuid` keys PostgreSQL's (with Diesel's `uuid` feature)"
+)]
+pub trait BindKey<DB>: crate::Deletable {
     /// Appends the key's column values, in key order.
-    fn push_values(&self, values: &mut Vec<SqlValue>);
-}
-
-impl<T: Clone + IntoSqlValue> PrimaryKeyValue for T {
-    fn push_values(&self, values: &mut Vec<SqlValue>) {
-        values.push(self.clone().into_sql_value());
-    }
+    fn bind_key(key: &Self::PrimaryKey, values: &mut Vec<SqlValue>);
 }
 
 /// A key that stands for a model's primary key of type `K` in
@@ -98,36 +182,41 @@ impl<T: Clone + IntoSqlValue> PrimaryKeyValue for T {
 /// ```ignore
 /// Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
 /// ```
-pub trait KeyFor<K>: PrimaryKeyValue {}
+pub trait KeyFor<K> {
+    /// The key, owned.
+    fn to_key(&self) -> K;
+}
 
-impl<K: PrimaryKeyValue> KeyFor<K> for K {}
+impl<K: Clone> KeyFor<K> for K {
+    fn to_key(&self) -> K {
+        self.clone()
+    }
+}
 
-impl KeyFor<String> for &str {}
+impl KeyFor<String> for &str {
+    fn to_key(&self) -> String {
+        (*self).to_owned()
+    }
+}
 
-impl KeyFor<String> for &String {}
+impl KeyFor<String> for &String {
+    fn to_key(&self) -> String {
+        (*self).clone()
+    }
+}
 
-/// The column values of a list of keys, flattened in order.
-pub(crate) fn key_values<K: PrimaryKeyValue>(ids: &[K]) -> Vec<SqlValue> {
+/// The column values of a list of keys of model `M`, flattened in order, bound on `DB`.
+pub(crate) fn key_values<M, DB, K>(ids: &[K]) -> Vec<SqlValue>
+where
+    M: BindKey<DB>,
+    K: KeyFor<M::PrimaryKey>,
+{
     let mut values = Vec::with_capacity(ids.len());
     for id in ids {
-        id.push_values(&mut values);
+        M::bind_key(&id.to_key(), &mut values);
     }
     values
 }
-
-macro_rules! tuple_key {
-    ($($name:ident . $index:tt),+) => {
-        impl<$($name: Clone + IntoSqlValue),+> PrimaryKeyValue for ($($name,)+) {
-            fn push_values(&self, values: &mut Vec<SqlValue>) {
-                $(values.push(self.$index.clone().into_sql_value());)+
-            }
-        }
-    };
-}
-
-tuple_key!(A.0, B.1);
-tuple_key!(A.0, B.1, C.2);
-tuple_key!(A.0, B.1, C.2, D.3);
 
 impl fmt::Display for SqlValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -141,8 +230,7 @@ impl fmt::Display for SqlValue {
             SqlValue::UnsignedSmallInt(value) => write!(f, "{value}"),
             SqlValue::UnsignedInteger(value) => write!(f, "{value}"),
             SqlValue::UnsignedBigInt(value) => write!(f, "{value}"),
-            #[cfg(feature = "uuid")]
-            SqlValue::Uuid(value) => write!(f, "{value}"),
+            SqlValue::Typed(_) => f.write_str("?"),
         }
     }
 }

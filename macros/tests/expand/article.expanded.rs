@@ -105,14 +105,36 @@ const _: () = {
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }
-        fn __primary_key(
-            &self,
+        fn __primary_key(&self) -> Self::PrimaryKey {
+            ::core::clone::Clone::clone(&self.id)
+        }
+    }
+    #[automatically_derived]
+    impl<__DeletableBackend> ::deletable::__private::BindKey<__DeletableBackend>
+    for Article
+    where
+        __DeletableBackend: ::deletable::__private::diesel::backend::Backend + 'static,
+        __DeletableBackend: ::deletable::__private::diesel::sql_types::HasSqlType<
+            <articles::id as ::deletable::__private::diesel::Expression>::SqlType,
+        >,
+        i32: ::deletable::__private::diesel::serialize::ToSql<
+                <articles::id as ::deletable::__private::diesel::Expression>::SqlType,
+                __DeletableBackend,
+            > + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync
+            + 'static,
+    {
+        fn bind_key(
+            key: &<Self as ::deletable::Deletable>::PrimaryKey,
             values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
         ) {
             values
                 .push(
-                    ::deletable::__private::IntoSqlValue::into_sql_value(
-                        ::core::clone::Clone::clone(&self.id),
+                    ::deletable::__private::SqlValue::Typed(
+                        ::deletable::__private::TypedValue::new::<
+                            __DeletableBackend,
+                            <articles::id as ::deletable::__private::diesel::Expression>::SqlType,
+                            i32,
+                        >(::core::clone::Clone::clone(key)),
                     ),
                 );
         }

@@ -58,20 +58,57 @@ const _: () = {
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }
-        fn __primary_key(
-            &self,
+        fn __primary_key(&self) -> Self::PrimaryKey {
+            (
+                ::core::clone::Clone::clone(&self.student_id),
+                ::core::clone::Clone::clone(&self.course_id),
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<__DeletableBackend> ::deletable::__private::BindKey<__DeletableBackend>
+    for Enrollment
+    where
+        __DeletableBackend: ::deletable::__private::diesel::backend::Backend + 'static,
+        __DeletableBackend: ::deletable::__private::diesel::sql_types::HasSqlType<
+            <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Expression>::SqlType,
+        >,
+        i32: ::deletable::__private::diesel::serialize::ToSql<
+                <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Expression>::SqlType,
+                __DeletableBackend,
+            > + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync
+            + 'static,
+        __DeletableBackend: ::deletable::__private::diesel::sql_types::HasSqlType<
+            <crate::schema::enrollments::course as ::deletable::__private::diesel::Expression>::SqlType,
+        >,
+        i64: ::deletable::__private::diesel::serialize::ToSql<
+                <crate::schema::enrollments::course as ::deletable::__private::diesel::Expression>::SqlType,
+                __DeletableBackend,
+            > + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync
+            + 'static,
+    {
+        fn bind_key(
+            key: &<Self as ::deletable::Deletable>::PrimaryKey,
             values: &mut ::std::vec::Vec<::deletable::__private::SqlValue>,
         ) {
             values
                 .push(
-                    ::deletable::__private::IntoSqlValue::into_sql_value(
-                        ::core::clone::Clone::clone(&self.student_id),
+                    ::deletable::__private::SqlValue::Typed(
+                        ::deletable::__private::TypedValue::new::<
+                            __DeletableBackend,
+                            <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Expression>::SqlType,
+                            i32,
+                        >(::core::clone::Clone::clone(&key.0)),
                     ),
                 );
             values
                 .push(
-                    ::deletable::__private::IntoSqlValue::into_sql_value(
-                        ::core::clone::Clone::clone(&self.course_id),
+                    ::deletable::__private::SqlValue::Typed(
+                        ::deletable::__private::TypedValue::new::<
+                            __DeletableBackend,
+                            <crate::schema::enrollments::course as ::deletable::__private::diesel::Expression>::SqlType,
+                            i64,
+                        >(::core::clone::Clone::clone(&key.1)),
                     ),
                 );
         }

@@ -240,8 +240,7 @@ impl DialectInfo {
 }
 
 /// Binds a [`SqlValue`] on any backend that maps Diesel's basic types; each [`Dialect`] impl
-/// forwards here, and binds the rest (unsigned integers, UUIDs) itself where Diesel maps them
-/// for it.
+/// forwards here, and binds the rest (unsigned integers) itself where Diesel maps them for it.
 macro_rules! push_basic_value {
     ($backend:ty, $out:expr, $value:expr, $other:pat => $otherwise:expr) => {{
         let out: &mut AstPass<'_, '_, $backend> = $out;
@@ -255,13 +254,14 @@ macro_rules! push_basic_value {
             SqlValue::Integer(value) => out.push_bind_param::<Integer, _>(value),
             SqlValue::BigInt(value) => out.push_bind_param::<BigInt, _>(value),
             SqlValue::Text(value) => out.push_bind_param::<Text, _>(value),
+            SqlValue::Typed(value) => value.push(out),
             $other => $otherwise,
         }
     }};
 }
 
-/// A key or default value of a type Diesel does not map for this backend (unsigned integers
-/// outside MySQL and MariaDB, UUIDs outside PostgreSQL): no model of this backend can hold one.
+/// A `set_default` value of a type Diesel does not map for this backend (unsigned integers
+/// outside MySQL and MariaDB): no model of this backend can hold one.
 fn unbindable(backend: &str, value: &SqlValue) -> diesel::result::Error {
     diesel::result::Error::QueryBuilderError(
         format!("{backend} has no column type for the value {value}").into(),
@@ -400,11 +400,7 @@ impl Dialect for diesel::pg::Pg {
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
-        push_basic_value!(Self, out, value, other => match other {
-            #[cfg(feature = "uuid")]
-            SqlValue::Uuid(value) => out.push_bind_param::<diesel::sql_types::Uuid, _>(value),
-            other => Err(unbindable("PostgreSQL", other)),
-        })
+        push_basic_value!(Self, out, value, other => Err(unbindable("PostgreSQL", other)))
     }
 
     fn push_timestamp<'b>(
