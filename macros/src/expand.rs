@@ -174,6 +174,13 @@ fn deletable_impl(model: &Model) -> TokenStream {
         quote!((#(::core::clone::Clone::clone(&self.#fields),)*))
     };
     let bind_key = bind_key_impl(model, keys);
+    let key_columns = if keys.len() == 1 {
+        let column = &keys[0].column;
+        quote!(#table::#column)
+    } else {
+        let columns = keys.iter().map(|key| &key.column);
+        quote!((#(#table::#columns,)*))
+    };
     let hook_row = match model.hooks {
         Some((HookMode::Keys, _)) => quote!(#key_type),
         _ => quote!(Self),
@@ -189,6 +196,7 @@ fn deletable_impl(model: &Model) -> TokenStream {
             type Table = #table::table;
             type PrimaryKey = #key_type;
             type HookRow = #hook_row;
+            type KeyColumns = #key_columns;
 
             fn plan() -> &'static ::deletable::Plan {
                 <Self as #private::Registered>::registered_plan()

@@ -33,6 +33,11 @@ pub trait Deletable: Sized + 'static {
     /// `#[deletable(hooks = keys)]` its primary key.
     type HookRow;
 
+    /// The primary key's columns, in the model's order (`#[diesel(primary_key(...))]`), which
+    /// may differ from the table's.
+    #[doc(hidden)]
+    type KeyColumns: Default;
+
     /// The model's delete plan, computed at compile time: the tables a delete reaches and the
     /// statements it runs. `Display` prints it as a tree.
     fn plan() -> &'static Plan;

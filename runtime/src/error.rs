@@ -31,16 +31,17 @@ pub enum DeleteError {
         /// Every foreign key whose parents stay soft-deleted.
         parents: Vec<SoftDeletedParent>,
     },
-    /// The database refused to delete rows that rows removed later in the same delete still
-    /// reference through a `NOT NULL` `restrict` or `do_nothing` key: a loop (the key points at
-    /// its own table's cascade descendants, or, on MySQL and MariaDB, at its own table) that a
-    /// constraint checked immediately cannot let go table by table. Nothing changed.
+    /// Rows the delete removes reference, through a `NOT NULL` `restrict` or `do_nothing` key
+    /// the database checks at once, rows it removes before them: a loop (the key points at its
+    /// own table's cascade descendants, or, on MySQL and MariaDB, at other rows of its own
+    /// table) that cannot go table by table. Found before those rows went; nothing changed.
     #[error(
-        "cannot delete: {table}.{column} (on_delete({action})) references rows of {parent_table} \
-         that this delete removes while the referencing rows still exist ({path}), and the \
-         database checks that key at once: \
-         {source}; declare the key DEFERRABLE INITIALLY DEFERRED (PostgreSQL, SQLite), make the \
-         column nullable (the delete then clears it first), or use on_delete(set_null)",
+        "cannot delete: {rows} row{s} of {table} that this delete removes reference, through \
+         {table}.{column} (on_delete({action})), rows of {parent_table} that it removes before \
+         them ({path}), and the database checks that key at once; declare the key DEFERRABLE \
+         INITIALLY DEFERRED (PostgreSQL, SQLite), make the column nullable (the delete then \
+         clears it first), or use on_delete(set_null)",
+        s = if *rows == 1 { "" } else { "s" },
         path = path.join(" -> ")
     )]
     ReferenceLoop {
@@ -55,8 +56,8 @@ pub enum DeleteError {
         /// The cascade path by which the delete reaches the referenced table from the
         /// referencing one (`users`, `posts`, `comments`).
         path: Vec<&'static str>,
-        /// The database's error.
-        source: diesel::result::Error,
+        /// How many rows of the loop reference rows deleted before them.
+        rows: u64,
     },
     /// A hook failed; the operation was rolled back.
     #[error("{stage} hook of `{model}` failed: {source}")]

@@ -21,9 +21,9 @@ use crate::error::{Blocker, DeleteError, SoftDeletedParent};
 use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
 use crate::model::{Action, ModelMeta};
 use crate::plan::{CheckKind, Plan, Step};
+use crate::reference_loop;
 use crate::report::DeleteReport;
 use crate::sql::dialect::{Dialect, DialectInfo};
-use crate::sql::key_deferral::declares_key_deferred;
 use crate::sql::statement::{
     update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
     StatementKind, TypedQuery, BLOCKING_KEYS_LISTED,
@@ -393,15 +393,19 @@ impl<S> Run<'_, S> {
                         StatementKind::DetachReferences { node, fk },
                     ))?;
                 }
-                // The database deletes these rows when it deletes their parents.
-                Step::Delete { node } if by_database.deletes(node) => {}
                 Step::Delete { node } => {
+                    reference_loop::refuse_before(plan, roots, node, conn)?;
+                    // The database deletes these rows when it deletes their parents.
+                    if by_database.deletes(node) {
+                        continue;
+                    }
+                    let own_loops = reference_loop::own_table_loops(plan, roots, node, conn)?;
                     let result =
                         by_database.around(plan, roots, node, conn, &mut deleted, |conn| {
                             self.node(roots, node, conn)
                         });
                     deleted[node] = result.map_err(|error| {
-                        as_reference_loop(plan, roots, node, &by_database, error, conn)
+                        reference_loop::own_table_error(plan, node, &own_loops, error, conn)
                     })?;
                 }
             }
@@ -506,75 +510,6 @@ impl<S> Run<'_, S> {
             report.record(plan.node_model(node).table, marked);
         }
         Ok(report)
-    }
-}
-
-/// A foreign-key violation while deleting `node`'s rows (or, through the database's cascades,
-/// rows it leaves to the database) that the database pins on a `NOT NULL` loop key into them (a
-/// key of rows removed later: [`Plan::loops_into`]) checked at once, is that loop: said as such,
-/// with what to change. Any other error is as it was. The database names the key's table in its
-/// error (PostgreSQL; MySQL and MariaDB its column too); SQLite names none, so there the key
-/// counts when its table's text does not declare it deferred.
-fn as_reference_loop<C, F>(
-    plan: &Plan,
-    roots: &Roots<'_, F>,
-    node: usize,
-    by_database: &DatabaseCascades,
-    error: DeleteError,
-    conn: &mut C,
-) -> DeleteError
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
-    let DeleteError::Database(diesel::result::Error::DatabaseError(
-        DatabaseErrorKind::ForeignKeyViolation,
-        info,
-    )) = error
-    else {
-        return error;
-    };
-    let dialect = conn.dialect();
-    let violated = (dialect.violated_reference)(info.as_ref());
-    let own_table = dialect.foreign_keys_checked_per_row;
-    let candidates: Vec<(usize, usize, usize)> = (0..=node)
-        .filter(|&deleted| deleted == node || by_database.deletes(deleted))
-        .flat_map(|deleted| {
-            plan.loops_into(deleted, own_table)
-                .filter(|&(referencing, _)| referencing >= node)
-                .map(move |(referencing, fk)| (deleted, referencing, fk))
-        })
-        .collect();
-    let found = candidates.into_iter().find(|&(_, referencing, fk)| {
-        let model = plan.node_model(referencing);
-        let column = model.foreign_keys[fk].column;
-        match &violated {
-            Some((table, named)) => {
-                table == model.table && named.as_deref().is_none_or(|named| named == column)
-            }
-            None => {
-                let statement =
-                    Statement::new(plan, roots, StatementKind::TableDefinition(model.table));
-                conn.load_keys(Returning(statement, PhantomData))
-                    .ok()
-                    .and_then(|rows| rows.into_iter().next())
-                    .is_some_and(|text| !declares_key_deferred(&text, column))
-            }
-        }
-    });
-    let source = diesel::result::Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info);
-    let Some((deleted, referencing, fk)) = found else {
-        return DeleteError::Database(source);
-    };
-    let model = plan.node_model(referencing);
-    let key = &model.foreign_keys[fk];
-    DeleteError::ReferenceLoop {
-        table: model.table,
-        column: key.column,
-        action: key.action.name(),
-        parent_table: key.parent_table,
-        path: plan.cascade_path(referencing, deleted),
-        source,
     }
 }
 
@@ -736,14 +671,12 @@ where
     }
 }
 
-type KeyColumns<M> = <<M as Deletable>::Table as diesel::Table>::PrimaryKey;
-type KeySqlType<M> = <KeyColumns<M> as diesel::Expression>::SqlType;
+type KeySqlType<M> = <<M as Deletable>::KeyColumns as diesel::Expression>::SqlType;
 
 impl<M, C> HookLoader<M, C> for KeysOnly
 where
     M: Deletable<HookRow = <M as Deletable>::PrimaryKey> + BindKey<C::Backend>,
-    M::Table: Default,
-    KeyColumns<M>: QueryFragment<C::Backend> + diesel::Expression,
+    M::KeyColumns: QueryFragment<C::Backend> + diesel::Expression,
     C: DeleteConnection,
     C::Backend: Dialect,
     for<'a> TypedQuery<'a, C::Backend, KeySqlType<M>>: LoadQuery<'a, C, M::PrimaryKey>,
@@ -752,9 +685,10 @@ where
         conn: &mut C,
         statement: Statement<'_, F>,
     ) -> QueryResult<Vec<M::PrimaryKey>> {
+        // The model's key columns in the model's order, which may not be the table's.
         let batch = BatchQuery {
             statement,
-            selection: diesel::Table::primary_key(&M::Table::default()),
+            selection: M::KeyColumns::default(),
         };
         TypedQuery::<_, KeySqlType<M>>::new(&batch).load(conn)
     }

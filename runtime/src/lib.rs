@@ -58,6 +58,7 @@ mod mark;
 mod model;
 mod plan;
 mod planner;
+mod reference_loop;
 mod report;
 mod schema;
 mod soft_delete;

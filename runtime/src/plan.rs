@@ -147,7 +147,8 @@ impl Plan {
     }
 
     /// How many times the root keys appear in the largest statement of the plan: a diamond
-    /// reaches the root by two paths, a restrict check by the parent's and the child's.
+    /// reaches the root by two paths, a restrict check by the parent's and the child's, the
+    /// count of a loop's rows by the referencing and the referenced node's.
     pub fn root_references(&self) -> usize {
         self.steps
             .iter()
@@ -167,6 +168,16 @@ impl Plan {
             .max(
                 self.restore_checks()
                     .map(|(node, fk)| self.restore_check_references(node, fk))
+                    .max()
+                    .unwrap_or(0),
+            )
+            .max(
+                (0..self.nodes.len())
+                    .flat_map(|node| {
+                        self.loops_into(node, true).map(move |(referencing, _)| {
+                            self.paths_to_root(referencing) + self.paths_to_root(node)
+                        })
+                    })
                     .max()
                     .unwrap_or(0),
             )

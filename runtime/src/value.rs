@@ -38,24 +38,6 @@ pub enum SqlValue {
     Typed(TypedValue),
 }
 
-impl PartialEq for SqlValue {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (SqlValue::Null, SqlValue::Null) => true,
-            (SqlValue::Bool(a), SqlValue::Bool(b)) => a == b,
-            (SqlValue::SmallInt(a), SqlValue::SmallInt(b)) => a == b,
-            (SqlValue::Integer(a), SqlValue::Integer(b)) => a == b,
-            (SqlValue::BigInt(a), SqlValue::BigInt(b)) => a == b,
-            (SqlValue::Text(a), SqlValue::Text(b)) => a == b,
-            (SqlValue::UnsignedSmallInt(a), SqlValue::UnsignedSmallInt(b)) => a == b,
-            (SqlValue::UnsignedInteger(a), SqlValue::UnsignedInteger(b)) => a == b,
-            (SqlValue::UnsignedBigInt(a), SqlValue::UnsignedBigInt(b)) => a == b,
-            (SqlValue::Typed(a), SqlValue::Typed(b)) => Arc::ptr_eq(&a.bind, &b.bind),
-            _ => false,
-        }
-    }
-}
-
 /// A Rust value with the SQL type Diesel binds it as, for one backend `DB`, behind a type that
 /// does not name either: what [`TypedValue`] holds.
 trait BindOn<DB: Backend>: Send + Sync {

@@ -102,6 +102,7 @@ const _: () = {
         type Table = articles::table;
         type PrimaryKey = i32;
         type HookRow = Self;
+        type KeyColumns = articles::id;
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }

@@ -54,6 +54,7 @@ const _: () = {
         type Table = comments::table;
         type PrimaryKey = i64;
         type HookRow = Self;
+        type KeyColumns = comments::id;
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }

@@ -55,6 +55,10 @@ const _: () = {
         type Table = crate::schema::enrollments::table;
         type PrimaryKey = (i32, i64);
         type HookRow = Self;
+        type KeyColumns = (
+            crate::schema::enrollments::student_id,
+            crate::schema::enrollments::course,
+        );
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }

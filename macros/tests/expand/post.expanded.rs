@@ -65,6 +65,7 @@ const _: () = {
         type Table = posts::table;
         type PrimaryKey = i32;
         type HookRow = Self;
+        type KeyColumns = posts::id;
         fn plan() -> &'static ::deletable::Plan {
             <Self as ::deletable::__private::Registered>::registered_plan()
         }

@@ -122,14 +122,22 @@ pub trait Dialect: Backend + Sized + 'static {
         None
     }
 
-    /// A query answering with the `CREATE TABLE` text of `table`, where errors do not name the
-    /// violated key but the text says whether a key is deferred (SQLite).
-    fn push_table_definition<'b>(
+    /// A query answering with one text that [`Dialect::key_declaration`] reads: how the database
+    /// declares the foreign key from `key.table`'s `key.column` to `key.parent_table`.
+    fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        table: &'b &'static str,
-    ) -> QueryResult<()> {
-        let _ = (out, table);
-        Err(unsupported())
+        key: &'b KeyColumn,
+    ) -> QueryResult<()>;
+
+    /// Reads the answer of [`Dialect::push_key_declaration`]: `0` no such key, `1` checked at
+    /// once, `2` deferrable.
+    fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
+        let _ = key;
+        match answer.trim() {
+            "1" => KeyDeclaration::Immediate,
+            "2" => KeyDeclaration::Deferrable,
+            _ => KeyDeclaration::Absent,
+        }
     }
 
     /// An integer expression: the rows deleted from `table` so far in this transaction, by
@@ -193,6 +201,30 @@ pub struct CascadeEdge {
     pub parent_column: &'static str,
 }
 
+/// A foreign key column, as [`Dialect::push_key_declaration`] asks about it.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct KeyColumn {
+    /// The referencing table.
+    pub table: &'static str,
+    /// Its foreign key column.
+    pub column: &'static str,
+    /// The referenced table.
+    pub parent_table: &'static str,
+}
+
+/// How the database declares a foreign key.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDeclaration {
+    /// No such foreign key: nothing checks it.
+    Absent,
+    /// Checked at once: at the end of each statement, or row by row.
+    Immediate,
+    /// Deferrable: checked at commit, or at once if the session says so.
+    Deferrable,
+}
+
 fn unsupported() -> diesel::result::Error {
     diesel::result::Error::QueryBuilderError(
         "this backend does not leave cascades to the database".into(),
@@ -215,6 +247,8 @@ pub struct DialectInfo {
     pub changed_table_readable: bool,
     /// [`Dialect::violated_reference`].
     pub violated_reference: ViolatedReference,
+    /// [`Dialect::key_declaration`].
+    pub key_declaration: fn(&str, &KeyColumn) -> KeyDeclaration,
 }
 
 /// Reads the table (and column) of a violated foreign key from a database error.
@@ -235,6 +269,7 @@ impl DialectInfo {
             database_cascades: DB::DATABASE_CASCADES,
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
             violated_reference: DB::violated_reference,
+            key_declaration: DB::key_declaration,
         }
     }
 }
@@ -287,6 +322,27 @@ fn innodb_violated_reference(message: &str) -> Option<(String, Option<String>)> 
     Some((table, column))
 }
 
+/// InnoDB checks every foreign key at once: `1` when the key is declared, else `0`.
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_innodb_key_declaration<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    key: &'b KeyColumn,
+) -> QueryResult<()>
+where
+    DB: Dialect,
+    str: diesel::serialize::ToSql<Text, DB>,
+{
+    out.push_sql(
+        "SELECT CAST(COUNT(*) > 0 AS CHAR) FROM information_schema.KEY_COLUMN_USAGE \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(" AND REFERENCED_TABLE_NAME = ");
+    out.push_bind_param::<Text, str>(key.parent_table)
+}
+
 /// Unsigned integers, as Diesel binds them for MySQL and MariaDB.
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_unsigned<'b, DB>(
@@ -321,12 +377,27 @@ impl Dialect for diesel::sqlite::Sqlite {
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
     const MAX_BIND_PARAMS: usize = 32_766;
 
-    fn push_table_definition<'b>(
+    fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        table: &'b &'static str,
+        key: &'b KeyColumn,
     ) -> QueryResult<()> {
-        out.push_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ");
-        out.push_bind_param::<Text, _>(table)
+        // SQLite keeps no column for deferral: the table's own text says it, unless the session
+        // defers every key (`PRAGMA defer_foreign_keys`).
+        out.push_sql(
+            "SELECT (SELECT defer_foreign_keys FROM pragma_defer_foreign_keys) || char(10) || \
+             COALESCE((SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ",
+        );
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(" COLLATE NOCASE), '')");
+        Ok(())
+    }
+
+    fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
+        let (deferred_session, create_table) = answer.split_once('\n').unwrap_or((answer, ""));
+        if deferred_session.trim() == "1" {
+            return KeyDeclaration::Deferrable;
+        }
+        crate::sql::key_deferral::declaration(create_table, key.column, key.parent_table)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
@@ -383,10 +454,25 @@ impl Dialect for diesel::pg::Pg {
         Ok(())
     }
 
-    fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
-        // PostgreSQL reports the referencing table of a violated foreign key as the error's
-        // table, but not its column.
-        info.table_name().map(|table| (table.to_owned(), None))
+    fn push_key_declaration<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        // A key that is not deferrable is checked at once whatever the session says.
+        out.push_sql(
+            "SELECT CAST(COALESCE((SELECT MIN(CASE WHEN k.condeferrable THEN 2 ELSE 1 END) \
+             FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 \
+             AND k.conrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(")) AND a.attname = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
+        out.push_bind_param::<Text, _>(&key.parent_table)?;
+        out.push_sql("))), 0) AS TEXT)");
+        Ok(())
     }
 
     fn push_deleted_in_transaction<'b>(
@@ -459,6 +545,13 @@ impl Dialect for diesel::mysql::Mysql {
         innodb_violated_reference(info.message())
     }
 
+    fn push_key_declaration<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        push_innodb_key_declaration(out, key)
+    }
+
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
@@ -483,6 +576,13 @@ impl Dialect for diesel::mariadb::Mariadb {
 
     fn violated_reference(info: &dyn DatabaseErrorInformation) -> Option<(String, Option<String>)> {
         innodb_violated_reference(info.message())
+    }
+
+    fn push_key_declaration<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        push_innodb_key_declaration(out, key)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

@@ -14,7 +14,7 @@ use diesel::QueryResult;
 
 use crate::model::{Action, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
-use crate::sql::dialect::{push_column, CascadeEdge, Dialect};
+use crate::sql::dialect::{push_column, CascadeEdge, Dialect, KeyColumn};
 use crate::value::SqlValue;
 
 /// The rows a delete starts from.
@@ -155,9 +155,19 @@ pub enum StatementKind {
     /// session, then for each edge whether the database cascades it (`1` or `0`);
     /// comma-separated.
     DatabaseCascades(Vec<CascadeEdge>),
-    /// One row of text: the `CREATE TABLE` text of a table, where the backend keeps it
-    /// ([`Dialect::push_table_definition`]).
-    TableDefinition(&'static str),
+    /// One row of text: how the database declares a foreign key
+    /// ([`Dialect::push_key_declaration`]).
+    KeyDeclaration(KeyColumn),
+    /// Count the rows of `node` whose foreign key `fk` references rows of node `parent` (other
+    /// rows, when `parent` is `node`): the rows of a loop ([`Plan::loops_into`]).
+    CountLoopRows {
+        /// The referencing node.
+        node: usize,
+        /// The foreign key, an index into the node's model's foreign keys.
+        fk: usize,
+        /// The referenced node.
+        parent: usize,
+    },
     /// One row of text: the rows deleted from each table so far in the transaction,
     /// comma-separated.
     DeletedInTransaction(Vec<&'static str>),
@@ -561,7 +571,32 @@ where
                 out.push_sql(")");
                 Ok(())
             }
-            StatementKind::TableDefinition(table) => DB::push_table_definition(&mut out, table),
+            StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
+            StatementKind::CountLoopRows { node, fk, parent } => {
+                let model = plan.node_model(*node);
+                let fk = model
+                    .foreign_keys
+                    .get(*fk)
+                    .ok_or_else(|| misuse("CountLoopRows"))?;
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("COUNT(*) FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)?;
+                out.push_sql(" AND ");
+                push_column(&mut out, model.table, fk.column)?;
+                out.push_sql(" IN (");
+                self.push_node_keys(&mut out, *parent)?;
+                out.push_sql(")");
+                if parent == node {
+                    // A row referencing itself goes with itself.
+                    out.push_sql(" AND ");
+                    push_column(&mut out, model.table, fk.column)?;
+                    out.push_sql(" <> ");
+                    push_column(&mut out, model.table, model.primary_key[0])?;
+                }
+                Ok(())
+            }
             StatementKind::DeletedInTransaction(tables) => {
                 self.push_verb(&mut out, "SELECT ");
                 out.push_sql("concat_ws(','");
