@@ -15,8 +15,8 @@
 use std::sync::{Arc, Mutex};
 
 use deletable::{Deletable, DeleteError, DeleteHooks, DeleteOptions, HookError};
-use deletable_tests::{backends, TestDb};
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use deletable_tests::{backends, TestDb, WriteBefore};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 mod schema {
@@ -120,39 +120,6 @@ const SCHEMA: &str = "
     INSERT INTO cards (id, list_id) VALUES (1, 1), (2, 2), (3, 3);
 ";
 
-/// Instrumentation that, the first time the connection starts deleting from `table`, runs
-/// `sql` on another connection (in its own transaction) and records how that went.
-struct WriteBefore<C> {
-    table: &'static str,
-    sql: String,
-    other: C,
-    outcome: Arc<Mutex<Option<Result<(), String>>>>,
-}
-
-impl<C: SimpleConnection + Send + 'static> Instrumentation for WriteBefore<C> {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        let InstrumentationEvent::StartQuery { query, .. } = event else {
-            return;
-        };
-        let sql = query
-            .to_string()
-            .replace(['"', '`'], "")
-            .to_ascii_lowercase();
-        let deletes_table = sql.starts_with(&format!("delete from {} ", self.table))
-            || sql.starts_with(&format!("delete {} from", self.table));
-        let Ok(mut outcome) = self.outcome.lock() else {
-            return;
-        };
-        if deletes_table && outcome.is_none() {
-            *outcome = Some(
-                self.other
-                    .batch_execute(&self.sql)
-                    .map_err(|error| error.to_string()),
-            );
-        }
-    }
-}
-
 backends! {
     /// Makes `db`'s next delete of `table` first run `sql` on another connection; returns
     /// where that insert's outcome will be.
@@ -166,13 +133,8 @@ backends! {
             // InnoDB's next-key locks of the delete make the insert wait for it: give up soon.
             diesel::sql_query("SET innodb_lock_wait_timeout = 1").execute(&mut other).unwrap();
         }
-        let outcome = Arc::new(Mutex::new(None));
-        db.conn().set_instrumentation(WriteBefore {
-            table,
-            sql: sql.to_owned(),
-            other,
-            outcome: Arc::clone(&outcome),
-        });
+        let (write, outcome) = WriteBefore::new(table, sql, other);
+        db.conn().set_instrumentation(write);
         outcome
     }
 

@@ -8,11 +8,9 @@
 #![allow(dead_code)]
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
 
 use deletable::{Deletable, DeleteError, DeleteHooks, HookError};
 use deletable_tests::TestDb;
-use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 
 /// Creates `tables` (name, columns) with `fks` (table, column, parent, extra): inline on SQLite,
 /// added after the rows elsewhere; then runs `rows` with the keys not yet checked.
@@ -729,37 +727,6 @@ mod race_on_loop_key {
     }
     deletable::schema!(User, Post, Comment);
 
-    struct WriteBefore<C> {
-        table: &'static str,
-        sql: String,
-        other: C,
-        outcome: Arc<Mutex<Option<Result<(), String>>>>,
-    }
-
-    impl<C: SimpleConnection + Send + 'static> Instrumentation for WriteBefore<C> {
-        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-            let InstrumentationEvent::StartQuery { query, .. } = event else {
-                return;
-            };
-            let sql = query
-                .to_string()
-                .replace(['"', '`'], "")
-                .to_ascii_lowercase();
-            let deletes_table = sql.starts_with(&format!("delete from {} ", self.table))
-                || sql.starts_with(&format!("delete {} from", self.table));
-            let Ok(mut outcome) = self.outcome.lock() else {
-                return;
-            };
-            if deletes_table && outcome.is_none() {
-                *outcome = Some(
-                    self.other
-                        .batch_execute(&self.sql)
-                        .map_err(|e| e.to_string()),
-                );
-            }
-        }
-    }
-
     backends! {
         #[test]
         fn a3_race_on_a_not_null_loop_key_is_retried() {
@@ -787,13 +754,12 @@ mod race_on_loop_key {
             if matches!(Db::BACKEND, "mysql" | "mariadb") {
                 diesel::sql_query("SET innodb_lock_wait_timeout = 1").execute(&mut other).unwrap();
             }
-            let outcome = Arc::new(Mutex::new(None));
-            db.conn().set_instrumentation(WriteBefore {
-                table: "comments",
-                sql: "INSERT INTO users (id, pinned_comment_id) VALUES (3, 1)".into(),
+            let (write, outcome) = deletable_tests::WriteBefore::new(
+                "comments",
+                "INSERT INTO users (id, pinned_comment_id) VALUES (3, 1)",
                 other,
-                outcome: Arc::clone(&outcome),
-            });
+            );
+            db.conn().set_instrumentation(write);
             let result = User::delete_by_ids(&[1], db.conn());
             let raced = outcome.lock().unwrap().clone();
             println!("{}: raced {raced:?}", Db::BACKEND);

@@ -18,6 +18,7 @@ mod mysql;
 mod postgres;
 pub mod rng;
 mod sqlite;
+mod write_before;
 
 pub use catalog::{Catalog, Column, Labeled, Snapshot};
 pub use decoys::{add_lookalike, Decoyed};
@@ -32,6 +33,7 @@ pub use mysql::{MysqlFamily, MysqlLikeDb};
 #[cfg(feature = "postgres")]
 pub use postgres::PgDb;
 pub use sqlite::SqliteDb;
+pub use write_before::{WriteBefore, WriteOutcome};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

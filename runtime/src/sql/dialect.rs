@@ -405,6 +405,28 @@ impl Dialect for diesel::sqlite::Sqlite {
     }
 }
 
+/// The condition on `pg_constraint k` (joined with the referencing column's `pg_attribute a`)
+/// that selects the single-column foreign key from `table.column` to `parent`, both resolved as
+/// the session's statements resolve them (by the `search_path`).
+#[cfg(feature = "postgres")]
+fn push_pg_key_match<'b>(
+    out: &mut AstPass<'_, 'b, diesel::pg::Pg>,
+    table: &'b &'static str,
+    column: &'b &'static str,
+    parent: &'b &'static str,
+) -> QueryResult<()> {
+    out.push_sql(
+        "k.contype = 'f' AND cardinality(k.conkey) = 1 AND k.conrelid = to_regclass(quote_ident(",
+    );
+    out.push_bind_param::<Text, _>(table)?;
+    out.push_sql(")) AND a.attname = ");
+    out.push_bind_param::<Text, _>(column)?;
+    out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
+    out.push_bind_param::<Text, _>(parent)?;
+    out.push_sql("))");
+    Ok(())
+}
+
 #[cfg(feature = "postgres")]
 impl Dialect for diesel::pg::Pg {
     const TEXT_TYPE: &'static str = "TEXT";
@@ -433,16 +455,10 @@ impl Dialect for diesel::pg::Pg {
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
              JOIN pg_catalog.pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
              JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
-             WHERE k.contype = 'f' AND k.confdeltype = 'c' AND cardinality(k.conkey) = 1 \
-             AND c.relkind = 'r' AND NOT c.relhassubclass \
-             AND k.conrelid = to_regclass(quote_ident(",
+             WHERE k.confdeltype = 'c' AND c.relkind = 'r' AND NOT c.relhassubclass AND ",
         );
-        out.push_bind_param::<Text, _>(&edge.table)?;
-        out.push_sql(")) AND a.attname = ");
-        out.push_bind_param::<Text, _>(&edge.column)?;
-        out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
-        out.push_bind_param::<Text, _>(&edge.parent_table)?;
-        out.push_sql(")) AND p.attname = ");
+        push_pg_key_match(out, &edge.table, &edge.column, &edge.parent_table)?;
+        out.push_sql(" AND p.attname = ");
         out.push_bind_param::<Text, _>(&edge.parent_column)?;
         out.push_sql(
             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
@@ -463,15 +479,10 @@ impl Dialect for diesel::pg::Pg {
             "SELECT CAST(COALESCE((SELECT MIN(CASE WHEN k.condeferrable THEN 2 ELSE 1 END) \
              FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
-             WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 \
-             AND k.conrelid = to_regclass(quote_ident(",
+             WHERE ",
         );
-        out.push_bind_param::<Text, _>(&key.table)?;
-        out.push_sql(")) AND a.attname = ");
-        out.push_bind_param::<Text, _>(&key.column)?;
-        out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
-        out.push_bind_param::<Text, _>(&key.parent_table)?;
-        out.push_sql("))), 0) AS TEXT)");
+        push_pg_key_match(out, &key.table, &key.column, &key.parent_table)?;
+        out.push_sql("), 0) AS TEXT)");
         Ok(())
     }
 
