@@ -5,14 +5,16 @@ use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
 
+use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute::{self, DeleteConnection};
+use crate::execute;
 use crate::hooks::SchemaHooks;
 use crate::model::ModelMeta;
+use crate::options::DeleteOptions;
 use crate::plan::Plan;
 use crate::report::DeleteReport;
 use crate::sql::statement::{NoFilter, Roots};
-use crate::value::{BindKey, KeyFor};
+use crate::value::SqlValue;
 
 /// A Diesel model whose rows are deleted by its declared `on_delete` rules.
 ///
@@ -110,7 +112,7 @@ pub trait Deletable: Sized + 'static {
         Self: BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let keys = crate::value::key_values::<Self, C::Backend, K>(ids);
+        let keys = key_values::<Self, C::Backend, K>(ids);
         execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),
@@ -160,44 +162,60 @@ pub trait Deletable: Sized + 'static {
     }
 }
 
-/// Options of one delete call.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DeleteOptions {
-    /// The batch size of every hooked table for this call, instead of each model's own
-    /// (`#[deletable(batch_size = N)]`, 1,000 by default). A batch is at most what one statement
-    /// can bind (32,765 keys on SQLite, 65,534 on PostgreSQL, MySQL and MariaDB; half that for
-    /// a two-column key): a larger size gives batches of that many.
-    pub batch_size: Option<usize>,
-    /// Whether a call whose plan has hooks may run them again. A call that owns its transaction
-    /// runs again (up to 3 attempts in all) when a concurrent writer broke it: a deadlock, a
-    /// serialization failure, or a row inserted meanwhile under a row being deleted. With hooks
-    /// in the plan it does so only when this is `true`: each attempt then runs the hooks of its
-    /// batches again. What a hook wrote to the database in a failed attempt was rolled back
-    /// with it; what it did elsewhere (a message sent, a file written) was not. `false` by
-    /// default.
-    pub retry_hooks: bool,
+/// Binds a model's primary key values on backend `DB`, each as its column's SQL type (Diesel's
+/// own binds: any key type Diesel can bind for the backend). Implemented by the derive.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the primary key of `{Self}` cannot be bound on `{DB}`",
+    label = "a key of this model is bound here",
+    note = "each key field's type must implement Diesel's `ToSql` for its column's SQL type on this backend: unsigned keys are MySQL's and MariaDB's, `uuid::Uuid` keys PostgreSQL's (with Diesel's `uuid` feature)"
+)]
+pub trait BindKey<DB>: Deletable {
+    /// Appends the key's column values, in key order.
+    fn bind_key(key: &Self::PrimaryKey, values: &mut Vec<SqlValue>);
 }
 
-impl DeleteOptions {
-    /// Options with every hooked table of the call read in batches of `size` rows.
-    pub fn batch_size(size: usize) -> Self {
-        DeleteOptions {
-            batch_size: Some(size),
-            ..DeleteOptions::default()
-        }
-    }
+/// A key that stands for a model's primary key of type `K` in
+/// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, or a borrowed form of it
+/// (`&str` for a `String` key), so a list of keys need not be copied into owned values first.
+///
+/// ```ignore
+/// Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
+/// ```
+pub trait KeyFor<K> {
+    /// The key, owned.
+    fn to_key(&self) -> K;
+}
 
-    /// These options, with [`retry_hooks`](DeleteOptions::retry_hooks) set.
-    ///
-    /// ```
-    /// let options = deletable::DeleteOptions::batch_size(500).with_retried_hooks(true);
-    /// assert!(options.retry_hooks);
-    /// ```
-    pub fn with_retried_hooks(mut self, retry: bool) -> Self {
-        self.retry_hooks = retry;
-        self
+impl<K: Clone> KeyFor<K> for K {
+    fn to_key(&self) -> K {
+        self.clone()
     }
+}
+
+impl KeyFor<String> for &str {
+    fn to_key(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl KeyFor<String> for &String {
+    fn to_key(&self) -> String {
+        (*self).clone()
+    }
+}
+
+/// The column values of a list of keys of model `M`, flattened in order, bound on `DB`.
+pub(crate) fn key_values<M, DB, K>(ids: &[K]) -> Vec<SqlValue>
+where
+    M: BindKey<DB>,
+    K: KeyFor<M::PrimaryKey>,
+{
+    let mut values = Vec::with_capacity(ids.len());
+    for id in ids {
+        M::bind_key(&id.to_key(), &mut values);
+    }
+    values
 }
 
 /// The derive's description of a model, read by [`deletable::schema!`](crate::schema).

@@ -16,8 +16,8 @@ use std::marker::PhantomData;
 use diesel::query_builder::QueryFragment;
 use diesel::QueryResult;
 
+use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute::DeleteConnection;
 use crate::plan::Plan;
 use crate::sql::dialect::CascadeEdge;
 use crate::sql::statement::{Returning, Roots, Statement, StatementKind};

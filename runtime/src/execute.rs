@@ -6,85 +6,29 @@ use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use diesel::connection::LoadConnection;
 use diesel::connection::TransactionManager;
-use diesel::deserialize::FromSqlRow;
 use diesel::query_builder::QueryFragment;
 use diesel::query_dsl::LoadQuery;
 use diesel::result::DatabaseErrorKind;
-use diesel::sql_types::{BigInt, Text};
-use diesel::{Connection, QueryResult, RunQueryDsl};
+use diesel::{QueryResult, RunQueryDsl};
 
-use crate::api::{Deletable, DeleteOptions};
+use crate::api::BindKey;
+use crate::api::Deletable;
+use crate::connection::DeleteConnection;
 use crate::database_cascade::DatabaseCascades;
 use crate::error::{Blocker, DeleteError, SoftDeletedParent};
 use crate::hooks::{DeleteHooks, HookStage, SchemaHooks};
 use crate::model::{Action, ModelMeta};
+use crate::options::DeleteOptions;
 use crate::plan::{CheckKind, Plan, Step};
 use crate::reference_loop;
 use crate::report::DeleteReport;
-use crate::sql::dialect::{Dialect, DialectInfo};
+use crate::sql::dialect::Dialect;
 use crate::sql::statement::{
-    update_value, BatchQuery, CountQuery, KeysQuery, Mode, NoFilter, Returning, Roots, Statement,
-    StatementKind, TypedQuery, BLOCKING_KEYS_LISTED,
+    update_value, BatchQuery, Mode, NoFilter, Returning, Roots, Statement, StatementKind,
+    TypedQuery, BLOCKING_KEYS_LISTED,
 };
-use crate::value::{BindKey, SqlValue};
-
-/// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
-/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
-/// `MariadbConnection`).
-pub trait DeleteConnection: Connection {
-    #[doc(hidden)]
-    fn dialect(&self) -> DialectInfo;
-
-    #[doc(hidden)]
-    fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
-    where
-        F: QueryFragment<Self::Backend>;
-
-    #[doc(hidden)]
-    fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
-    where
-        F: QueryFragment<Self::Backend>;
-
-    #[doc(hidden)]
-    fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
-    where
-        F: QueryFragment<Self::Backend>;
-}
-
-impl<C> DeleteConnection for C
-where
-    C: Connection + LoadConnection,
-    C::Backend: Dialect,
-    i64: FromSqlRow<BigInt, C::Backend>,
-    String: FromSqlRow<Text, C::Backend>,
-{
-    fn dialect(&self) -> DialectInfo {
-        DialectInfo::of::<C::Backend>()
-    }
-
-    fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
-    where
-        F: QueryFragment<Self::Backend>,
-    {
-        self.execute_returning_count(statement)
-    }
-
-    fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
-    where
-        F: QueryFragment<Self::Backend>,
-    {
-        query.get_result(self)
-    }
-
-    fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
-    where
-        F: QueryFragment<Self::Backend>,
-    {
-        query.load(self)
-    }
-}
+use crate::value::SqlValue;
 
 /// Gives each temporary root table of a process its own name, so a delete run from inside
 /// another (a hook's) never collides with it.

@@ -4,8 +4,9 @@
 use diesel::query_builder::QueryFragment;
 
 use crate::api::Deletable;
+use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute::{self, DeleteConnection, HookLoader, Operation};
+use crate::execute::{self, HookLoader, Operation};
 use crate::plan::Plan;
 use crate::sql::statement::{Mode, Roots};
 

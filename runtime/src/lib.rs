@@ -50,12 +50,14 @@
 #![warn(missing_docs)]
 
 mod api;
+mod connection;
 mod database_cascade;
 mod error;
 mod execute;
 mod hooks;
 mod mark;
 mod model;
+mod options;
 mod plan;
 mod planner;
 mod reference_loop;
@@ -65,22 +67,24 @@ mod soft_delete;
 mod sql;
 mod value;
 
-pub use api::{Deletable, DeleteOptions};
+pub use api::{Deletable, KeyFor};
+pub use connection::DeleteConnection;
 pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError, SoftDeletedParent};
-pub use execute::DeleteConnection;
 pub use hooks::{DeleteHooks, HookError, HookStage};
 pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, TimestampType};
+pub use options::DeleteOptions;
 pub use plan::{CheckKind, Node, Plan, Step, Via};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
 pub use sql::statement::{Roots, Statement, StatementKind};
-pub use value::{IntoSqlValue, KeyFor, SqlValue, TypedValue};
+pub use value::{IntoSqlValue, SqlValue, TypedValue};
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::api::BindKey;
     pub use crate::api::{table_of, Model, Registered};
     pub use crate::execute::{HookLoader, KeysOnly, Operation, WholeRows};
     pub use crate::hooks::{set_based, with_hooks, HookDispatch, SchemaHooks};
@@ -94,6 +98,6 @@ pub mod __private {
         PlanSizes, PlanTable, Plans, Reach,
     };
     pub use crate::sql::statement::Roots;
-    pub use crate::value::{BindKey, IntoSqlValue, SqlValue, TypedValue};
+    pub use crate::value::{IntoSqlValue, SqlValue, TypedValue};
     pub use diesel;
 }

@@ -14,8 +14,8 @@ use std::marker::PhantomData;
 use diesel::query_builder::QueryFragment;
 use diesel::result::DatabaseErrorKind;
 
+use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute::DeleteConnection;
 use crate::plan::Plan;
 use crate::sql::dialect::{KeyColumn, KeyDeclaration};
 use crate::sql::statement::{Returning, Roots, Statement, StatementKind};

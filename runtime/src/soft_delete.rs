@@ -6,8 +6,9 @@ use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
 
 use crate::api::{Deletable, Registered};
+use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute::{self, DeleteConnection};
+use crate::execute;
 use crate::hooks::SchemaHooks;
 use crate::report::DeleteReport;
 use crate::sql::statement::{Mode, NoFilter, Roots};
@@ -52,7 +53,7 @@ pub trait SoftDelete: Deletable {
     where
         C: DeleteConnection,
         Self: Registered,
-        Self: crate::value::BindKey<C::Backend>,
+        Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();
@@ -63,13 +64,13 @@ pub trait SoftDelete: Deletable {
     /// Soft-deletes the rows with these keys and their soft-deletable descendants.
     fn soft_delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
-        K: crate::value::KeyFor<Self::PrimaryKey>,
+        K: crate::api::KeyFor<Self::PrimaryKey>,
         C: DeleteConnection,
         Self: Registered,
-        Self: crate::value::BindKey<C::Backend>,
+        Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        let keys = crate::value::key_values::<Self, C::Backend, K>(ids);
+        let keys = crate::api::key_values::<Self, C::Backend, K>(ids);
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
     }
 
@@ -91,7 +92,7 @@ pub trait SoftDelete: Deletable {
     where
         C: DeleteConnection,
         Self: Registered,
-        Self: crate::value::BindKey<C::Backend>,
+        Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let mut keys = Vec::new();

@@ -144,62 +144,6 @@ impl<T: IntoSqlValue> IntoSqlValue for Option<T> {
     }
 }
 
-/// Binds a model's primary key values on backend `DB`, each as its column's SQL type (Diesel's
-/// own binds: any key type Diesel can bind for the backend). Implemented by the derive.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "the primary key of `{Self}` cannot be bound on `{DB}`",
-    label = "a key of this model is bound here",
-    note = "each key field's type must implement Diesel's `ToSql` for its column's SQL type on this backend: unsigned keys are MySQL's and MariaDB's, `uuid::Uuid` keys PostgreSQL's (with Diesel's `uuid` feature)"
-)]
-pub trait BindKey<DB>: crate::Deletable {
-    /// Appends the key's column values, in key order.
-    fn bind_key(key: &Self::PrimaryKey, values: &mut Vec<SqlValue>);
-}
-
-/// A key that stands for a model's primary key of type `K` in
-/// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, or a borrowed form of it
-/// (`&str` for a `String` key), so a list of keys need not be copied into owned values first.
-///
-/// ```ignore
-/// Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
-/// ```
-pub trait KeyFor<K> {
-    /// The key, owned.
-    fn to_key(&self) -> K;
-}
-
-impl<K: Clone> KeyFor<K> for K {
-    fn to_key(&self) -> K {
-        self.clone()
-    }
-}
-
-impl KeyFor<String> for &str {
-    fn to_key(&self) -> String {
-        (*self).to_owned()
-    }
-}
-
-impl KeyFor<String> for &String {
-    fn to_key(&self) -> String {
-        (*self).clone()
-    }
-}
-
-/// The column values of a list of keys of model `M`, flattened in order, bound on `DB`.
-pub(crate) fn key_values<M, DB, K>(ids: &[K]) -> Vec<SqlValue>
-where
-    M: BindKey<DB>,
-    K: KeyFor<M::PrimaryKey>,
-{
-    let mut values = Vec::with_capacity(ids.len());
-    for id in ids {
-        M::bind_key(&id.to_key(), &mut values);
-    }
-    values
-}
-
 impl fmt::Display for SqlValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
