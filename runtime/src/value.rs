@@ -57,7 +57,7 @@ where
 }
 
 /// A key column's value as Diesel binds it on one backend: built where the backend and the
-/// column's SQL type are known (the derive's [`BindKey`] impl), bound where only the backend is.
+/// column's SQL type are known (the derive's `BindKey` impl), bound where only the backend is.
 #[derive(Clone)]
 pub struct TypedValue {
     /// An `Arc<dyn BindOn<DB>>` for the backend it was made for.
@@ -98,8 +98,8 @@ impl fmt::Debug for TypedValue {
     }
 }
 
-/// A Rust value that can be bound as one SQL value: the types Diesel maps to the key and default
-/// columns this crate supports.
+/// A literal the crate binds itself (a `set_default` value): the types Diesel maps to the foreign
+/// key columns this crate supports.
 pub trait IntoSqlValue {
     /// Converts the value.
     fn into_sql_value(self) -> SqlValue;
