@@ -444,6 +444,30 @@ mod tree_restore_other_parent {
                 Db::BACKEND
             );
         }
+
+        /// The other side (from the second review): a reply soft-deleted by an earlier
+        /// operation, whose author is soft-deleted too, is not part of its parent's restore and
+        /// does not block it.
+        #[test]
+        fn a_tree_restore_ignores_rows_of_another_operation() {
+            let timestamp = if matches!(Db::BACKEND, "mysql" | "mariadb") { "DATETIME(6)" } else { "TIMESTAMP" };
+            let mut db = open!(&format!(
+                "CREATE TABLE people (id INTEGER PRIMARY KEY, deleted_at {timestamp});
+                 CREATE TABLE notes (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES people (id),
+                     parent_id INTEGER REFERENCES notes (id), deleted_at {timestamp});"
+            ));
+            db.exec("INSERT INTO people (id) VALUES (1), (2)");
+            db.exec("INSERT INTO notes (id, author_id, parent_id) VALUES (1, 1, NULL), (2, 2, 1), (3, 1, 1)");
+            Note::soft_delete_by_ids(&[2], db.conn()).unwrap();
+            Person::soft_delete_by_ids(&[2], db.conn()).unwrap();
+            Note::soft_delete_by_ids(&[1], db.conn()).unwrap();
+            let result = Note::restore_where(notes::id.eq(1), db.conn());
+            assert!(result.is_ok(), "{}: {result:?}", Db::BACKEND);
+            assert_eq!(
+                db.pairs("SELECT id AS a, NULL AS b FROM notes WHERE deleted_at IS NULL ORDER BY id"),
+                [(1, None), (3, None)]
+            );
+        }
     }
 }
 
