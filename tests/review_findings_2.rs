@@ -1,9 +1,10 @@
-//! Inputs a second adversarial review tried, on keys bound by Diesel, the planner's order in loops
-//! and which loops are refused (its tree-restore case is in `review_findings.rs`). Each module is one scenario. Failed before their
-//! fixes: the loop error for a race (A3, now retried), for another key of the same table (A1), for
-//! a same-named table in another schema (A4), for a SQLite key the database does not declare or
-//! declares deferred over two lines (A2); and `hooks = keys` with a key listed in another order
-//! than the table's, which deleted the wrong row (K3).
+//! Inputs a second adversarial review tried, on keys bound by Diesel, the planner's order in
+//! loops and which loops are refused (its tree-restore case is in `review_findings.rs`). Each
+//! module is one scenario. Failed before their fixes: the loop error for a race (A3, now
+//! retried), for another key of the same table (A1), for a same-named table in another schema
+//! (A4), for a SQLite key the database does not declare or declares deferred over two lines (A2);
+//! and `hooks = keys` with a key listed in another order than the table's, which deleted the
+//! wrong row (K3).
 
 #![allow(dead_code)]
 
