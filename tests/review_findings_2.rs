@@ -690,15 +690,12 @@ mod sqlite_loop_text {
     }
 }
 
-// A3: a race under a NOT NULL immediate loop key: another connection inserts a user pinning a
-// comment being deleted, between the checks and the comments' delete. That is a race (retried,
-// then restricted by the new user), not a loop of the data.
-mod race_on_loop_key {
+/// The loop with a `NOT NULL` `restrict` key, `users.pinned_comment_id -> comments`: the
+/// models of A3 and A4.
+mod pinned {
     use super::*;
-    use deletable_tests::backends;
-    use diesel::prelude::*;
 
-    mod schema {
+    pub mod schema {
         diesel::table! { users (id) { id -> Integer, pinned_comment_id -> Integer, } }
         diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
         diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
@@ -727,6 +724,17 @@ mod race_on_loop_key {
         post_id: i32,
     }
     deletable::schema!(User, Post, Comment);
+}
+
+// A3: a race under a NOT NULL immediate loop key: another connection inserts a user pinning a
+// comment being deleted, between the checks and the comments' delete. That is a race (retried,
+// then restricted by the new user), not a loop of the data.
+mod race_on_loop_key {
+    use super::*;
+    use deletable_tests::backends;
+    use diesel::prelude::*;
+
+    use super::pinned::User;
 
     backends! {
         #[test]
@@ -781,35 +789,7 @@ mod other_schema_same_name {
     use super::*;
     use deletable_tests::backends;
 
-    mod schema {
-        diesel::table! { users (id) { id -> Integer, pinned_comment_id -> Integer, } }
-        diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
-        diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
-    }
-    use schema::*;
-
-    #[derive(Deletable)]
-    #[diesel(table_name = users)]
-    pub struct User {
-        id: i32,
-        #[on_delete(restrict, references = Comment)]
-        pinned_comment_id: i32,
-    }
-    #[derive(Deletable)]
-    #[diesel(table_name = posts)]
-    pub struct Post {
-        id: i32,
-        #[on_delete(cascade, references = User)]
-        user_id: i32,
-    }
-    #[derive(Deletable)]
-    #[diesel(table_name = comments)]
-    pub struct Comment {
-        id: i32,
-        #[on_delete(cascade, references = Post)]
-        post_id: i32,
-    }
-    deletable::schema!(User, Post, Comment);
+    use super::pinned::User;
 
     backends! {
         #[test]
