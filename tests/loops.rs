@@ -218,12 +218,24 @@ macro_rules! loop_suite {
 
                 #[test]
                 fn several_users_each_in_a_loop_go_together() {
-                    for checked in [Checked::Immediately, Checked::Deferred] {
+                    // By keys, and by a filter (its roots in a temporary table: on MySQL one copy
+                    // per reference, the loop's count included).
+                    for (checked, by_filter) in [
+                        (Checked::Immediately, false),
+                        (Checked::Deferred, false),
+                        (Checked::Immediately, true),
+                        (Checked::Deferred, true),
+                    ] {
                         let Some(mut db) = open_filled::<Db>(NULLABLE, checked, 5) else {
                             continue;
                         };
                         let before = rows(&mut db);
-                        let result = User::delete_by_ids(&[1, 2, 3], db.conn());
+                        let result = if by_filter {
+                            use diesel::ExpressionMethods;
+                            User::delete_where(users::id.between(1, 3), db.conn())
+                        } else {
+                            User::delete_by_ids(&[1, 2, 3], db.conn())
+                        };
                         if fails_as_a_loop(checked) {
                             assert!(
                                 matches!(result, Err(DeleteError::ReferenceLoop { .. })),
@@ -350,5 +362,64 @@ mod not_null_self_reference {
                 assert_eq!(db.ids("categories"), [1, 2, 3, 4]);
             }
         }
+    }
+}
+
+/// PostgreSQL: a `NOT NULL` loop key declared `DEFERRABLE INITIALLY IMMEDIATE` is the session's
+/// to defer. Left immediate, the database refuses the delete (its own error, nothing changed);
+/// deferred by `SET CONSTRAINTS ALL DEFERRED` in the caller's transaction, the delete goes.
+#[cfg(feature = "postgres")]
+mod postgres_deferrable_initially_immediate {
+    use super::not_null_restrict::User;
+    use super::rows;
+    use deletable::{Deletable, DeleteError};
+    use deletable_tests::{PgDb, TestDb};
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    fn open() -> Option<PgDb> {
+        let db = PgDb::open(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, pinned_comment_id INTEGER NOT NULL);
+             CREATE TABLE posts (id INTEGER PRIMARY KEY,
+                 user_id INTEGER NOT NULL REFERENCES users (id));
+             CREATE TABLE comments (id INTEGER PRIMARY KEY,
+                 post_id INTEGER NOT NULL REFERENCES posts (id));
+             INSERT INTO users (id, pinned_comment_id) VALUES (1, 1);
+             INSERT INTO posts (id, user_id) VALUES (1, 1);
+             INSERT INTO comments (id, post_id) VALUES (1, 1);
+             ALTER TABLE users ADD CONSTRAINT users_pinned FOREIGN KEY (pinned_comment_id)
+                 REFERENCES comments (id) DEFERRABLE INITIALLY IMMEDIATE;",
+        )?;
+        db.log().clear();
+        Some(db)
+    }
+
+    #[test]
+    fn left_immediate_the_database_refuses() {
+        let Some(mut db) = open() else { return };
+        let before = rows(&mut db);
+        let result = User::delete_by_ids(&[1], db.conn());
+        assert!(
+            matches!(result, Err(DeleteError::Database(_))),
+            "{result:?}"
+        );
+        assert_eq!(rows(&mut db), before);
+    }
+
+    #[test]
+    fn deferred_by_the_session_the_delete_goes() {
+        let Some(mut db) = open() else { return };
+        let report = db
+            .conn()
+            .transaction(|conn| {
+                conn.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
+                User::delete_by_ids(&[1], conn)
+            })
+            .unwrap();
+        assert_eq!(
+            report.per_table(),
+            &[("comments", 1), ("posts", 1), ("users", 1)]
+        );
+        assert_eq!(db.count("users"), 0);
     }
 }
