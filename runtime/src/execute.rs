@@ -103,7 +103,10 @@ where
     let mut attempt = 1;
     loop {
         match run.in_transaction(&roots, conn) {
-            Err(error) if retries && attempt < ATTEMPTS && is_transient(&error) => attempt += 1,
+            Err(error) if retries && attempt < ATTEMPTS && is_transient(&error) => {
+                pause_before_retry(attempt);
+                attempt += 1;
+            }
             result => return result,
         }
     }
@@ -111,6 +114,17 @@ where
 
 /// How many times a delete runs before a transient error is reported.
 const ATTEMPTS: u32 = 3;
+
+/// Waits a little before attempt `attempt + 1`: longer each time, and by a varying amount, so
+/// that the writers a deadlock set against each other do not meet again at once.
+fn pause_before_retry(attempt: u32) {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |now| u64::from(now.subsec_nanos()) % 20);
+    std::thread::sleep(std::time::Duration::from_millis(
+        20 * u64::from(attempt) + jitter,
+    ));
+}
 
 /// Whether an error may come from a concurrent writer rather than from the data, so that running
 /// the operation again, in a new transaction that sees that writer's rows, can succeed: the
