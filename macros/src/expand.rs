@@ -50,6 +50,10 @@ pub fn fallback(model: &Model) -> TokenStream {
                     soft_delete: ::core::option::Option::None,
                 };
             }
+            #[automatically_derived]
+            impl #private::Hooked for #ident {
+                type Hooks = #private::NoHooks;
+            }
         };
     }
 }
@@ -261,54 +265,20 @@ fn bind_key_impl(model: &Model, keys: &[KeyField]) -> TokenStream {
     }
 }
 
-/// How the model's rows go when a plan reaches them: through its hooks, or set-based.
+/// How the model's rows meet hooks when a plan reaches them: none (set-based), or its hooks
+/// with the loader of whole rows or of keys. The same for every runner and connection type.
 fn hook_dispatch(model: &Model) -> TokenStream {
     let private = private();
     let ident = &model.ident;
-    let signature = quote! {
-        fn node<__DeletableFilter>(
-            plan: &::deletable::Plan,
-            roots: &#private::Roots<'_, __DeletableFilter>,
-            node: usize,
-            batch_size: usize,
-            operation: &#private::Operation,
-            conn: &mut __DeletableConnection,
-        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
-        where
-            __DeletableFilter: #private::diesel::query_builder::QueryFragment<__DeletableConnection::Backend>,
+    let hooks = match model.hooks {
+        None => quote!(#private::NoHooks),
+        Some((HookMode::Rows, _)) => quote!(#private::WithHooks<#ident, #private::WholeRows>),
+        Some((HookMode::Keys, _)) => quote!(#private::WithHooks<#ident, #private::KeysOnly>),
     };
-    match model.hooks {
-        None => quote! {
-            #[automatically_derived]
-            impl<__DeletableConnection: ::deletable::DeleteConnection> #private::HookDispatch<__DeletableConnection> for #ident {
-                #signature
-                {
-                    let _ = batch_size;
-                    #private::set_based(plan, roots, node, operation, conn)
-                }
-            }
-        },
-        Some((mode, _)) => {
-            let loader = match mode {
-                HookMode::Rows => quote!(#private::WholeRows),
-                HookMode::Keys => quote!(#private::KeysOnly),
-            };
-            quote! {
-                #[automatically_derived]
-                impl<__DeletableConnection> #private::HookDispatch<__DeletableConnection> for #ident
-                where
-                    __DeletableConnection: ::deletable::DeleteConnection,
-                    #ident: ::deletable::DeleteHooks<__DeletableConnection>,
-                    #loader: #private::HookLoader<#ident, __DeletableConnection>,
-                {
-                    #signature
-                    {
-                        #private::with_hooks::<#ident, #loader, __DeletableConnection, __DeletableFilter>(
-                            plan, roots, node, batch_size, operation, conn,
-                        )
-                    }
-                }
-            }
+    quote! {
+        #[automatically_derived]
+        impl #private::Hooked for #ident {
+            type Hooks = #hooks;
         }
     }
 }

@@ -7,13 +7,13 @@ use diesel::sql_types::BoolOrNullableBool;
 
 use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute;
-use crate::hooks::SchemaHooks;
 use crate::model::ModelMeta;
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
 use crate::report::DeleteReport;
-use crate::sql::statement::{NoFilter, Roots};
+use crate::runner::sync;
+use crate::runner::sync_hooks::SchemaHooks;
+use crate::sql::statement::{Mode, NoFilter, Roots};
 use crate::value::SqlValue;
 
 /// A Diesel model whose rows are deleted by its declared `on_delete` rules.
@@ -74,10 +74,11 @@ pub trait Deletable: Sized + 'static {
     {
         let mut keys = Vec::new();
         Self::bind_key(&self.__primary_key(), &mut keys);
-        execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
+        sync::run::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),
             options,
+            Mode::Delete,
             conn,
         )
     }
@@ -113,10 +114,11 @@ pub trait Deletable: Sized + 'static {
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let keys = key_values::<Self, C::Backend, K>(ids);
-        execute::delete::<C, NoFilter, <Self as Registered>::Schema>(
+        sync::run::<C, NoFilter, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Keys(&keys),
             options,
+            Mode::Delete,
             conn,
         )
     }
@@ -153,10 +155,11 @@ pub trait Deletable: Sized + 'static {
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        execute::delete::<C, F, <Self as Registered>::Schema>(
+        sync::run::<C, F, <Self as Registered>::Schema>(
             Self::plan(),
             Roots::Filter(&filter),
             options,
+            Mode::Delete,
             conn,
         )
     }

@@ -65,9 +65,9 @@ pub enum DeleteError {
         /// The model whose hook failed (`Post`).
         model: &'static str,
         /// Which hook.
-        stage: crate::hooks::HookStage,
+        stage: HookStage,
         /// The hook's error.
-        source: crate::hooks::HookError,
+        source: HookError,
     },
     /// The database refused a statement.
     #[error("database error during delete: {0}")]
@@ -164,4 +164,37 @@ fn rows(blockers: &[Blocker]) -> String {
 fn list(blockers: &[Blocker]) -> String {
     let parts: Vec<String> = blockers.iter().map(Blocker::to_string).collect();
     parts.join("; ")
+}
+
+/// What a hook returns on failure: any error, kept as the source of [`DeleteError::Hook`].
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Which hook failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookStage {
+    /// [`DeleteHooks::before_delete`](crate::DeleteHooks::before_delete).
+    BeforeDelete,
+    /// [`DeleteHooks::after_delete`](crate::DeleteHooks::after_delete).
+    AfterDelete,
+    /// [`DeleteHooks::before_soft_delete`](crate::DeleteHooks::before_soft_delete).
+    BeforeSoftDelete,
+    /// [`DeleteHooks::after_soft_delete`](crate::DeleteHooks::after_soft_delete).
+    AfterSoftDelete,
+    /// [`DeleteHooks::before_restore`](crate::DeleteHooks::before_restore).
+    BeforeRestore,
+    /// [`DeleteHooks::after_restore`](crate::DeleteHooks::after_restore).
+    AfterRestore,
+}
+
+impl std::fmt::Display for HookStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HookStage::BeforeDelete => "before_delete",
+            HookStage::AfterDelete => "after_delete",
+            HookStage::BeforeSoftDelete => "before_soft_delete",
+            HookStage::AfterSoftDelete => "after_soft_delete",
+            HookStage::BeforeRestore => "before_restore",
+            HookStage::AfterRestore => "after_restore",
+        })
+    }
 }

@@ -1,17 +1,20 @@
-//! Delete hooks: the public trait a model implements to see its rows before and after they go,
-//! and the glue the derive and `deletable::schema!` generate to reach it from a plan.
+//! Delete hooks: the public trait a model implements to see its rows before and after they go
+//! on a synchronous connection, and how its batches are loaded for it.
+
+use std::any::Any;
 
 use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::LoadQuery;
+use diesel::{QueryResult, RunQueryDsl};
 
-use crate::api::Deletable;
+use crate::api::{BindKey, Deletable};
 use crate::connection::DeleteConnection;
-use crate::error::DeleteError;
-use crate::execute::{self, HookLoader, Operation};
-use crate::plan::Plan;
-use crate::sql::statement::{Mode, Roots};
-
-/// What a hook returns on failure: any error, kept as the source of [`DeleteError::Hook`].
-pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+use crate::error::{HookError, HookStage};
+use crate::runner::sync_hooks::ModelHooks;
+use crate::runner::{LoadedBatch, WithHooks};
+use crate::sql::dialect::Dialect;
+use crate::sql::statement::{BatchQuery, Statement, TypedQuery};
+use crate::value::SqlValue;
 
 /// Hooks of a model with `#[deletable(hooks)]` (whole rows, its `Selectable` form) or
 /// `#[deletable(hooks = keys)]` (primary keys only), for connections of type `C`.
@@ -22,7 +25,7 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 /// tree. Per table the order is `before_delete(batch)`, the batch's delete, `after_delete(batch)`;
 /// a table's children are finished before its own rows go, so a child's `after_delete` still sees
 /// its parent row. An error from either hook rolls the whole operation back and comes back as
-/// [`DeleteError::Hook`]. Rows whose foreign key is set to `NULL` or a default are updated, not
+/// [`DeleteError::Hook`](crate::DeleteError::Hook). Rows whose foreign key is set to `NULL` or a default are updated, not
 /// deleted: no hook runs for them.
 ///
 /// **Retries.** A call that owns its transaction runs again when a concurrent writer broke it (a
@@ -86,101 +89,130 @@ pub trait DeleteHooks<C>: Deletable {
     }
 }
 
-/// Which hook failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HookStage {
-    /// [`DeleteHooks::before_delete`].
-    BeforeDelete,
-    /// [`DeleteHooks::after_delete`].
-    AfterDelete,
-    /// [`DeleteHooks::before_soft_delete`].
-    BeforeSoftDelete,
-    /// [`DeleteHooks::after_soft_delete`].
-    AfterSoftDelete,
-    /// [`DeleteHooks::before_restore`].
-    BeforeRestore,
-    /// [`DeleteHooks::after_restore`].
-    AfterRestore,
-}
-
-impl std::fmt::Display for HookStage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            HookStage::BeforeDelete => "before_delete",
-            HookStage::AfterDelete => "after_delete",
-            HookStage::BeforeSoftDelete => "before_soft_delete",
-            HookStage::AfterSoftDelete => "after_soft_delete",
-            HookStage::BeforeRestore => "before_restore",
-            HookStage::AfterRestore => "after_restore",
-        })
+/// Runs `M`'s hook of `stage` on a batch.
+fn call<M: DeleteHooks<C>, C>(
+    stage: HookStage,
+    conn: &mut C,
+    rows: &[M::HookRow],
+) -> Result<(), HookError> {
+    match stage {
+        HookStage::BeforeDelete => M::before_delete(conn, rows),
+        HookStage::AfterDelete => M::after_delete(conn, rows),
+        HookStage::BeforeSoftDelete => M::before_soft_delete(conn, rows),
+        HookStage::AfterSoftDelete => M::after_soft_delete(conn, rows),
+        HookStage::BeforeRestore => M::before_restore(conn, rows),
+        HookStage::AfterRestore => M::after_restore(conn, rows),
     }
 }
 
-/// How one model's rows are handled when an operation reaches its node: set-based, or in
-/// batches through its hooks. Implemented by the derive.
-#[doc(hidden)]
-pub trait HookDispatch<C: DeleteConnection> {
-    fn node<F: QueryFragment<C::Backend>>(
-        plan: &Plan,
-        roots: &Roots<'_, F>,
-        node: usize,
-        batch_size: usize,
-        operation: &Operation,
-        conn: &mut C,
-    ) -> Result<u64, DeleteError>;
-}
-
-/// A model without hooks: its rows go in one set-based statement.
-#[doc(hidden)]
-pub fn set_based<C, F>(
-    plan: &Plan,
-    roots: &Roots<'_, F>,
-    node: usize,
-    operation: &Operation,
-    conn: &mut C,
-) -> Result<u64, DeleteError>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
-    match operation.mode {
-        Mode::Delete => execute::delete_node_set_based(plan, roots, node, conn),
-        _ => execute::mark_node_set_based(plan, roots, node, operation, conn),
-    }
-}
-
-/// A model with hooks: its rows go in batches, through [`DeleteHooks`].
-#[doc(hidden)]
-pub fn with_hooks<M, L, C, F>(
-    plan: &Plan,
-    roots: &Roots<'_, F>,
-    node: usize,
-    batch_size: usize,
-    operation: &Operation,
-    conn: &mut C,
-) -> Result<u64, DeleteError>
+impl<M, L, C> ModelHooks<C> for WithHooks<M, L>
 where
     M: DeleteHooks<C>,
+    M::HookRow: 'static,
     L: HookLoader<M, C>,
     C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
 {
-    execute::node_in_batches::<M, L, C, F>(plan, roots, node, batch_size, operation, conn)
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<LoadedBatch<Box<dyn Any>>> {
+        let rows = L::load(conn, statement)?;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in &rows {
+            L::key(row, &mut keys);
+        }
+        Ok(LoadedBatch {
+            len: rows.len(),
+            keys,
+            rows: Box::new(rows),
+        })
+    }
+
+    fn hook(stage: HookStage, conn: &mut C, rows: &dyn Any) -> Result<(), HookError> {
+        match rows.downcast_ref::<Vec<M::HookRow>>() {
+            Some(rows) => call::<M, C>(stage, conn, rows),
+            None => Err(format!(
+                "deletable: a batch of another model reached the hooks of `{}`",
+                std::any::type_name::<M>()
+            )
+            .into()),
+        }
+    }
 }
 
-/// Every model of a schema, dispatched by index: generated by `deletable::schema!`, so an
-/// operation through a connection `C` compiles only when every hooked model of the schema has
-/// hooks for `C`.
+/// How a hooked model's batches are loaded: whole rows, or keys only.
 #[doc(hidden)]
-pub trait SchemaHooks<C: DeleteConnection> {
-    #[allow(clippy::too_many_arguments)]
-    fn node<F: QueryFragment<C::Backend>>(
-        model: usize,
-        plan: &Plan,
-        roots: &Roots<'_, F>,
-        node: usize,
-        batch_size: usize,
-        operation: &Operation,
+pub trait HookLoader<M: Deletable, C: DeleteConnection> {
+    /// Loads the batch a `LoadBatch` statement selects.
+    fn load<F: QueryFragment<C::Backend>>(
         conn: &mut C,
-    ) -> Result<u64, DeleteError>;
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M::HookRow>>;
+
+    /// The key of a loaded row.
+    fn key(row: &M::HookRow, values: &mut Vec<SqlValue>);
+}
+
+/// Hooks receive whole rows, in the model's `Selectable` form.
+#[doc(hidden)]
+pub struct WholeRows;
+
+/// Hooks receive primary keys only.
+#[doc(hidden)]
+pub struct KeysOnly;
+
+impl<M, C> HookLoader<M, C> for WholeRows
+where
+    M: Deletable<HookRow = M> + diesel::Selectable<C::Backend> + BindKey<C::Backend>,
+    C: DeleteConnection,
+    C::Backend: Dialect,
+    diesel::dsl::AsSelect<M, C::Backend>: QueryFragment<C::Backend>,
+    for<'a> TypedQuery<'a, dyn QueryFragment<C::Backend> + 'a, diesel::dsl::AsSelect<M, C::Backend>>:
+        LoadQuery<'a, C, M>,
+{
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M>> {
+        let batch = BatchQuery {
+            statement,
+            selection: <M as diesel::SelectableHelper<C::Backend>>::as_select(),
+        };
+        TypedQuery::<dyn QueryFragment<C::Backend> + '_, diesel::dsl::AsSelect<M, C::Backend>>::new(
+            &batch,
+        )
+        .load(conn)
+    }
+
+    fn key(row: &M, values: &mut Vec<SqlValue>) {
+        M::bind_key(&row.__primary_key(), values);
+    }
+}
+
+type KeySqlType<M> = <<M as Deletable>::KeyColumns as diesel::Expression>::SqlType;
+
+impl<M, C> HookLoader<M, C> for KeysOnly
+where
+    M: Deletable<HookRow = <M as Deletable>::PrimaryKey> + BindKey<C::Backend>,
+    M::KeyColumns: QueryFragment<C::Backend> + diesel::Expression,
+    C: DeleteConnection,
+    C::Backend: Dialect,
+    for<'a> TypedQuery<'a, dyn QueryFragment<C::Backend> + 'a, KeySqlType<M>>:
+        LoadQuery<'a, C, M::PrimaryKey>,
+{
+    fn load<F: QueryFragment<C::Backend>>(
+        conn: &mut C,
+        statement: Statement<'_, F>,
+    ) -> QueryResult<Vec<M::PrimaryKey>> {
+        // The model's key columns in the model's order, which may not be the table's.
+        let batch = BatchQuery {
+            statement,
+            selection: M::KeyColumns::default(),
+        };
+        TypedQuery::<dyn QueryFragment<C::Backend> + '_, KeySqlType<M>>::new(&batch).load(conn)
+    }
+
+    fn key(row: &M::PrimaryKey, values: &mut Vec<SqlValue>) {
+        M::bind_key(row, values);
+    }
 }

@@ -51,17 +51,16 @@
 
 mod api;
 mod connection;
-mod database_cascade;
 mod error;
-mod execute;
 mod hooks;
 mod mark;
 mod model;
+mod operation;
 mod options;
 mod plan;
 mod planner;
-mod reference_loop;
 mod report;
+mod runner;
 mod schema;
 mod soft_delete;
 mod sql;
@@ -70,8 +69,8 @@ mod value;
 pub use api::{Deletable, KeyFor};
 pub use connection::DeleteConnection;
 pub use deletable_macros::Deletable;
-pub use error::{Blocker, DeleteError, SoftDeletedParent};
-pub use hooks::{DeleteHooks, HookError, HookStage};
+pub use error::{Blocker, DeleteError, HookError, HookStage, SoftDeletedParent};
+pub use hooks::DeleteHooks;
 pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, TimestampType};
 pub use options::DeleteOptions;
 pub use plan::{CheckKind, Node, Plan, Step, Via};
@@ -86,8 +85,7 @@ pub use value::{IntoSqlValue, SqlValue, TypedValue};
 pub mod __private {
     pub use crate::api::BindKey;
     pub use crate::api::{table_of, Model, Registered};
-    pub use crate::execute::{HookLoader, KeysOnly, Operation, WholeRows};
-    pub use crate::hooks::{set_based, with_hooks, HookDispatch, SchemaHooks};
+    pub use crate::hooks::{HookLoader, KeysOnly, WholeRows};
     pub use crate::model::{
         Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, SoftDeleteTimestamp,
         SqlTableName, TimestampType,
@@ -97,7 +95,10 @@ pub mod __private {
         check_schema, edge_count, graph, plan_of, plans, reaches, total_sizes, Graph, Message,
         PlanSizes, PlanTable, Plans, Reach,
     };
+    pub use crate::runner::sync_hooks::{ModelHooks, SchemaHooks};
+    pub use crate::runner::{no_hooks as unknown_table, Hooked, LoadedBatch, NoHooks, WithHooks};
     pub use crate::sql::statement::Roots;
+    pub use crate::sql::statement::Statement;
     pub use crate::value::{IntoSqlValue, SqlValue, TypedValue};
     pub use diesel;
 }

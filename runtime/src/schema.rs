@@ -64,34 +64,48 @@ macro_rules! schema {
             // A `static`, not one `const` per model: a constant's value is validated deeply, so
             // per-model constants would each walk every model's metadata again.
             static PLAN_LIST: [$crate::Plan; MODEL_COUNT] = TABLE.plans::<{ MODEL_COUNT }>();
-            /// Reaches each model's rows by the model's index, set-based or through its hooks.
+            /// Reaches each model's hooks by the model's table.
             pub struct __DeletableSchema;
 
             impl<__DeletableConnection> $crate::__private::SchemaHooks<__DeletableConnection> for __DeletableSchema
             where
                 __DeletableConnection: $crate::DeleteConnection,
-                $($model: $crate::__private::HookDispatch<__DeletableConnection>,)+
+                $(<$model as $crate::__private::Hooked>::Hooks: $crate::__private::ModelHooks<__DeletableConnection>,)+
             {
-                fn node<__DeletableFilter>(
-                    model: usize,
-                    plan: &$crate::Plan,
-                    roots: &$crate::__private::Roots<'_, __DeletableFilter>,
-                    node: usize,
-                    batch_size: usize,
-                    operation: &$crate::__private::Operation,
+                fn load<__DeletableFilter>(
+                    table: &str,
                     conn: &mut __DeletableConnection,
-                ) -> ::core::result::Result<u64, $crate::DeleteError>
+                    statement: $crate::__private::Statement<'_, __DeletableFilter>,
+                ) -> $crate::__private::diesel::QueryResult<
+                    $crate::__private::LoadedBatch<::std::boxed::Box<dyn ::core::any::Any>>,
+                >
                 where
                     __DeletableFilter: $crate::__private::diesel::query_builder::QueryFragment<__DeletableConnection::Backend>,
                 {
                     $(
-                        if plan.models[model].table == <$model as $crate::__private::Model>::TABLE {
-                            return <$model as $crate::__private::HookDispatch<__DeletableConnection>>::node(
-                                plan, roots, node, batch_size, operation, conn,
+                        if table == <$model as $crate::__private::Model>::TABLE {
+                            return <<$model as $crate::__private::Hooked>::Hooks as $crate::__private::ModelHooks<__DeletableConnection>>::load(
+                                conn, statement,
                             );
                         }
                     )+
-                    $crate::__private::set_based(plan, roots, node, operation, conn)
+                    ::core::result::Result::Err($crate::__private::unknown_table(table))
+                }
+
+                fn hook(
+                    table: &str,
+                    stage: $crate::HookStage,
+                    conn: &mut __DeletableConnection,
+                    rows: &dyn ::core::any::Any,
+                ) -> ::core::result::Result<(), $crate::HookError> {
+                    $(
+                        if table == <$model as $crate::__private::Model>::TABLE {
+                            return <<$model as $crate::__private::Hooked>::Hooks as $crate::__private::ModelHooks<__DeletableConnection>>::hook(
+                                stage, conn, rows,
+                            );
+                        }
+                    )+
+                    ::core::result::Result::Err($crate::__private::unknown_table(table).into())
                 }
             }
             $(

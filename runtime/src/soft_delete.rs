@@ -8,9 +8,10 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::api::{Deletable, Registered};
 use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
-use crate::execute;
-use crate::hooks::SchemaHooks;
+use crate::options::DeleteOptions;
 use crate::report::DeleteReport;
+use crate::runner::sync;
+use crate::runner::sync_hooks::SchemaHooks;
 use crate::sql::statement::{Mode, NoFilter, Roots};
 
 /// A model with a `#[soft_delete]` column: an `Option` timestamp (`NULL` while the row lives)
@@ -134,5 +135,5 @@ where
     F: QueryFragment<C::Backend>,
     M::Schema: SchemaHooks<C>,
 {
-    execute::soft::<C, F, M::Schema>(M::plan(), roots, mode, conn)
+    sync::run::<C, F, M::Schema>(M::plan(), roots, &DeleteOptions::default(), mode, conn)
 }

@@ -27,37 +27,11 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl<
-        __DeletableConnection,
-    > ::deletable::__private::HookDispatch<__DeletableConnection> for Article
-    where
-        __DeletableConnection: ::deletable::DeleteConnection,
-        Article: ::deletable::DeleteHooks<__DeletableConnection>,
-        ::deletable::__private::WholeRows: ::deletable::__private::HookLoader<
+    impl ::deletable::__private::Hooked for Article {
+        type Hooks = ::deletable::__private::WithHooks<
             Article,
-            __DeletableConnection,
-        >,
-    {
-        fn node<__DeletableFilter>(
-            plan: &::deletable::Plan,
-            roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
-            node: usize,
-            batch_size: usize,
-            operation: &::deletable::__private::Operation,
-            conn: &mut __DeletableConnection,
-        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
-        where
-            __DeletableFilter: ::deletable::__private::diesel::query_builder::QueryFragment<
-                __DeletableConnection::Backend,
-            >,
-        {
-            ::deletable::__private::with_hooks::<
-                Article,
-                ::deletable::__private::WholeRows,
-                __DeletableConnection,
-                __DeletableFilter,
-            >(plan, roots, node, batch_size, operation, conn)
-        }
+            ::deletable::__private::WholeRows,
+        >;
     }
     #[automatically_derived]
     impl ::deletable::SoftDelete for Article {

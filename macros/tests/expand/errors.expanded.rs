@@ -18,4 +18,8 @@ const _: () = {
             soft_delete: ::core::option::Option::None,
         };
     }
+    #[automatically_derived]
+    impl ::deletable::__private::Hooked for Post {
+        type Hooks = ::deletable::__private::NoHooks;
+    }
 };

@@ -40,25 +40,8 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl<
-        __DeletableConnection: ::deletable::DeleteConnection,
-    > ::deletable::__private::HookDispatch<__DeletableConnection> for Post {
-        fn node<__DeletableFilter>(
-            plan: &::deletable::Plan,
-            roots: &::deletable::__private::Roots<'_, __DeletableFilter>,
-            node: usize,
-            batch_size: usize,
-            operation: &::deletable::__private::Operation,
-            conn: &mut __DeletableConnection,
-        ) -> ::core::result::Result<u64, ::deletable::DeleteError>
-        where
-            __DeletableFilter: ::deletable::__private::diesel::query_builder::QueryFragment<
-                __DeletableConnection::Backend,
-            >,
-        {
-            let _ = batch_size;
-            ::deletable::__private::set_based(plan, roots, node, operation, conn)
-        }
+    impl ::deletable::__private::Hooked for Post {
+        type Hooks = ::deletable::__private::NoHooks;
     }
     #[automatically_derived]
     impl ::deletable::Deletable for Post {

@@ -6,7 +6,7 @@
 //! cascade edges up to the root keys, so no row is read into the process:
 //! `DELETE FROM c WHERE c.b_id IN (SELECT b.id FROM b WHERE b.a_id IN (<root keys>))`.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text};
@@ -201,7 +201,7 @@ pub struct Statement<'a, F> {
     kind: StatementKind,
     mode: Mode,
     /// Which copy of the root table the next reference reads, while rendering.
-    next_root_table: Cell<usize>,
+    next_root_table: AtomicUsize,
 }
 
 /// The alias of the derived table a join-form statement reads keys from.
@@ -224,7 +224,7 @@ impl<'a, F> Statement<'a, F> {
             roots,
             kind,
             mode: Mode::Delete,
-            next_root_table: Cell::new(0),
+            next_root_table: AtomicUsize::new(0),
         }
     }
 
@@ -252,7 +252,7 @@ where
     F: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.next_root_table.set(0);
+        self.next_root_table.store(0, Ordering::Relaxed);
         if let Roots::Keys(keys) = self.roots {
             if keys.len() > 1 {
                 // The text varies with the number of keys: caching it would fill the cache.
@@ -824,8 +824,7 @@ impl<'a, F> Statement<'a, F> {
         let Roots::Table(names) = self.roots else {
             return Err(misuse("root table"));
         };
-        let index = self.next_root_table.get();
-        self.next_root_table.set(index + 1);
+        let index = self.next_root_table.fetch_add(1, Ordering::Relaxed);
         // Where a statement may read a temporary table twice there is one; elsewhere each
         // reference needs its own copy, and a missing one is a bug, never a reused copy.
         let name = match &names[..] {
@@ -1202,6 +1201,10 @@ fn push_keys_predicate<'b, DB: Dialect>(
     model: &ModelMeta,
     keys: &'b [SqlValue],
 ) -> QueryResult<()> {
+    if keys.is_empty() {
+        out.push_sql("1 = 0");
+        return Ok(());
+    }
     if model.primary_key.len() == 1 {
         push_column(out, model.table, model.primary_key[0])?;
         out.push_sql(" IN (");
@@ -1383,7 +1386,7 @@ impl<F, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
     type SqlType = ST;
 }
 
-impl<F, ST, Conn> diesel::RunQueryDsl<Conn> for Returning<'_, F, ST> {}
+impl<F, ST> diesel::query_dsl::RunQueryDslSupport for Returning<'_, F, ST> {}
 
 /// A count of blocking rows.
 pub type CountQuery<'a, F> = Returning<'a, F, BigInt>;
@@ -1424,15 +1427,16 @@ where
 
 /// SQL that returns rows of SQL type `ST`, whatever built it: a [`BatchQuery`] seen through
 /// this type loads with one bound on the row type (`LoadQuery`), which holds on every Diesel
-/// version whatever inner traits Diesel checks a selection with.
-pub struct TypedQuery<'a, DB, ST> {
-    sql: &'a dyn QueryFragment<DB>,
-    sql_type: std::marker::PhantomData<ST>,
+/// version whatever inner traits Diesel checks a selection with. `Q` is the unsized fragment it
+/// reads through: `dyn QueryFragment<DB>`, or with `Send + Sync` for an asynchronous connection.
+pub struct TypedQuery<'a, Q: ?Sized, ST> {
+    sql: &'a Q,
+    sql_type: std::marker::PhantomData<fn() -> ST>,
 }
 
-impl<'a, DB, ST> TypedQuery<'a, DB, ST> {
+impl<'a, Q: ?Sized, ST> TypedQuery<'a, Q, ST> {
     /// `sql`, whose rows are of SQL type `ST`.
-    pub fn new(sql: &'a dyn QueryFragment<DB>) -> Self {
+    pub fn new(sql: &'a Q) -> Self {
         TypedQuery {
             sql,
             sql_type: std::marker::PhantomData,
@@ -1440,19 +1444,23 @@ impl<'a, DB, ST> TypedQuery<'a, DB, ST> {
     }
 }
 
-impl<DB: Dialect, ST> QueryFragment<DB> for TypedQuery<'_, DB, ST> {
+impl<DB, Q, ST> QueryFragment<DB> for TypedQuery<'_, Q, ST>
+where
+    DB: Dialect,
+    Q: QueryFragment<DB> + ?Sized,
+{
     fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.sql.walk_ast(out)
     }
 }
 
-impl<DB, ST> QueryId for TypedQuery<'_, DB, ST> {
+impl<Q: ?Sized, ST> QueryId for TypedQuery<'_, Q, ST> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB, ST> Query for TypedQuery<'_, DB, ST> {
+impl<Q: ?Sized, ST> Query for TypedQuery<'_, Q, ST> {
     type SqlType = ST;
 }
 
-impl<DB, ST, Conn> diesel::RunQueryDsl<Conn> for TypedQuery<'_, DB, ST> {}
+impl<Q: ?Sized, ST> diesel::query_dsl::RunQueryDslSupport for TypedQuery<'_, Q, ST> {}

@@ -11,16 +11,11 @@
 //! does *not* cascade costs nothing but speed: our statement runs first and the database's
 //! cascade then finds no rows.
 
-use std::marker::PhantomData;
-
-use diesel::query_builder::QueryFragment;
-use diesel::QueryResult;
-
-use crate::connection::DeleteConnection;
-use crate::error::DeleteError;
 use crate::plan::Plan;
 use crate::sql::dialect::CascadeEdge;
-use crate::sql::statement::{Returning, Roots, Statement, StatementKind};
+use crate::sql::statement::{Roots, Statement, StatementKind};
+
+use super::{Abort, Port};
 
 /// The nodes of one delete that the database deletes by itself.
 #[derive(Debug, Default)]
@@ -37,11 +32,11 @@ impl DatabaseCascades {
     /// statement, where no hook of the user may run), and without other foreign keys to tables
     /// of the plan (their rows would then outlive a table deleted before their parents). One
     /// query, and none when no node qualifies.
-    pub(crate) fn ask<C, F>(plan: &Plan, roots: &Roots<'_, F>, conn: &mut C) -> QueryResult<Self>
-    where
-        C: DeleteConnection,
-        F: QueryFragment<C::Backend>,
-    {
+    pub(super) async fn ask<F, P: Port<F>>(
+        plan: &Plan,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<Self, Abort> {
         let in_plan =
             |table: &str| (0..plan.nodes.len()).any(|n| plan.node_model(n).table == table);
         let candidates: Vec<usize> = (0..plan.nodes.len())
@@ -81,9 +76,10 @@ impl DatabaseCascades {
             })
             .collect();
         let answer = ask_text(
-            conn,
+            port,
             Statement::new(plan, roots, StatementKind::DatabaseCascades(edges)),
-        )?;
+        )
+        .await?;
         let mut values = answer.split(',');
         if values.next() != Some("1") {
             return Ok(DatabaseCascades::default());
@@ -106,85 +102,91 @@ impl DatabaseCascades {
     }
 
     /// Whether the database deletes this node's rows itself.
-    pub(crate) fn deletes(&self, node: usize) -> bool {
+    pub(super) fn deletes(&self, node: usize) -> bool {
         self.nodes.contains(&node)
     }
 
-    /// Runs `delete`, our own statement for `node`'s rows. When the database cascades from
-    /// `node` into nodes left to it, adds to `deleted` (indexed by node) the rows it deleted from
-    /// each: the database's per-transaction count just after the statement, less the count just
-    /// before. Nothing else of ours or the user's runs between the two.
-    pub(crate) fn around<C, F, R>(
+    /// Before our own statement for `node`'s rows: when the database cascades from `node` into
+    /// nodes left to it, the database's per-transaction count of rows deleted from each.
+    pub(super) async fn count_before<F, P: Port<F>>(
         &self,
         plan: &Plan,
         roots: &Roots<'_, F>,
         node: usize,
-        conn: &mut C,
-        deleted: &mut [u64],
-        delete: impl FnOnce(&mut C) -> Result<R, DeleteError>,
-    ) -> Result<R, DeleteError>
-    where
-        C: DeleteConnection,
-        F: QueryFragment<C::Backend>,
-    {
+        port: &mut P,
+    ) -> Result<Option<Vec<i64>>, Abort> {
         let cascades_from_node = self
             .nodes
             .iter()
             .any(|&left| plan.node_vias(left).iter().any(|via| via.parent == node));
         if !cascades_from_node {
-            return delete(conn);
+            return Ok(None);
         }
-        let before = self.deleted_so_far(plan, roots, conn)?;
-        let result = delete(conn)?;
-        let after = self.deleted_so_far(plan, roots, conn)?;
-        for ((&left, before), after) in self.nodes.iter().zip(before).zip(after) {
-            deleted[left] += after.saturating_sub(before).max(0) as u64;
-        }
-        Ok(result)
+        Ok(Some(self.deleted_so_far(plan, roots, port).await?))
     }
 
-    /// The rows deleted so far in the transaction from each node's table, in `nodes` order.
-    fn deleted_so_far<C, F>(
+    /// Just after that statement: adds to `deleted` (indexed by node) the rows the database
+    /// deleted from each node left to it, the count now less the count `before`. Nothing else of
+    /// ours or the user's runs between the two.
+    pub(super) async fn count_after<F, P: Port<F>>(
         &self,
         plan: &Plan,
         roots: &Roots<'_, F>,
-        conn: &mut C,
-    ) -> QueryResult<Vec<i64>>
-    where
-        C: DeleteConnection,
-        F: QueryFragment<C::Backend>,
-    {
+        before: Option<Vec<i64>>,
+        deleted: &mut [u64],
+        port: &mut P,
+    ) -> Result<(), Abort> {
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let after = self.deleted_so_far(plan, roots, port).await?;
+        for ((&left, before), after) in self.nodes.iter().zip(before).zip(after) {
+            deleted[left] += after.saturating_sub(before).max(0) as u64;
+        }
+        Ok(())
+    }
+
+    /// The rows deleted so far in the transaction from each node's table, in `nodes` order.
+    async fn deleted_so_far<F, P: Port<F>>(
+        &self,
+        plan: &Plan,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<Vec<i64>, Abort> {
         let tables = self
             .nodes
             .iter()
             .map(|&node| plan.node_model(node).table)
             .collect();
         let answer = ask_text(
-            conn,
+            port,
             Statement::new(plan, roots, StatementKind::DeletedInTransaction(tables)),
-        )?;
+        )
+        .await?;
         let mut values = answer.split(',');
-        self.nodes
+        let counts: diesel::QueryResult<Vec<i64>> = self
+            .nodes
             .iter()
             .map(|_| parse_count(values.next()))
-            .collect()
+            .collect();
+        Ok(counts?)
     }
 }
 
 /// Runs a statement that answers with one row of text.
-fn ask_text<C, F>(conn: &mut C, statement: Statement<'_, F>) -> QueryResult<String>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
-    Ok(conn
-        .load_keys(Returning(statement, PhantomData))?
+async fn ask_text<F, P: Port<F>>(
+    port: &mut P,
+    statement: Statement<'_, F>,
+) -> Result<String, Abort> {
+    Ok(port
+        .texts(statement)
+        .await?
         .into_iter()
         .next()
         .unwrap_or_default())
 }
 
-fn parse_count(value: Option<&str>) -> QueryResult<i64> {
+fn parse_count(value: Option<&str>) -> diesel::QueryResult<i64> {
     value
         .and_then(|value| value.trim().parse().ok())
         .ok_or_else(|| {

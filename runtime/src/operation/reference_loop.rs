@@ -9,29 +9,23 @@
 //! outcome depends on the order InnoDB deletes in: the delete runs, and a failure that InnoDB
 //! names on that key, with rows of the loop present, is the loop.
 
-use std::marker::PhantomData;
-
-use diesel::query_builder::QueryFragment;
 use diesel::result::DatabaseErrorKind;
 
-use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
 use crate::plan::Plan;
-use crate::sql::dialect::{KeyColumn, KeyDeclaration};
-use crate::sql::statement::{Returning, Roots, Statement, StatementKind};
+use crate::sql::dialect::{DialectInfo, KeyColumn, KeyDeclaration};
+use crate::sql::statement::{Roots, Statement, StatementKind};
+
+use super::{Abort, Port};
 
 /// Before `node`'s rows go: refuses the delete when rows removed after them reference them
 /// through a `NOT NULL` key of another table that the database checks at once.
-pub(crate) fn refuse_before<C, F>(
+pub(super) async fn refuse_before<F, P: Port<F>>(
     plan: &Plan,
     roots: &Roots<'_, F>,
     node: usize,
-    conn: &mut C,
-) -> Result<(), DeleteError>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
+    port: &mut P,
+) -> Result<(), Abort> {
     let keys: Vec<(usize, usize)> = plan
         .loops_into(node, false)
         .filter(|&(referencing, _)| referencing != node)
@@ -45,19 +39,20 @@ where
         };
         let declared = {
             let statement = Statement::new(plan, roots, StatementKind::KeyDeclaration(key.clone()));
-            let answer = conn
-                .load_keys(Returning(statement, PhantomData))?
+            let answer = port
+                .texts(statement)
+                .await?
                 .into_iter()
                 .next()
                 .unwrap_or_default();
-            (conn.dialect().key_declaration)(&answer, &key)
+            (port.dialect().key_declaration)(&answer, &key)
         };
         if declared != KeyDeclaration::Immediate {
             continue;
         }
-        let rows = count_loop_rows(plan, roots, referencing, fk, node, conn)?;
+        let rows = count_loop_rows(plan, roots, referencing, fk, node, port).await?;
         if rows > 0 {
-            return Err(reference_loop(plan, referencing, fk, node, rows));
+            return Err(reference_loop(plan, referencing, fk, node, rows).into());
         }
     }
     Ok(())
@@ -65,17 +60,13 @@ where
 
 /// Before `node`'s rows go, on backends that check each row as it is deleted: the `NOT NULL`
 /// keys of its table to itself with rows of a loop, and how many.
-pub(crate) fn own_table_loops<C, F>(
+pub(super) async fn own_table_loops<F, P: Port<F>>(
     plan: &Plan,
     roots: &Roots<'_, F>,
     node: usize,
-    conn: &mut C,
-) -> Result<Vec<(usize, u64)>, DeleteError>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
-    if !conn.dialect().foreign_keys_checked_per_row {
+    port: &mut P,
+) -> Result<Vec<(usize, u64)>, Abort> {
+    if !port.dialect().foreign_keys_checked_per_row {
         return Ok(Vec::new());
     }
     let keys: Vec<usize> = plan
@@ -85,7 +76,7 @@ where
         .collect();
     let mut loops = Vec::new();
     for fk in keys {
-        let rows = count_loop_rows(plan, roots, node, fk, node, conn)?;
+        let rows = count_loop_rows(plan, roots, node, fk, node, port).await?;
         if rows > 0 {
             loops.push((fk, rows));
         }
@@ -95,12 +86,12 @@ where
 
 /// A foreign-key failure of `node`'s delete that the database names on one of `loops` (its
 /// table and column) is that loop; any other error is as it was.
-pub(crate) fn own_table_error<C: DeleteConnection>(
+pub(super) fn own_table_error(
     plan: &Plan,
     node: usize,
     loops: &[(usize, u64)],
     error: DeleteError,
-    conn: &C,
+    dialect: &DialectInfo,
 ) -> DeleteError {
     let DeleteError::Database(diesel::result::Error::DatabaseError(
         DatabaseErrorKind::ForeignKeyViolation,
@@ -109,7 +100,7 @@ pub(crate) fn own_table_error<C: DeleteConnection>(
     else {
         return error;
     };
-    let Some((table, Some(column))) = (conn.dialect().violated_reference)(info.as_ref()) else {
+    let Some((table, Some(column))) = (dialect.violated_reference)(info.as_ref()) else {
         return error;
     };
     let model = plan.node_model(node);
@@ -122,24 +113,20 @@ pub(crate) fn own_table_error<C: DeleteConnection>(
     }
 }
 
-fn count_loop_rows<C, F>(
+async fn count_loop_rows<F, P: Port<F>>(
     plan: &Plan,
     roots: &Roots<'_, F>,
     node: usize,
     fk: usize,
     parent: usize,
-    conn: &mut C,
-) -> Result<u64, DeleteError>
-where
-    C: DeleteConnection,
-    F: QueryFragment<C::Backend>,
-{
+    port: &mut P,
+) -> Result<u64, Abort> {
     let statement = Statement::new(
         plan,
         roots,
         StatementKind::CountLoopRows { node, fk, parent },
     );
-    Ok(conn.count_rows(Returning(statement, PhantomData))? as u64)
+    Ok(port.count(statement).await? as u64)
 }
 
 fn reference_loop(

@@ -1,0 +1,129 @@
+//! Where an operation's roots come from: the call's keys or filter as they are, or, when a
+//! filter must be read once or there are too many keys to bind in every statement, a temporary
+//! table of their keys, dropped when the operation ends.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::report::DeleteReport;
+use crate::sql::statement::{Roots, Statement, StatementKind};
+
+use super::{Abort, Operation, Port};
+
+/// Gives each temporary table of a process its own name, so a delete run from inside another
+/// (a hook's) never collides with it.
+static TEMP_TABLES: AtomicU64 = AtomicU64::new(0);
+
+/// A name for a new temporary table.
+pub(super) fn temp_table_name(purpose: &str) -> String {
+    format!(
+        "deletable_{purpose}_{}",
+        TEMP_TABLES.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl Operation<'_> {
+    /// Runs the operation from `roots`, first copied into a temporary table where needed.
+    pub(super) async fn materialize_roots<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<DeleteReport, Abort> {
+        let plan = self.plan;
+        let dialect = port.dialect();
+        match *roots {
+            // A filter is evaluated once, before anything changes: later statements would
+            // otherwise see it select other rows (it may read the very tables the plan deletes
+            // from).
+            Roots::Filter(_)
+                if plan.steps.len() > 1 || self.has_hooks() || !dialect.changed_table_readable =>
+            {
+                self.with_root_tables(roots, None, port).await
+            }
+            // Too many keys to bind in every statement: bind them once, into a table.
+            Roots::Keys(keys)
+                if keys.len() * plan.root_references() + plan.binds_besides_root_keys()
+                    > dialect.max_bind_params =>
+            {
+                self.with_root_tables(&Roots::Keys(&[]), Some(keys), port)
+                    .await
+            }
+            _ => self.steps(roots, port).await,
+        }
+    }
+
+    /// Runs the operation from root keys put in a temporary table, then drops the table: the
+    /// keys of the root rows `source` selects (none, for `Keys(&[])`), then `keys`. A backend that cannot read one
+    /// temporary table twice in a statement gets a copy per reference.
+    async fn with_root_tables<F, P: Port<F>>(
+        &self,
+        source: &Roots<'_, F>,
+        keys: Option<&[crate::value::SqlValue]>,
+        port: &mut P,
+    ) -> Result<DeleteReport, Abort> {
+        let plan = self.plan;
+        let copies = if port.dialect().temp_table_reopens {
+            1
+        } else {
+            plan.root_references().max(1)
+        };
+        let first = temp_table_name("roots");
+        let names: Vec<String> = (0..copies).map(|copy| format!("{first}_{copy}")).collect();
+        let mut created = 0;
+        let outcome = async {
+            let kind = StatementKind::CreateRootTable(names[0].clone());
+            port.execute(Statement::new(plan, source, kind)).await?;
+            // Created: dropped below whatever happens next (a rollback keeps it on MySQL).
+            created = 1;
+            if let Some(keys) = keys {
+                let arity = plan.node_model(plan.root()).primary_key.len();
+                let per_statement = (port.dialect().max_bind_params / arity).max(1) * arity;
+                for chunk in keys.chunks(per_statement) {
+                    let chunk = Roots::<F>::Keys(chunk);
+                    let kind = StatementKind::InsertRootKeys(names[0].clone());
+                    port.execute(Statement::new(plan, &chunk, kind)).await?;
+                }
+            }
+            let no_roots = Roots::<F>::Keys(&[]);
+            for name in &names[1..] {
+                let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
+                port.execute(Statement::new(plan, &no_roots, kind)).await?;
+                created += 1;
+            }
+            self.steps(&Roots::<F>::Table(&names), port).await
+        }
+        .await;
+        // After an error or a hook's panic the tables are dropped all the same (a rollback
+        // keeps them on MySQL and MariaDB, and a pooled session would collect them).
+        self.drop_temp_tables(&names[..created], outcome.is_ok(), port)
+            .await?;
+        outcome
+    }
+
+    /// Drops temporary tables of the operation. After a failure the rollback drops them, except
+    /// where temporary tables outlive a rollback (MySQL): there they are dropped too, and an
+    /// error doing so gives way to the failure being reported.
+    pub(super) async fn drop_temp_tables<F, P: Port<F>>(
+        &self,
+        names: &[String],
+        succeeded: bool,
+        port: &mut P,
+    ) -> Result<(), Abort> {
+        if !succeeded && port.dialect().temp_tables_transactional {
+            return Ok(());
+        }
+        let no_roots = Roots::<F>::Keys(&[]);
+        // Every table is dropped even when one drop fails; after a success, the first failure
+        // fails the operation.
+        let mut first_error = Ok(());
+        for name in names {
+            let kind = StatementKind::DropTable(name.clone());
+            let dropped = port
+                .execute(Statement::new(self.plan, &no_roots, kind))
+                .await;
+            if let (true, Err(error), Ok(())) = (succeeded, dropped, &first_error) {
+                first_error = Err(error);
+            }
+        }
+        first_error
+    }
+}
