@@ -50,6 +50,12 @@
 #![warn(missing_docs)]
 
 mod api;
+#[cfg(feature = "async")]
+mod async_api;
+#[cfg(feature = "async")]
+mod async_connection;
+#[cfg(feature = "async")]
+mod async_hooks;
 mod connection;
 mod error;
 mod hooks;
@@ -67,6 +73,12 @@ mod sql;
 mod value;
 
 pub use api::{Deletable, KeyFor};
+#[cfg(feature = "async")]
+pub use async_api::{AsyncDeletable, AsyncSoftDelete};
+#[cfg(feature = "async")]
+pub use async_connection::AsyncDeleteConnection;
+#[cfg(feature = "async")]
+pub use async_hooks::AsyncDeleteHooks;
 pub use connection::DeleteConnection;
 pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError, HookError, HookStage, SoftDeletedParent};
@@ -101,4 +113,11 @@ pub mod __private {
     pub use crate::sql::statement::Statement;
     pub use crate::value::{IntoSqlValue, SqlValue, TypedValue};
     pub use diesel;
+
+    #[cfg(feature = "async")]
+    pub use crate::async_hooks::AsyncHookLoader;
+    #[cfg(feature = "async")]
+    pub use crate::runner::async_hooks::{AsyncModelHooks, AsyncRows, AsyncSchemaHooks};
+    #[cfg(feature = "async")]
+    pub use diesel_async;
 }

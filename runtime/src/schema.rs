@@ -108,6 +108,7 @@ macro_rules! schema {
                     ::core::result::Result::Err($crate::__private::unknown_table(table).into())
                 }
             }
+            $crate::__async_schema_hooks!(__DeletableSchema; $($model),+);
             $(
                 impl $crate::__private::Registered for $model {
                     type Schema = __DeletableSchema;
@@ -121,4 +122,12 @@ macro_rules! schema {
             )+
         };
     };
+}
+
+/// Without the `async` feature, a schema has no asynchronous hooks to dispatch.
+#[cfg(not(feature = "async"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __async_schema_hooks {
+    ($($tokens:tt)*) => {};
 }

@@ -1,6 +1,10 @@
 //! The runners: each drives an [operation](crate::operation) over one kind of connection,
 //! answering its requests with that connection's I/O and the schema's hooks for it.
 
+#[cfg(feature = "async")]
+pub(crate) mod async_hooks;
+#[cfg(feature = "async")]
+pub(crate) mod asynchronous;
 pub(crate) mod sync;
 pub(crate) mod sync_hooks;
 

@@ -1388,6 +1388,8 @@ impl<F, ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue> Query
 
 impl<F, ST> diesel::query_dsl::RunQueryDslSupport for Returning<'_, F, ST> {}
 
+impl<F> diesel::query_dsl::RunQueryDslSupport for Statement<'_, F> {}
+
 /// A count of blocking rows.
 pub type CountQuery<'a, F> = Returning<'a, F, BigInt>;
 /// The keys of blocking rows, as text.

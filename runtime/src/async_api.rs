@@ -1,0 +1,325 @@
+//! The asynchronous API: [`AsyncDeletable`] and [`AsyncSoftDelete`], the methods of
+//! [`Deletable`] and [`SoftDelete`] by the same names for `diesel-async` connections, as
+//! `diesel_async::RunQueryDsl` mirrors Diesel's `RunQueryDsl`. Every future is `Send` when the
+//! connection is, so a delete can be awaited in an axum handler or `tokio::spawn`ed.
+//!
+//! Import these traits instead of the synchronous ones (`#[derive(deletable::Deletable)]`
+//! needs no import): with both in scope, `row.delete(conn)` is ambiguous.
+
+use std::future::Future;
+
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::BoolOrNullableBool;
+
+use crate::api::{key_values, BindKey, Deletable, KeyFor, Registered};
+use crate::async_connection::AsyncDeleteConnection;
+use crate::error::DeleteError;
+use crate::options::DeleteOptions;
+use crate::report::DeleteReport;
+use crate::runner::async_hooks::AsyncSchemaHooks;
+use crate::runner::asynchronous;
+use crate::soft_delete::SoftDelete;
+use crate::sql::statement::{Mode, NoFilter, Roots};
+
+type Backend<C> = <C as diesel_async::AsyncConnectionCore>::Backend;
+
+/// [`Deletable`]'s methods on `diesel-async` connections: implemented for every `Deletable`
+/// model. Each runs in one transaction (a savepoint inside a caller's) and returns a
+/// [`DeleteReport`]; on any error nothing changes.
+///
+/// A future dropped before it completes (a timeout, a client gone) leaves the database
+/// unchanged: its transaction stays open and uncommitted on the connection, which
+/// `diesel-async`'s pools then discard as broken. An unpooled connection in that state should
+/// be dropped too.
+///
+/// ```ignore
+/// use deletable::AsyncDeletable;
+///
+/// let mut conn = pool.get().await?;
+/// let report = User::delete_by_ids(&[id], &mut conn).await?;
+/// ```
+pub trait AsyncDeletable: Deletable {
+    /// [`Deletable::delete`]: deletes this row and, by their rules, the rows that depend on
+    /// it.
+    fn delete<'a, C>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_with(self, DeleteOptions::default(), conn)
+    }
+
+    /// [`Deletable::delete_with`]: [`delete`](AsyncDeletable::delete) with options.
+    fn delete_with<'a, C>(
+        &'a self,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        async move {
+            asynchronous::run::<C, NoFilter, <Self as Registered>::Schema>(
+                Self::plan(),
+                Roots::Keys(&keys),
+                &options,
+                Mode::Delete,
+                conn,
+            )
+            .await
+        }
+    }
+
+    /// [`Deletable::delete_by_ids`]: deletes the rows with these primary keys and, by their
+    /// rules, the rows that depend on them.
+    fn delete_by_ids<'a, K, C>(
+        ids: &[K],
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_by_ids_with(ids, DeleteOptions::default(), conn)
+    }
+
+    /// [`Deletable::delete_by_ids_with`]: [`delete_by_ids`](AsyncDeletable::delete_by_ids)
+    /// with options.
+    fn delete_by_ids_with<'a, K, C>(
+        ids: &[K],
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let keys = key_values::<Self, Backend<C>, K>(ids);
+        async move {
+            asynchronous::run::<C, NoFilter, <Self as Registered>::Schema>(
+                Self::plan(),
+                Roots::Keys(&keys),
+                &options,
+                Mode::Delete,
+                conn,
+            )
+            .await
+        }
+    }
+
+    /// [`Deletable::delete_where`]: deletes the rows a typed Diesel filter on the model's
+    /// table selects and, by their rules, the rows that depend on them. The filter is
+    /// evaluated once, before anything is deleted.
+    fn delete_where<'a, F, C>(
+        filter: F,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression
+            + AppearsOnTable<Self::Table>
+            + QueryFragment<Backend<C>>
+            + Send
+            + Sync
+            + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_where_with(filter, DeleteOptions::default(), conn)
+    }
+
+    /// [`Deletable::delete_where_with`]: [`delete_where`](AsyncDeletable::delete_where) with
+    /// options.
+    fn delete_where_with<'a, F, C>(
+        filter: F,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression
+            + AppearsOnTable<Self::Table>
+            + QueryFragment<Backend<C>>
+            + Send
+            + Sync
+            + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        async move {
+            asynchronous::run::<C, F, <Self as Registered>::Schema>(
+                Self::plan(),
+                Roots::Filter(&filter),
+                &options,
+                Mode::Delete,
+                conn,
+            )
+            .await
+        }
+    }
+}
+
+impl<M: Deletable> AsyncDeletable for M {}
+
+/// [`SoftDelete`]'s methods on `diesel-async` connections: implemented for every model with a
+/// `#[soft_delete]` column.
+pub trait AsyncSoftDelete: SoftDelete {
+    /// [`SoftDelete::soft_delete`]: soft-deletes this row and its soft-deletable descendants.
+    fn soft_delete<'a, C>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::SoftDelete, conn)
+    }
+
+    /// [`SoftDelete::soft_delete_by_ids`]: soft-deletes the rows with these keys and their
+    /// soft-deletable descendants.
+    fn soft_delete_by_ids<'a, K, C>(
+        ids: &[K],
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let keys = key_values::<Self, Backend<C>, K>(ids);
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::SoftDelete, conn)
+    }
+
+    /// [`SoftDelete::soft_delete_where`]: soft-deletes the rows a typed filter selects and
+    /// their soft-deletable descendants.
+    fn soft_delete_where<'a, F, C>(
+        filter: F,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression
+            + AppearsOnTable<Self::Table>
+            + QueryFragment<Backend<C>>
+            + Send
+            + Sync
+            + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        soft::<Self, C, F>(RootsOwned::Filter(filter), Mode::SoftDelete, conn)
+    }
+
+    /// [`SoftDelete::restore`]: restores this row and the descendants its soft delete marked.
+    fn restore<'a, C>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::Restore, conn)
+    }
+
+    /// [`SoftDelete::restore_where`]: restores the soft-deleted rows a typed filter selects,
+    /// each with the descendants its own soft delete marked.
+    fn restore_where<'a, F, C>(
+        filter: F,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression
+            + AppearsOnTable<Self::Table>
+            + QueryFragment<Backend<C>>
+            + Send
+            + Sync
+            + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        soft::<Self, C, F>(RootsOwned::Filter(filter), Mode::Restore, conn)
+    }
+
+    /// [`SoftDelete::purge_deleted`]: hard-deletes the rows soft-deleted before `older_than`,
+    /// with their full delete plan and hooks.
+    fn purge_deleted<'a, C>(
+        older_than: Self::Cutoff,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self::PurgeFilter: Expression
+            + AppearsOnTable<Self::Table>
+            + QueryFragment<Backend<C>>
+            + Send
+            + Sync
+            + 'a,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_where(Self::purge_filter(older_than), conn)
+    }
+}
+
+impl<M: SoftDelete> AsyncSoftDelete for M {}
+
+/// The roots of a soft operation, owned by its future.
+enum RootsOwned<F> {
+    Keys(Vec<crate::value::SqlValue>),
+    Filter(F),
+}
+
+fn soft<'a, M, C, F>(
+    roots: RootsOwned<F>,
+    mode: Mode,
+    conn: &'a mut C,
+) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+where
+    M: Deletable + Registered,
+    C: AsyncDeleteConnection,
+    F: QueryFragment<Backend<C>> + Send + Sync + 'a,
+    M::Schema: AsyncSchemaHooks<C>,
+{
+    async move {
+        let roots = match &roots {
+            RootsOwned::Keys(keys) => Roots::Keys(keys),
+            RootsOwned::Filter(filter) => Roots::Filter(filter),
+        };
+        asynchronous::run::<C, F, M::Schema>(
+            M::plan(),
+            roots,
+            &DeleteOptions::default(),
+            mode,
+            conn,
+        )
+        .await
+    }
+}

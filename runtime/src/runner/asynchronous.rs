@@ -1,0 +1,135 @@
+//! The asynchronous runner: an operation over a `diesel-async` connection, each request
+//! awaited. Every future it returns is `Send` when the connection is.
+
+use std::any::Any;
+use std::future::{poll_fn, Future};
+use std::marker::PhantomData;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::pin;
+use std::task::Poll;
+
+use diesel::query_builder::QueryFragment;
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, TransactionManager};
+
+use crate::async_connection::AsyncDeleteConnection;
+use crate::error::{DeleteError, HookError, HookStage};
+use crate::operation::{self, Abort, Port};
+use crate::options::DeleteOptions;
+use crate::plan::Plan;
+use crate::report::DeleteReport;
+use crate::sql::dialect::DialectInfo;
+use crate::sql::statement::{Mode, Returning, Roots, Statement};
+use crate::value::SqlValue;
+
+use super::async_hooks::{AsyncRows, AsyncSchemaHooks};
+
+/// Runs one operation on `conn`; `S` reaches the schema's asynchronous hooks.
+///
+/// Dropped at any await, the operation leaves its transaction open and unfinished on the
+/// connection: nothing it did is committed, and `diesel-async`'s pools see the connection as
+/// broken (an open transaction) and discard it.
+pub(crate) async fn run<C, F, S>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    options: &DeleteOptions,
+    mode: Mode,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
+where
+    C: AsyncDeleteConnection,
+    F: QueryFragment<C::Backend> + Send + Sync,
+    S: AsyncSchemaHooks<C>,
+{
+    let mut port = AsyncPort::<C, S> {
+        conn,
+        batch: Box::new(()),
+        schema: PhantomData,
+    };
+    operation::finish(operation::run(plan, roots, options, mode, &mut port).await)
+}
+
+struct AsyncPort<'c, C, S> {
+    conn: &'c mut C,
+    /// The rows of the batch last loaded, for its hooks.
+    batch: AsyncRows,
+    schema: PhantomData<fn() -> S>,
+}
+
+/// Awaits `request`, turning a panic inside it (a hook's, a row type's) into an [`Abort`].
+async fn caught<T>(request: impl Future<Output = Result<T, Abort>>) -> Result<T, Abort> {
+    let mut request = pin!(request);
+    poll_fn(|context| {
+        panic::catch_unwind(AssertUnwindSafe(|| request.as_mut().poll(context)))
+            .unwrap_or_else(|payload| Poll::Ready(Err(Abort::Panic(payload))))
+    })
+    .await
+}
+
+type Manager<C> = <C as AsyncConnection>::TransactionManager;
+
+impl<C, F, S> Port<F> for AsyncPort<'_, C, S>
+where
+    C: AsyncDeleteConnection,
+    F: QueryFragment<C::Backend> + Send + Sync,
+    S: AsyncSchemaHooks<C>,
+{
+    fn dialect(&self) -> DialectInfo {
+        self.conn.dialect()
+    }
+
+    fn outside_transactions(&mut self) -> bool {
+        Manager::<C>::transaction_manager_status_mut(self.conn)
+            .transaction_depth()
+            .is_ok_and(|depth| depth.is_none())
+    }
+
+    async fn begin(&mut self) -> QueryResult<()> {
+        Manager::<C>::begin_transaction(self.conn).await
+    }
+
+    async fn commit(&mut self) -> QueryResult<()> {
+        Manager::<C>::commit_transaction(self.conn).await
+    }
+
+    async fn rollback(&mut self) -> QueryResult<()> {
+        Manager::<C>::rollback_transaction(self.conn).await
+    }
+
+    async fn execute(&mut self, statement: Statement<'_, F>) -> Result<usize, Abort> {
+        caught(async { Ok(self.conn.execute_statement(statement).await?) }).await
+    }
+
+    async fn count(&mut self, statement: Statement<'_, F>) -> Result<i64, Abort> {
+        let query = Returning(statement, PhantomData);
+        caught(async { Ok(self.conn.count_rows(query).await?) }).await
+    }
+
+    async fn texts(&mut self, statement: Statement<'_, F>) -> Result<Vec<String>, Abort> {
+        let query = Returning(statement, PhantomData);
+        caught(async { Ok(self.conn.load_keys(query).await?) }).await
+    }
+
+    async fn load_batch(
+        &mut self,
+        table: &'static str,
+        statement: Statement<'_, F>,
+    ) -> Result<(Vec<SqlValue>, usize), Abort> {
+        let batch = caught(async { Ok(S::load(table, self.conn, statement).await?) }).await?;
+        self.batch = batch.rows;
+        Ok((batch.keys, batch.len))
+    }
+
+    async fn hook(
+        &mut self,
+        table: &'static str,
+        stage: HookStage,
+    ) -> Result<Result<(), HookError>, Abort> {
+        let rows: &(dyn Any + Send + Sync) = &*self.batch;
+        caught(async { Ok(S::hook(table, stage, self.conn, rows).await) }).await
+    }
+
+    async fn pause(&mut self, duration: std::time::Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
