@@ -271,9 +271,8 @@ backends! {
 /// cascade: rows that a hook or a trigger deletes from the same table elsewhere in the delete are
 /// not part of the report's count for that table.
 mod counted_around_the_cascade {
-    use deletable::{Deletable, DeleteHooks, HookError};
-    use deletable_tests::{backends, open, TestDb};
-    use diesel::connection::SimpleConnection;
+    use deletable::Deletable;
+    use deletable_tests::{backends, hooks, open, TestDb};
 
     mod schema {
         diesel::table! { owners (id) { id -> Integer, } }
@@ -310,10 +309,12 @@ mod counted_around_the_cascade {
         owner_id: i32,
     }
 
-    impl<C: SimpleConnection> DeleteHooks<C> for Visit {
-        fn before_delete(conn: &mut C, _: &[i32]) -> Result<(), HookError> {
-            conn.batch_execute("DELETE FROM pets WHERE owner_id = 2")?;
-            Ok(())
+    hooks! {
+        impl for Visit {
+            fn before_delete(conn, _: &[i32]) {
+                conn.exec("DELETE FROM pets WHERE owner_id = 2").await?;
+                Ok(())
+            }
         }
     }
 
@@ -325,10 +326,12 @@ mod counted_around_the_cascade {
         id: i32,
     }
 
-    impl<C: SimpleConnection> DeleteHooks<C> for Kennel {
-        fn before_delete(conn: &mut C, _: &[i32]) -> Result<(), HookError> {
-            conn.batch_execute("DELETE FROM dogs WHERE kennel_id = 2")?;
-            Ok(())
+    hooks! {
+        impl for Kennel {
+            fn before_delete(conn, _: &[i32]) {
+                conn.exec("DELETE FROM dogs WHERE kennel_id = 2").await?;
+                Ok(())
+            }
         }
     }
 

@@ -185,17 +185,19 @@ mod hooked {
     // `batch_size` is `HOOK_BATCH`.
     models!(#[deletable(hooks = keys, batch_size = 2)]);
 
-    /// Implements `DeleteHooks` for every connection: each hook logs its table and keys.
+    /// Implements the hooks of both runners for every connection: each hook logs its table and keys.
     macro_rules! logging_hooks {
         ($($model:ident => $table:expr),*) => {$(
-            impl<C> deletable::DeleteHooks<C> for $model {
-                fn before_delete(_: &mut C, rows: &[i32]) -> Result<(), deletable::HookError> {
-                    super::log_hook($table, false, rows);
-                    Ok(())
-                }
-                fn after_delete(_: &mut C, rows: &[i32]) -> Result<(), deletable::HookError> {
-                    super::log_hook($table, true, rows);
-                    Ok(())
+            deletable_tests::hooks! {
+                impl for $model {
+                    fn before_delete(_, rows: &[i32]) {
+                        super::log_hook($table, false, rows);
+                        Ok(())
+                    }
+                    fn after_delete(_, rows: &[i32]) {
+                        super::log_hook($table, true, rows);
+                        Ok(())
+                    }
                 }
             }
         )*};

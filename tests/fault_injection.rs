@@ -32,9 +32,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 
 use chrono::NaiveDateTime;
-use deletable::{
-    Deletable, DeleteError, DeleteHooks, DeleteOptions, DeleteReport, HookError, SoftDelete,
-};
+use deletable::{Deletable, DeleteError, DeleteOptions, DeleteReport, HookError, SoftDelete};
 use deletable_tests::{
     add_lookalike, backends, Catalog, Decoyed, Fault, FaultyConnection, Injection, Snapshot, TestDb,
 };
@@ -604,12 +602,9 @@ thread_local! {
 }
 
 /// Every hook: counts the call, writes an audit row through the operation's connection (a
-/// write the rollback must undo), then fails if this is the call chosen.
-fn audit<C: SimpleConnection>(
-    conn: &mut C,
-    hook: &str,
-    keys: impl Iterator<Item = String>,
-) -> Result<(), HookError> {
+/// write the rollback must undo), then fails if this is the call chosen: the audit row's
+/// statement, and the call with its failure, for [`injected`] once the row is written.
+fn audit(hook: &str, keys: impl Iterator<Item = String>) -> (String, (usize, Option<HookFailure>)) {
     let (call, failure) = HOOKS.with(|script| {
         let mut script = script.borrow_mut();
         script.calls += 1;
@@ -620,10 +615,15 @@ fn audit<C: SimpleConnection>(
         (call, failure)
     });
     let keys: Vec<String> = keys.collect();
-    conn.batch_execute(&format!(
+    let sql = format!(
         "INSERT INTO hook_audit (entry) VALUES ('{hook} {}')",
         keys.join(" ")
-    ))?;
+    );
+    (sql, (call, failure))
+}
+
+/// The hook's outcome after its audit row is written: the failure injected at this call.
+fn injected((call, failure): (usize, Option<HookFailure>)) -> Result<(), HookError> {
     match failure {
         Some(HookFailure::Error) => Err(format!("injected hook failure at call {call}").into()),
         Some(HookFailure::Panic) => panic!("injected hook panic at call {call}"),
@@ -638,16 +638,17 @@ macro_rules! audited_hooks {
             before_soft_delete, after_soft_delete, before_restore, after_restore);
     };
     (@stages $model:ty, |$row:ident| $key:expr, $($stage:ident),*) => {
-        impl<C: SimpleConnection> DeleteHooks<C> for $model {
-            $(
-                fn $stage(
-                    conn: &mut C,
-                    rows: &[<$model as Deletable>::HookRow],
-                ) -> Result<(), HookError> {
-                    let hook = concat!(stringify!($model), ".", stringify!($stage));
-                    audit(conn, hook, rows.iter().map(|$row| $key))
-                }
-            )*
+        deletable_tests::hooks! {
+            impl for $model {
+                $(
+                    fn $stage(conn, rows: &[<$model as Deletable>::HookRow]) {
+                        let hook = concat!(stringify!($model), ".", stringify!($stage));
+                        let (sql, call) = audit(hook, rows.iter().map(|$row| $key));
+                        conn.exec(&sql).await?;
+                        injected(call)
+                    }
+                )*
+            }
         }
     };
 }
@@ -1373,7 +1374,9 @@ fn many_keys(backend: &str) -> Vec<i32> {
     [1].into_iter().chain(3..3 + limit / 2).collect()
 }
 
+// The synchronous runner only: `FaultyConnection` wraps a synchronous connection.
 backends! {
+    @runner sync;
     #[test]
     fn a_cascade_chain_fails_cleanly_at_every_statement() {
         prove::<Db>(&CHAIN, &|conn| ChainA::delete_by_ids(&[1], conn));

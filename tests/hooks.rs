@@ -6,9 +6,8 @@
 
 use std::cell::RefCell;
 
-use deletable::{Deletable, DeleteError, DeleteHooks, DeleteOptions, HookError, HookStage};
+use deletable::{Deletable, DeleteError, DeleteOptions, HookStage};
 use deletable_tests::{backends, open, TestDb};
-use diesel::connection::{LoadConnection, SimpleConnection};
 use diesel::prelude::*;
 
 mod schema {
@@ -118,23 +117,6 @@ fn script<T>(f: impl FnOnce(&mut Script) -> T) -> T {
     SCRIPT.with(|script| f(&mut script.borrow_mut()))
 }
 
-fn count_where<C>(conn: &mut C, sql: &str) -> i64
-where
-    C: Connection + LoadConnection,
-    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, Counted>,
-{
-    diesel::sql_query(sql)
-        .get_result::<Counted>(conn)
-        .map(|row| row.n)
-        .unwrap_or(-1)
-}
-
-#[derive(QueryableByName)]
-struct Counted {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
 fn ids(rows: &[i32]) -> String {
     rows.iter()
         .map(i32::to_string)
@@ -142,12 +124,9 @@ fn ids(rows: &[i32]) -> String {
         .join(", ")
 }
 
-impl<C> DeleteHooks<C> for Order
-where
-    C: Connection + SimpleConnection + LoadConnection,
-    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, Counted>,
-{
-    fn before_delete(conn: &mut C, rows: &[Order]) -> Result<(), HookError> {
+deletable_tests::hooks! {
+impl for Order {
+    fn before_delete(conn, rows: &[Order]) {
         let keys: Vec<i32> = rows.iter().map(|order| order.id).collect();
         let batch = script(|s| {
             s.calls.push(("orders.before", keys.clone()));
@@ -156,20 +135,14 @@ where
                 .filter(|(hook, _)| *hook == "orders.before")
                 .count()
         });
-        let present = count_where(
-            conn,
-            &format!(
+        let present = conn.count(&format!(
                 "SELECT COUNT(*) AS n FROM orders WHERE id IN ({})",
                 ids(&keys)
-            ),
-        );
-        let order_lines = count_where(
-            conn,
-            &format!(
+            )).await.unwrap_or(-1);
+        let order_lines = conn.count(&format!(
                 "SELECT COUNT(*) AS n FROM order_lines WHERE order_id IN ({})",
                 ids(&keys)
-            ),
-        );
+            )).await.unwrap_or(-1);
         if present != keys.len() as i64 || order_lines != 0 {
             script(|s| {
                 s.violations.push(format!(
@@ -178,13 +151,14 @@ where
                 ))
             });
         }
-        conn.batch_execute(&format!(
+        conn.exec(&format!(
             "INSERT INTO audit (entry) VALUES {}",
             rows.iter()
                 .map(|order| format!("('order {} of {}')", order.id, order.total))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))?;
+        ))
+        .await?;
         if script(|s| s.panic_batch) == Some(batch) {
             panic!("a hook panicked on batch {batch}");
         }
@@ -194,7 +168,7 @@ where
         Ok(())
     }
 
-    fn after_delete(conn: &mut C, rows: &[Order]) -> Result<(), HookError> {
+    fn after_delete(conn, rows: &[Order]) {
         let keys: Vec<i32> = rows.iter().map(|order| order.id).collect();
         let batch = script(|s| {
             s.calls.push(("orders.after", keys.clone()));
@@ -203,20 +177,14 @@ where
                 .filter(|(hook, _)| *hook == "orders.after")
                 .count()
         });
-        let present = count_where(
-            conn,
-            &format!(
+        let present = conn.count(&format!(
                 "SELECT COUNT(*) AS n FROM orders WHERE id IN ({})",
                 ids(&keys)
-            ),
-        );
-        let parents = count_where(
-            conn,
-            &format!(
+            )).await.unwrap_or(-1);
+        let parents = conn.count(&format!(
                 "SELECT COUNT(*) AS n FROM accounts WHERE id IN ({})",
                 ids(&rows.iter().map(|o| o.account_id).collect::<Vec<_>>())
-            ),
-        );
+            )).await.unwrap_or(-1);
         if present != 0 || parents == 0 {
             script(|s| {
                 s.violations.push(format!(
@@ -230,28 +198,33 @@ where
         Ok(())
     }
 }
+}
 
-impl<C> DeleteHooks<C> for Note {
-    fn before_delete(_: &mut C, keys: &[i32]) -> Result<(), HookError> {
-        script(|s| s.calls.push(("notes.before", keys.to_vec())));
-        Ok(())
+deletable_tests::hooks! {
+    impl for Note {
+        fn before_delete(_, keys: &[i32]) {
+            script(|s| s.calls.push(("notes.before", keys.to_vec())));
+            Ok(())
+        }
     }
 }
 
-impl<C> DeleteHooks<C> for Folder {
-    fn before_delete(_: &mut C, rows: &[Folder]) -> Result<(), HookError> {
-        script(|s| {
-            s.calls
-                .push(("folders.before", rows.iter().map(|f| f.id).collect()))
-        });
-        Ok(())
-    }
-    fn after_delete(_: &mut C, rows: &[Folder]) -> Result<(), HookError> {
-        script(|s| {
-            s.calls
-                .push(("folders.after", rows.iter().map(|f| f.id).collect()))
-        });
-        Ok(())
+deletable_tests::hooks! {
+    impl for Folder {
+        fn before_delete(_, rows: &[Folder]) {
+            script(|s| {
+                s.calls
+                    .push(("folders.before", rows.iter().map(|f| f.id).collect()))
+            });
+            Ok(())
+        }
+        fn after_delete(_, rows: &[Folder]) {
+            script(|s| {
+                s.calls
+                    .push(("folders.after", rows.iter().map(|f| f.id).collect()))
+            });
+            Ok(())
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 // The models mirror their tables; the tests read only some of the fields.
 #![allow(dead_code)]
 
-use deletable::{Deletable, DeleteError, DeleteHooks, HookError};
+use deletable::{Deletable, DeleteError};
 use deletable_tests::{backends, open, TestDb};
 
 mod text_schema {
@@ -94,10 +94,12 @@ mod postgres_uuid {
         account_id: Uuid,
     }
 
-    impl<C> DeleteHooks<C> for Session {
-        fn before_delete(_: &mut C, keys: &[Uuid]) -> Result<(), HookError> {
-            SEEN.with(|seen| seen.borrow_mut().extend_from_slice(keys));
-            Ok(())
+    deletable_tests::hooks! {
+        impl for Session {
+            fn before_delete(_, keys: &[Uuid]) {
+                SEEN.with(|seen| seen.borrow_mut().extend_from_slice(keys));
+                Ok(())
+            }
         }
     }
 
@@ -213,10 +215,12 @@ mod mysql_unsigned {
         meter_id: u64,
     }
 
-    impl<C> DeleteHooks<C> for Reading {
-        fn before_delete(_: &mut C, keys: &[u32]) -> Result<(), HookError> {
-            SEEN.with(|seen| seen.borrow_mut().extend_from_slice(keys));
-            Ok(())
+    deletable_tests::hooks! {
+        impl for Reading {
+            fn before_delete(_, keys: &[u32]) {
+                SEEN.with(|seen| seen.borrow_mut().extend_from_slice(keys));
+                Ok(())
+            }
         }
     }
 
@@ -370,10 +374,12 @@ mod newtype {
         pub id: AccountId,
     }
 
-    impl<C> DeleteHooks<C> for Account {
-        fn before_delete(_: &mut C, keys: &[AccountId]) -> Result<(), HookError> {
-            assert!(keys.len() <= 2, "{keys:?}");
-            Ok(())
+    deletable_tests::hooks! {
+        impl for Account {
+            fn before_delete(_, keys: &[AccountId]) {
+                assert!(keys.len() <= 2, "{keys:?}");
+                Ok(())
+            }
         }
     }
 

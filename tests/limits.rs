@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use deletable::{Deletable, DeleteHooks, DeleteOptions, Dialect, HookError, SoftDelete};
+use deletable::{Deletable, DeleteOptions, Dialect, SoftDelete};
 use deletable_tests::{backends, TestDb};
 use diesel::prelude::*;
 
@@ -49,10 +49,12 @@ thread_local! {
     static NOTE_BATCHES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
-impl<C> DeleteHooks<C> for Note {
-    fn before_delete(_: &mut C, keys: &[i32]) -> Result<(), HookError> {
-        NOTE_BATCHES.with(|batches| batches.borrow_mut().push(keys.len()));
-        Ok(())
+deletable_tests::hooks! {
+    impl for Note {
+        fn before_delete(_, keys: &[i32]) {
+            NOTE_BATCHES.with(|batches| batches.borrow_mut().push(keys.len()));
+            Ok(())
+        }
     }
 }
 

@@ -451,11 +451,14 @@ backends! {
         assert_eq!(deletes.len(), 4);
         assert_eq!(deletes[0].matches("SELECT").count(), 2, "{}", deletes[0]);
         if Db::BACKEND == "sqlite" {
+            // `diesel-async`'s SQLite wrapper prints its binds as `[I32(1)]`.
+            let (sql, binds) = deletes[0].split_once(" -- binds: ").unwrap_or_default();
             assert_eq!(
-                deletes[0],
+                sql,
                 "DELETE FROM `d` WHERE `d`.`c_id` IN (SELECT `c`.`id` FROM `c` WHERE `c`.`b_id` IN \
-                 (SELECT `b`.`id` FROM `b` WHERE `b`.`a_id` IN (?))) -- binds: [1]"
+                 (SELECT `b`.`id` FROM `b` WHERE `b`.`a_id` IN (?)))"
             );
+            assert!(matches!(binds, "[1]" | "[I32(1)]"), "{binds}");
         }
     }
 

@@ -14,7 +14,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use deletable::{Deletable, DeleteError, DeleteHooks, DeleteOptions, HookError};
+use deletable::{Deletable, DeleteError, DeleteOptions};
 use deletable_tests::{backends, TestDb, WriteBefore};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -90,10 +90,12 @@ thread_local! {
     static LIST_BATCHES: std::cell::RefCell<Vec<Vec<i32>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-impl<C> DeleteHooks<C> for List {
-    fn before_delete(_: &mut C, keys: &[i32]) -> Result<(), HookError> {
-        LIST_BATCHES.with(|batches| batches.borrow_mut().push(keys.to_vec()));
-        Ok(())
+deletable_tests::hooks! {
+    impl for List {
+        fn before_delete(_, keys: &[i32]) {
+            LIST_BATCHES.with(|batches| batches.borrow_mut().push(keys.to_vec()));
+            Ok(())
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use deletable::{Deletable, DeleteError, DeleteHooks, HookError};
+use deletable::{Deletable, DeleteError};
 use deletable_tests::TestDb;
 
 /// Creates `tables` (name, columns) with `fks` (table, column, parent, extra): inline on SQLite,
@@ -113,14 +113,16 @@ mod mixed_composite {
         pub static SEEN: RefCell<Vec<(i32, String)>> = const { RefCell::new(Vec::new()) };
     }
 
-    impl<C> DeleteHooks<C> for Membership {
-        fn before_delete(_: &mut C, rows: &[Membership]) -> Result<(), HookError> {
-            assert!(rows.len() <= 2);
-            SEEN.with(|seen| {
-                seen.borrow_mut()
-                    .extend(rows.iter().map(|r| (r.group_id, r.name.clone())))
-            });
-            Ok(())
+    deletable_tests::hooks! {
+        impl for Membership {
+            fn before_delete(_, rows: &[Membership]) {
+                assert!(rows.len() <= 2);
+                SEEN.with(|seen| {
+                    seen.borrow_mut()
+                        .extend(rows.iter().map(|r| (r.group_id, r.name.clone())))
+                });
+                Ok(())
+            }
         }
     }
 
@@ -235,10 +237,12 @@ mod renamed_string_key {
         pub static KEYS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     }
 
-    impl<C> DeleteHooks<C> for Handle {
-        fn after_delete(_: &mut C, keys: &[String]) -> Result<(), HookError> {
-            KEYS.with(|k| k.borrow_mut().extend(keys.iter().cloned()));
-            Ok(())
+    deletable_tests::hooks! {
+        impl for Handle {
+            fn after_delete(_, keys: &[String]) {
+                KEYS.with(|k| k.borrow_mut().extend(keys.iter().cloned()));
+                Ok(())
+            }
         }
     }
 
@@ -318,7 +322,9 @@ mod key_order {
         pub b: i32,
     }
 
-    impl<C> DeleteHooks<C> for Link {}
+    deletable_tests::hooks! {
+        impl for Link {}
+    }
 
     deletable::schema!(Thing, Link);
 
@@ -392,7 +398,9 @@ mod loop3_nullable {
         #[on_delete(restrict, references = A)]
         a_id: Option<i32>,
     }
-    impl<Conn> DeleteHooks<Conn> for C {}
+    deletable_tests::hooks! {
+        impl for C {}
+    }
     deletable::schema!(C, B, A, R);
 
     backends! {
@@ -465,7 +473,9 @@ mod loop3_set_null {
         #[on_delete(do_nothing, references = C)]
         c_id: i32,
     }
-    impl<Conn> DeleteHooks<Conn> for B {}
+    deletable_tests::hooks! {
+        impl for B {}
+    }
     #[derive(Deletable)]
     #[diesel(table_name = c)]
     pub struct C {

@@ -134,25 +134,27 @@ fn chapter_hooks() -> Vec<(&'static str, Vec<i32>)> {
     CHAPTER_HOOKS.with(|calls| calls.borrow().clone())
 }
 
-impl<C> deletable::DeleteHooks<C> for Chapter {
-    fn before_soft_delete(_: &mut C, rows: &[Chapter]) -> Result<(), deletable::HookError> {
-        record("before_soft_delete", rows);
-        if REFUSE.with(|refuse| refuse.get()) {
-            return Err("chapters are kept".into());
+deletable_tests::hooks! {
+    impl for Chapter {
+        fn before_soft_delete(_, rows: &[Chapter]) {
+            record("before_soft_delete", rows);
+            if REFUSE.with(|refuse| refuse.get()) {
+                return Err("chapters are kept".into());
+            }
+            Ok(())
         }
-        Ok(())
-    }
-    fn after_soft_delete(_: &mut C, rows: &[Chapter]) -> Result<(), deletable::HookError> {
-        record("after_soft_delete", rows);
-        Ok(())
-    }
-    fn before_restore(_: &mut C, rows: &[Chapter]) -> Result<(), deletable::HookError> {
-        record("before_restore", rows);
-        Ok(())
-    }
-    fn after_restore(_: &mut C, rows: &[Chapter]) -> Result<(), deletable::HookError> {
-        record("after_restore", rows);
-        Ok(())
+        fn after_soft_delete(_, rows: &[Chapter]) {
+            record("after_soft_delete", rows);
+            Ok(())
+        }
+        fn before_restore(_, rows: &[Chapter]) {
+            record("before_restore", rows);
+            Ok(())
+        }
+        fn after_restore(_, rows: &[Chapter]) {
+            record("after_restore", rows);
+            Ok(())
+        }
     }
 }
 

@@ -129,12 +129,7 @@ pub trait AsyncDeletable: Deletable {
     ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
     where
         C: AsyncDeleteConnection,
-        F: Expression
-            + AppearsOnTable<Self::Table>
-            + QueryFragment<Backend<C>>
-            + Send
-            + Sync
-            + 'a,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
         F::SqlType: BoolOrNullableBool,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
@@ -151,12 +146,7 @@ pub trait AsyncDeletable: Deletable {
     ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
     where
         C: AsyncDeleteConnection,
-        F: Expression
-            + AppearsOnTable<Self::Table>
-            + QueryFragment<Backend<C>>
-            + Send
-            + Sync
-            + 'a,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
         F::SqlType: BoolOrNullableBool,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
@@ -218,12 +208,7 @@ pub trait AsyncSoftDelete: SoftDelete {
     ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
     where
         C: AsyncDeleteConnection,
-        F: Expression
-            + AppearsOnTable<Self::Table>
-            + QueryFragment<Backend<C>>
-            + Send
-            + Sync
-            + 'a,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
         F::SqlType: BoolOrNullableBool,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
@@ -254,12 +239,7 @@ pub trait AsyncSoftDelete: SoftDelete {
     ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
     where
         C: AsyncDeleteConnection,
-        F: Expression
-            + AppearsOnTable<Self::Table>
-            + QueryFragment<Backend<C>>
-            + Send
-            + Sync
-            + 'a,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
         F::SqlType: BoolOrNullableBool,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
@@ -275,12 +255,8 @@ pub trait AsyncSoftDelete: SoftDelete {
     ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
     where
         C: AsyncDeleteConnection,
-        Self::PurgeFilter: Expression
-            + AppearsOnTable<Self::Table>
-            + QueryFragment<Backend<C>>
-            + Send
-            + Sync
-            + 'a,
+        Self::PurgeFilter:
+            Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
         <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
@@ -297,29 +273,21 @@ enum RootsOwned<F> {
     Filter(F),
 }
 
-fn soft<'a, M, C, F>(
+async fn soft<M, C, F>(
     roots: RootsOwned<F>,
     mode: Mode,
-    conn: &'a mut C,
-) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
 where
     M: Deletable + Registered,
     C: AsyncDeleteConnection,
-    F: QueryFragment<Backend<C>> + Send + Sync + 'a,
+    F: QueryFragment<Backend<C>> + Send + Sync,
     M::Schema: AsyncSchemaHooks<C>,
 {
-    async move {
-        let roots = match &roots {
-            RootsOwned::Keys(keys) => Roots::Keys(keys),
-            RootsOwned::Filter(filter) => Roots::Filter(filter),
-        };
-        asynchronous::run::<C, F, M::Schema>(
-            M::plan(),
-            roots,
-            &DeleteOptions::default(),
-            mode,
-            conn,
-        )
+    let roots = match &roots {
+        RootsOwned::Keys(keys) => Roots::Keys(keys),
+        RootsOwned::Filter(filter) => Roots::Filter(filter),
+    };
+    asynchronous::run::<C, F, M::Schema>(M::plan(), roots, &DeleteOptions::default(), mode, conn)
         .await
-    }
 }

@@ -17,7 +17,9 @@ use crate::sql::statement::{CountQuery, KeysQuery, Statement};
 /// `AsyncMysqlConnection`, `AsyncMariadbConnection`, `SyncConnectionWrapper<SqliteConnection>`,
 /// and the pooled connections of `diesel-async`'s deadpool, bb8 and mobc pools, which deref to
 /// them.
-pub trait AsyncDeleteConnection: AsyncConnection + AsyncConnectionCore<Backend: Dialect> + Send {
+pub trait AsyncDeleteConnection:
+    AsyncConnection + AsyncConnectionCore<Backend: Dialect> + Send
+{
     #[doc(hidden)]
     fn dialect(&self) -> DialectInfo {
         DialectInfo::of::<Self::Backend>()

@@ -121,42 +121,38 @@ impl<M, L, C> AsyncModelHooks<C> for WithHooks<M, L>
 where
     M: AsyncDeleteHooks<C>,
     M::HookRow: Send + Sync + 'static,
-    L: AsyncHookLoader<M, C>,
+    L: AsyncHookLoader<M, C> + 'static,
     C: AsyncDeleteConnection,
 {
-    fn load<'a, F>(
+    async fn load<'a, F>(
         conn: &'a mut C,
         statement: Statement<'a, F>,
-    ) -> impl Future<Output = QueryResult<LoadedBatch<AsyncRows>>> + Send + 'a
+    ) -> QueryResult<LoadedBatch<AsyncRows>>
     where
         F: QueryFragment<C::Backend> + Send + Sync + 'a,
     {
-        async move {
-            let rows = L::load(conn, statement).await?;
-            let mut keys = Vec::with_capacity(rows.len());
-            for row in &rows {
-                L::key(row, &mut keys);
-            }
-            let len = rows.len();
-            let rows: AsyncRows = Box::new(rows);
-            Ok(LoadedBatch { len, keys, rows })
+        let rows = L::load(conn, statement).await?;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in &rows {
+            L::key(row, &mut keys);
         }
+        let len = rows.len();
+        let rows: AsyncRows = Box::new(rows);
+        Ok(LoadedBatch { len, keys, rows })
     }
 
-    fn hook<'a>(
+    async fn hook<'a>(
         stage: HookStage,
         conn: &'a mut C,
         rows: &'a (dyn Any + Send + Sync),
-    ) -> impl Future<Output = Result<(), HookError>> + Send + 'a {
-        async move {
-            match rows.downcast_ref::<Vec<M::HookRow>>() {
-                Some(rows) => call::<M, C>(stage, conn, rows).await,
-                None => Err(format!(
-                    "deletable: a batch of another model reached the hooks of `{}`",
-                    std::any::type_name::<M>()
-                )
-                .into()),
-            }
+    ) -> Result<(), HookError> {
+        match rows.downcast_ref::<Vec<M::HookRow>>() {
+            Some(rows) => call::<M, C>(stage, conn, rows).await,
+            None => Err(format!(
+                "deletable: a batch of another model reached the hooks of `{}`",
+                std::any::type_name::<M>()
+            )
+            .into()),
         }
     }
 }
@@ -178,7 +174,8 @@ pub trait AsyncHookLoader<M: Deletable, C: AsyncDeleteConnection> {
 }
 
 /// The fragment a batch is read through: `Send + Sync`, so the load's future is `Send`.
-type Fragment<'a, C> = dyn QueryFragment<<C as diesel_async::AsyncConnectionCore>::Backend> + Send + Sync + 'a;
+type Fragment<'a, C> =
+    dyn QueryFragment<<C as diesel_async::AsyncConnectionCore>::Backend> + Send + Sync + 'a;
 
 impl<M, C> AsyncHookLoader<M, C> for WholeRows
 where
@@ -188,22 +185,17 @@ where
     for<'a> TypedQuery<'a, Fragment<'a, C>, diesel::dsl::AsSelect<M, C::Backend>>:
         LoadQuery<'a, C, M>,
 {
-    fn load<'a, F>(
-        conn: &'a mut C,
-        statement: Statement<'a, F>,
-    ) -> impl Future<Output = QueryResult<Vec<M>>> + Send + 'a
+    async fn load<'a, F>(conn: &'a mut C, statement: Statement<'a, F>) -> QueryResult<Vec<M>>
     where
         F: QueryFragment<C::Backend> + Send + Sync + 'a,
     {
-        async move {
-            let batch = BatchQuery {
-                statement,
-                selection: <M as diesel::SelectableHelper<C::Backend>>::as_select(),
-            };
-            TypedQuery::<Fragment<'_, C>, diesel::dsl::AsSelect<M, C::Backend>>::new(&batch)
-                .load(conn)
-                .await
-        }
+        let batch = BatchQuery {
+            statement,
+            selection: <M as diesel::SelectableHelper<C::Backend>>::as_select(),
+        };
+        TypedQuery::<Fragment<'_, C>, diesel::dsl::AsSelect<M, C::Backend>>::new(&batch)
+            .load(conn)
+            .await
     }
 
     fn key(row: &M, values: &mut Vec<SqlValue>) {
@@ -221,23 +213,21 @@ where
     C: AsyncDeleteConnection,
     for<'a> TypedQuery<'a, Fragment<'a, C>, KeySqlType<M>>: LoadQuery<'a, C, M::PrimaryKey>,
 {
-    fn load<'a, F>(
+    async fn load<'a, F>(
         conn: &'a mut C,
         statement: Statement<'a, F>,
-    ) -> impl Future<Output = QueryResult<Vec<M::PrimaryKey>>> + Send + 'a
+    ) -> QueryResult<Vec<M::PrimaryKey>>
     where
         F: QueryFragment<C::Backend> + Send + Sync + 'a,
     {
-        async move {
-            // The model's key columns in the model's order, which may not be the table's.
-            let batch = BatchQuery {
-                statement,
-                selection: M::KeyColumns::default(),
-            };
-            TypedQuery::<Fragment<'_, C>, KeySqlType<M>>::new(&batch)
-                .load(conn)
-                .await
-        }
+        // The model's key columns in the model's order, which may not be the table's.
+        let batch = BatchQuery {
+            statement,
+            selection: M::KeyColumns::default(),
+        };
+        TypedQuery::<Fragment<'_, C>, KeySqlType<M>>::new(&batch)
+            .load(conn)
+            .await
     }
 
     fn key(row: &M::PrimaryKey, values: &mut Vec<SqlValue>) {

@@ -8,9 +8,11 @@
 //! server) and `MARIADB_DATABASE_URL` (Diesel's `mariadb` backend); without one, its tests print
 //! why and pass.
 
+pub mod asynchronous;
 mod catalog;
 mod decoys;
 mod faulty;
+mod hook_connection;
 mod log;
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 mod mysql;
@@ -23,6 +25,7 @@ mod write_before;
 pub use catalog::{Catalog, Column, Labeled, Snapshot};
 pub use decoys::{add_lookalike, Decoyed};
 pub use faulty::{Fault, FaultyConnection, FaultyTransactionManager, Injection, MISSING_TABLE};
+pub use hook_connection::{now, AsyncHookConnection, Counted, HookConnection};
 pub use log::StatementLog;
 #[cfg(feature = "mariadb")]
 pub use mysql::MariadbDb;
@@ -31,8 +34,8 @@ pub use mysql::MysqlDb;
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 pub use mysql::{MysqlFamily, MysqlLikeDb};
 #[cfg(feature = "postgres")]
-pub use postgres::PgDb;
-pub use sqlite::SqliteDb;
+pub use postgres::{PgDb, PgFamily, PgLikeDb};
+pub use sqlite::{SqliteDb, SqliteFamily, SqliteLikeDb};
 pub use write_before::{WriteBefore, WriteOutcome};
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -122,43 +125,61 @@ pub fn unique_name() -> String {
     )
 }
 
-/// Writes the test items once for every backend: a module `sqlite`, and with the crate features
-/// `postgres`, `mysql` and `mariadb` modules of those names, each with `type Db` set to its
-/// [`TestDb`].
+/// Writes the test items once for every backend and runner: a module `sqlite`, and with the
+/// crate features `postgres`, `mysql` and `mariadb` modules of those names, each with `type Db`
+/// set to its [`TestDb`]; then the same again through the asynchronous runner, in modules
+/// `sqlite_async`, `postgres_async`, `mysql_async` and `mariadb_async`, where
+/// [`asynchronous::Deletable`] and [`asynchronous::SoftDelete`] stand for `deletable`'s traits.
 #[macro_export]
 macro_rules! backends {
+    (@runner sync; $($item:item)*) => {
+        $crate::backends!(@module sqlite, "sqlite", $crate::SqliteDb, {}; $($item)*);
+        $crate::backends!(@module postgres, "postgres", $crate::PgDb, {}; $($item)*);
+        $crate::backends!(@module mysql, "mysql", $crate::MysqlDb, {}; $($item)*);
+        $crate::backends!(@module mariadb, "mariadb", $crate::MariadbDb, {}; $($item)*);
+    };
+    (@runner async; $($item:item)*) => {
+        $crate::backends!(@module sqlite_async, "sqlite", $crate::asynchronous::SqliteAsyncDb, {
+            #[allow(unused_imports)]
+            use $crate::asynchronous::{Deletable, SoftDelete};
+        }; $($item)*);
+        $crate::backends!(@module postgres_async, "postgres", $crate::asynchronous::PgAsyncDb, {
+            #[allow(unused_imports)]
+            use $crate::asynchronous::{Deletable, SoftDelete};
+        }; $($item)*);
+        $crate::backends!(@module mysql_async, "mysql", $crate::asynchronous::MysqlAsyncDb, {
+            #[allow(unused_imports)]
+            use $crate::asynchronous::{Deletable, SoftDelete};
+        }; $($item)*);
+        $crate::backends!(@module mariadb_async, "mariadb", $crate::asynchronous::MariadbAsyncDb, {
+            #[allow(unused_imports)]
+            use $crate::asynchronous::{Deletable, SoftDelete};
+        }; $($item)*);
+    };
+    (@module $name:ident, "sqlite", $db:ty, { $($runner:item)* }; $($item:item)*) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $($runner)*
+            #[allow(dead_code)]
+            type Db = $db;
+            $($item)*
+        }
+    };
+    (@module $name:ident, $feature:literal, $db:ty, { $($runner:item)* }; $($item:item)*) => {
+        #[cfg(feature = $feature)]
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $($runner)*
+            #[allow(dead_code)]
+            type Db = $db;
+            $($item)*
+        }
+    };
     ($($item:item)*) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            type Db = $crate::SqliteDb;
-            $($item)*
-        }
-        #[cfg(feature = "postgres")]
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            type Db = $crate::PgDb;
-            $($item)*
-        }
-        #[cfg(feature = "mysql")]
-        mod mysql {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            type Db = $crate::MysqlDb;
-            $($item)*
-        }
-        #[cfg(feature = "mariadb")]
-        mod mariadb {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            type Db = $crate::MariadbDb;
-            $($item)*
-        }
+        $crate::backends!(@runner sync; $($item)*);
+        $crate::backends!(@runner async; $($item)*);
     };
 }
 

@@ -17,6 +17,11 @@ pub trait MysqlFamily: deletable::DeleteConnection + LoadConnection + SimpleConn
     const URL_VARIABLE: &'static str;
     /// An example of that URL.
     const URL_EXAMPLE: &'static str;
+
+    /// Connects to `url`.
+    fn connect(url: &str) -> Self {
+        Self::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"))
+    }
 }
 
 #[cfg(feature = "mysql")]
@@ -50,7 +55,7 @@ pub type MysqlDb = MysqlLikeDb<MysqlConnection>;
 pub type MariadbDb = MysqlLikeDb<diesel::mariadb::MariadbConnection>;
 
 fn connect<C: MysqlFamily>(url: &str, database: &str) -> C {
-    let mut conn = C::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"));
+    let mut conn = C::connect(url);
     conn.batch_execute(&format!("USE {database}"))
         .expect("use the test database");
     conn
@@ -75,7 +80,7 @@ where
             return None;
         };
         let database = unique_name();
-        let mut conn = C::establish(&url).unwrap_or_else(|error| panic!("{error}: {url}"));
+        let mut conn = C::connect(&url);
         conn.batch_execute(&format!("CREATE DATABASE {database}; USE {database};"))
             .expect("create the test database");
         conn.batch_execute(schema_sql)

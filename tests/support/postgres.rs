@@ -6,23 +6,43 @@ use diesel::prelude::*;
 use crate::sqlite::Pair;
 use crate::{unique_name, StatementLog, TestDb};
 
+/// A connection to PostgreSQL: Diesel's, or `diesel-async`'s driven through the blocking
+/// interface the tests read the database with.
+pub trait PgFamily:
+    deletable::DeleteConnection<Backend = diesel::pg::Pg> + SimpleConnection
+{
+    /// Connects to `url`.
+    fn connect(url: &str) -> Self {
+        Self::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"))
+    }
+}
+
+impl PgFamily for PgConnection {}
+
 /// A test database on PostgreSQL: its own schema, first on the `search_path`.
-pub struct PgDb {
+pub struct PgLikeDb<C: SimpleConnection> {
     url: String,
     schema: String,
-    conn: PgConnection,
+    conn: C,
     log: StatementLog,
 }
 
-fn connect(url: &str, schema: &str) -> PgConnection {
-    let mut conn = PgConnection::establish(url).unwrap_or_else(|error| panic!("{error}: {url}"));
+/// A test database on PostgreSQL through Diesel's `PgConnection`.
+pub type PgDb = PgLikeDb<PgConnection>;
+
+fn connect<C: PgFamily>(url: &str, schema: &str) -> C {
+    let mut conn = C::connect(url);
     conn.batch_execute(&format!("SET search_path TO {schema}"))
         .expect("set the search path");
     conn
 }
 
-impl TestDb for PgDb {
-    type Conn = PgConnection;
+impl<C> TestDb for PgLikeDb<C>
+where
+    C: PgFamily,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Pair>,
+{
+    type Conn = C;
     const BACKEND: &'static str = "postgres";
 
     fn open(schema_sql: &str) -> Option<Self> {
@@ -31,8 +51,7 @@ impl TestDb for PgDb {
             return None;
         };
         let schema = unique_name();
-        let mut conn =
-            PgConnection::establish(&url).unwrap_or_else(|error| panic!("{error}: {url}"));
+        let mut conn = C::connect(&url);
         conn.batch_execute(&format!(
             "SET client_min_messages TO WARNING; CREATE SCHEMA {schema}; SET search_path TO {schema};"
         ))
@@ -41,7 +60,7 @@ impl TestDb for PgDb {
             .expect("create the test tables");
         let log = StatementLog::default();
         conn.set_instrumentation(log.clone());
-        Some(PgDb {
+        Some(PgLikeDb {
             url,
             schema,
             conn,
@@ -49,11 +68,11 @@ impl TestDb for PgDb {
         })
     }
 
-    fn connect_again(&self) -> PgConnection {
+    fn connect_again(&self) -> C {
         connect(&self.url, &self.schema)
     }
 
-    fn conn(&mut self) -> &mut PgConnection {
+    fn conn(&mut self) -> &mut C {
         &mut self.conn
     }
 
@@ -84,7 +103,7 @@ impl TestDb for PgDb {
     }
 }
 
-impl Drop for PgDb {
+impl<C: SimpleConnection> Drop for PgLikeDb<C> {
     fn drop(&mut self) {
         let _ = self
             .conn

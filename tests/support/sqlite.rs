@@ -6,44 +6,69 @@ use diesel::sql_types::{BigInt, Nullable};
 
 use crate::{StatementLog, TestDb};
 
-/// A test database on SQLite.
-pub struct SqliteDb {
-    conn: SqliteConnection,
+/// A connection to an in-memory SQLite database: Diesel's, or `diesel-async`'s wrapper driven
+/// through the blocking interface the tests read the database with.
+pub trait SqliteFamily:
+    deletable::DeleteConnection<Backend = diesel::sqlite::Sqlite> + SimpleConnection
+where
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, Self, Pair>,
+{
+    /// A new in-memory database with foreign keys enforced.
+    fn memory() -> Self;
+}
+
+impl SqliteFamily for SqliteConnection {
+    fn memory() -> Self {
+        connect()
+    }
+}
+
+/// A test database on SQLite, through the connection type `C`.
+pub struct SqliteLikeDb<C> {
+    conn: C,
     log: StatementLog,
 }
 
+/// A test database on SQLite through Diesel's `SqliteConnection`.
+pub type SqliteDb = SqliteLikeDb<SqliteConnection>;
+
+/// A row of two integers, `a` and `b`, read by [`TestDb::pairs`](crate::TestDb::pairs).
 #[derive(QueryableByName)]
-pub(crate) struct Pair {
+pub struct Pair {
     #[diesel(sql_type = BigInt)]
-    pub(crate) a: i64,
+    pub a: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
-    pub(crate) b: Option<i64>,
+    pub b: Option<i64>,
 }
 
-fn connect() -> SqliteConnection {
+pub(crate) fn connect() -> SqliteConnection {
     let mut conn = SqliteConnection::establish(":memory:").expect("open in-memory SQLite");
     conn.batch_execute("PRAGMA foreign_keys = ON;")
         .expect("enable foreign keys");
     conn
 }
 
-impl TestDb for SqliteDb {
-    type Conn = SqliteConnection;
+impl<C> TestDb for SqliteLikeDb<C>
+where
+    C: SqliteFamily,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Pair>,
+{
+    type Conn = C;
     const BACKEND: &'static str = "sqlite";
 
     fn open(schema: &str) -> Option<Self> {
-        let mut conn = connect();
+        let mut conn = C::memory();
         conn.batch_execute(schema).expect("create the test schema");
         let log = StatementLog::default();
         conn.set_instrumentation(log.clone());
-        Some(SqliteDb { conn, log })
+        Some(SqliteLikeDb { conn, log })
     }
 
-    fn connect_again(&self) -> SqliteConnection {
+    fn connect_again(&self) -> C {
         panic!("an in-memory SQLite database has one connection")
     }
 
-    fn conn(&mut self) -> &mut SqliteConnection {
+    fn conn(&mut self) -> &mut C {
         &mut self.conn
     }
 

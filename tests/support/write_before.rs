@@ -46,11 +46,15 @@ impl<C: SimpleConnection + Send + 'static> Instrumentation for WriteBefore<C> {
             return;
         };
         if deletes_table && outcome.is_none() {
-            *outcome = Some(
-                self.other
-                    .batch_execute(&self.sql)
-                    .map_err(|error| error.to_string()),
-            );
+            // On a thread of its own: a `diesel-async` connection behind the blocking wrapper
+            // cannot block inside the runtime that runs the delete.
+            let (other, sql) = (&mut self.other, &self.sql);
+            let written = std::thread::scope(|scope| {
+                scope
+                    .spawn(|| other.batch_execute(sql).map_err(|error| error.to_string()))
+                    .join()
+            });
+            *outcome = Some(written.unwrap_or_else(|_| Err("the writer panicked".to_owned())));
         }
     }
 }

@@ -1,0 +1,303 @@
+//! The asynchronous runner under the same suites: each backend's `diesel-async` connection,
+//! wrapped in `diesel-async`'s `AsyncConnectionWrapper` so the tests read the database through
+//! Diesel's blocking interface as everywhere else, and [`Deletable`] and [`SoftDelete`], which
+//! take that wrapper and run `deletable`'s asynchronous methods on the connection inside it.
+//!
+//! [`backends!`](crate::backends) stamps each suite out again in modules named `*_async`, where
+//! these traits shadow `deletable`'s synchronous ones: `ada.delete(db.conn())` there awaits
+//! `AsyncDeletable::delete` on one shared multi-threaded tokio runtime.
+
+use std::future::Future;
+use std::sync::LazyLock;
+
+use deletable::__private::{AsyncSchemaHooks, BindKey, Registered};
+use deletable::{
+    AsyncDeletable, AsyncDeleteConnection, AsyncSoftDelete, DeleteError, DeleteOptions,
+    DeleteReport, KeyFor, Plan,
+};
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::BoolOrNullableBool;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::AsyncConnectionCore;
+
+/// The runtime every asynchronous test connection lives on and every asynchronous call runs on.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("start the tokio runtime of the asynchronous tests")
+    });
+    &RUNTIME
+}
+
+/// Runs a future to completion on [`runtime`], from a test's thread.
+pub fn block_on<T>(future: impl Future<Output = T>) -> T {
+    runtime().block_on(future)
+}
+
+/// An asynchronous connection behind Diesel's blocking interface, on [`runtime`].
+pub type Blocking<C> = AsyncConnectionWrapper<C>;
+
+/// Opens a connection inside [`runtime`], so that the wrapper blocks on it (and a PostgreSQL
+/// connection's task runs there) rather than on a runtime of its own.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "mariadb"))]
+fn establish<C: diesel_async::AsyncConnection>(url: &str) -> Blocking<C> {
+    let _entered = runtime().enter();
+    <Blocking<C> as diesel::Connection>::establish(url)
+        .unwrap_or_else(|error| panic!("{error}: {url}"))
+}
+
+/// SQLite through `diesel-async`'s `SyncConnectionWrapper`.
+pub type AsyncSqlite = SyncConnectionWrapper<diesel::SqliteConnection>;
+
+impl crate::sqlite::SqliteFamily for Blocking<AsyncSqlite> {
+    fn memory() -> Self {
+        let _entered = runtime().enter();
+        Blocking::from(SyncConnectionWrapper::new(crate::sqlite::connect()))
+    }
+}
+
+/// A test database on SQLite through the asynchronous runner.
+pub type SqliteAsyncDb = crate::sqlite::SqliteLikeDb<Blocking<AsyncSqlite>>;
+
+#[cfg(feature = "postgres")]
+impl crate::postgres::PgFamily for Blocking<diesel_async::AsyncPgConnection> {
+    fn connect(url: &str) -> Self {
+        establish(url)
+    }
+}
+
+/// A test database on PostgreSQL through the asynchronous runner.
+#[cfg(feature = "postgres")]
+pub type PgAsyncDb = crate::postgres::PgLikeDb<Blocking<diesel_async::AsyncPgConnection>>;
+
+#[cfg(feature = "mysql")]
+impl crate::MysqlFamily for Blocking<diesel_async::AsyncMysqlConnection> {
+    const BACKEND: &'static str = "mysql";
+    const URL_VARIABLE: &'static str = "MYSQL_DATABASE_URL";
+    const URL_EXAMPLE: &'static str = "mysql://root@127.0.0.1:3306/test";
+
+    fn connect(url: &str) -> Self {
+        establish(url)
+    }
+}
+
+/// A test database through `diesel-async`'s `mysql` backend.
+#[cfg(feature = "mysql")]
+pub type MysqlAsyncDb = crate::MysqlLikeDb<Blocking<diesel_async::AsyncMysqlConnection>>;
+
+#[cfg(feature = "mariadb")]
+impl crate::MysqlFamily for Blocking<diesel_async::AsyncMariadbConnection> {
+    const BACKEND: &'static str = "mariadb";
+    const URL_VARIABLE: &'static str = "MARIADB_DATABASE_URL";
+    const URL_EXAMPLE: &'static str = "mariadb://root@127.0.0.1:3306/test";
+
+    fn connect(url: &str) -> Self {
+        establish(url)
+    }
+}
+
+/// A test database through `diesel-async`'s `mariadb` backend.
+#[cfg(feature = "mariadb")]
+pub type MariadbAsyncDb = crate::MysqlLikeDb<Blocking<diesel_async::AsyncMariadbConnection>>;
+
+type Backend<C> = <C as AsyncConnectionCore>::Backend;
+type Outcome = Result<DeleteReport, DeleteError>;
+
+/// `deletable::Deletable`'s methods, run by the asynchronous runner on the connection inside a
+/// [`Blocking`] wrapper: in the `*_async` test modules, this trait stands where
+/// `deletable::Deletable` stands in the others.
+pub trait Deletable: deletable::Deletable {
+    /// [`deletable::Deletable::plan`].
+    fn plan() -> &'static Plan {
+        <Self as deletable::Deletable>::plan()
+    }
+
+    /// [`AsyncDeletable::delete`].
+    fn delete<C>(&self, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncDeletable::delete(self, &mut **conn))
+    }
+
+    /// [`AsyncDeletable::delete_with`].
+    fn delete_with<C>(&self, options: &DeleteOptions, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncDeletable::delete_with(
+            self,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncDeletable::delete_by_ids`].
+    fn delete_by_ids<K, C>(ids: &[K], conn: &mut Blocking<C>) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_by_ids(ids, &mut **conn))
+    }
+
+    /// [`AsyncDeletable::delete_by_ids_with`].
+    fn delete_by_ids_with<K, C>(
+        ids: &[K],
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_by_ids_with(
+            ids,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncDeletable::delete_where`].
+    fn delete_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_where(filter, &mut **conn))
+    }
+
+    /// [`AsyncDeletable::delete_where_with`].
+    fn delete_where_with<F, C>(
+        filter: F,
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_where_with(
+            filter,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
+}
+
+impl<M: deletable::Deletable> Deletable for M {}
+
+/// `deletable::SoftDelete`'s methods, run by the asynchronous runner: in the `*_async` test
+/// modules, this trait stands where `deletable::SoftDelete` stands in the others.
+pub trait SoftDelete: deletable::SoftDelete {
+    /// [`deletable::SoftDelete::active`].
+    fn active() -> Self::Active {
+        <Self as deletable::SoftDelete>::active()
+    }
+
+    /// [`deletable::SoftDelete::only_deleted`].
+    fn only_deleted() -> Self::OnlyDeleted {
+        <Self as deletable::SoftDelete>::only_deleted()
+    }
+
+    /// [`AsyncSoftDelete::soft_delete`].
+    fn soft_delete<C>(&self, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncSoftDelete::soft_delete(self, &mut **conn))
+    }
+
+    /// [`AsyncSoftDelete::soft_delete_by_ids`].
+    fn soft_delete_by_ids<K, C>(ids: &[K], conn: &mut Blocking<C>) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::soft_delete_by_ids(
+            ids,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::soft_delete_where`].
+    fn soft_delete_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::soft_delete_where(
+            filter,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::restore`].
+    fn restore<C>(&self, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncSoftDelete::restore(self, &mut **conn))
+    }
+
+    /// [`AsyncSoftDelete::restore_where`].
+    fn restore_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::restore_where(
+            filter,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::purge_deleted`].
+    fn purge_deleted<C>(older_than: Self::Cutoff, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self::PurgeFilter:
+            Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::purge_deleted(
+            older_than,
+            &mut **conn,
+        ))
+    }
+}
+
+impl<M: deletable::SoftDelete> SoftDelete for M {}
