@@ -72,24 +72,41 @@ models!(
 /// What the hook does with each batch: reads every row whole, so none is optimised away.
 pub static HOOK_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-impl<Conn> DeleteHooks<Conn> for hooked::B {
-    fn before_delete(_: &mut Conn, rows: &[hooked::B]) -> Result<(), HookError> {
-        let bytes: usize = rows.iter().map(|row| row.data.len()).sum();
-        HOOK_BYTES.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
-    }
-}
-
 /// What the keys-only hook does with each batch: adds up the keys.
 pub static HOOK_KEYS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
-impl<Conn> DeleteHooks<Conn> for keyed::B {
-    fn before_delete(_: &mut Conn, keys: &[i32]) -> Result<(), HookError> {
-        let sum: i64 = keys.iter().map(|&key| i64::from(key)).sum();
-        HOOK_KEYS.fetch_add(sum, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
-    }
+fn see_rows(rows: &[hooked::B]) -> Result<(), HookError> {
+    let bytes: usize = rows.iter().map(|row| row.data.len()).sum();
+    HOOK_BYTES.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
 }
+
+fn see_keys(keys: &[i32]) -> Result<(), HookError> {
+    let sum: i64 = keys.iter().map(|&key| i64::from(key)).sum();
+    HOOK_KEYS.fetch_add(sum, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+/// The hooks of `b`, for one connection type (named: `deletable` gives them to the pooled
+/// connections of that type).
+macro_rules! hooks_for {
+    ($conn:ty) => {
+        impl DeleteHooks<$conn> for hooked::B {
+            fn before_delete(_: &mut $conn, rows: &[hooked::B]) -> Result<(), HookError> {
+                see_rows(rows)
+            }
+        }
+        impl DeleteHooks<$conn> for keyed::B {
+            fn before_delete(_: &mut $conn, keys: &[i32]) -> Result<(), HookError> {
+                see_keys(keys)
+            }
+        }
+    };
+}
+
+hooks_for!(diesel::SqliteConnection);
+#[cfg(feature = "postgres")]
+hooks_for!(diesel::PgConnection);
 
 /// The DDL, with the foreign keys' action (`ON DELETE CASCADE` for the native method).
 pub fn ddl(action: &str) -> String {

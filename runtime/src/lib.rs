@@ -65,6 +65,8 @@ mod operation;
 mod options;
 mod plan;
 mod planner;
+#[cfg(any(feature = "deadpool", feature = "bb8", feature = "r2d2"))]
+mod pools;
 mod report;
 mod runner;
 mod schema;

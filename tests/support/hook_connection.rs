@@ -2,7 +2,9 @@
 //! `DeleteHooks` and `AsyncDeleteHooks` from one body, an `async` block that reaches the
 //! database through [`HookConnection`] or [`AsyncHookConnection`] (the same method names, so
 //! the same body compiles against either). On a synchronous connection every await is ready
-//! at once and the body runs to its end where the hook is called.
+//! at once and the body runs to its end where the hook is called. Both traits are implemented
+//! for named connection types: `deletable` gives each model's hooks to the pooled connections
+//! of those types, which a model's hooks for any connection would overlap.
 
 use std::future::Future;
 use std::pin::pin;
@@ -27,21 +29,39 @@ pub trait HookConnection {
     fn count(&mut self, sql: &str) -> impl Future<Output = QueryResult<i64>>;
 }
 
-impl<C> HookConnection for C
-where
-    C: Connection + SimpleConnection + LoadConnection,
-    SqlQuery: diesel::query_dsl::LoadQuery<'static, C, Counted>,
-{
-    async fn exec(&mut self, sql: &str) -> QueryResult<()> {
-        self.batch_execute(sql)
-    }
+/// Implements [`HookConnection`] for synchronous connection types, each named: a model's hooks
+/// for any connection would overlap those `deletable` gives pooled connections.
+macro_rules! hook_connection {
+    ($([$($generics:tt)*] $conn:ty $(where [$($bounds:tt)*])?;)*) => {$(
+        impl<$($generics)*> HookConnection for $conn
+        where
+            $conn: Connection + SimpleConnection + LoadConnection,
+            SqlQuery: diesel::query_dsl::LoadQuery<'static, $conn, Counted>,
+            $($($bounds)*)?
+        {
+            async fn exec(&mut self, sql: &str) -> QueryResult<()> {
+                self.batch_execute(sql)
+            }
 
-    async fn count(&mut self, sql: &str) -> QueryResult<i64> {
-        diesel::sql_query(sql)
-            .get_result::<Counted>(self)
-            .map(|row| row.n)
-    }
+            async fn count(&mut self, sql: &str) -> QueryResult<i64> {
+                diesel::sql_query(sql)
+                    .get_result::<Counted>(self)
+                    .map(|row| row.n)
+            }
+        }
+    )*};
 }
+
+hook_connection! {
+    [] diesel::SqliteConnection;
+    ['a, C] crate::FaultyConnection<'a, C> where [C: HookConnection];
+}
+#[cfg(feature = "postgres")]
+hook_connection! { [] diesel::PgConnection; }
+#[cfg(feature = "mysql")]
+hook_connection! { [] diesel::MysqlConnection; }
+#[cfg(feature = "mariadb")]
+hook_connection! { [] diesel::mariadb::MariadbConnection; }
 
 /// What a test hook does with a `diesel-async` connection.
 pub trait AsyncHookConnection: Send {
@@ -79,7 +99,8 @@ pub fn now<T>(body: impl Future<Output = T>) -> T {
 }
 
 /// Implements `deletable::DeleteHooks` and `deletable::AsyncDeleteHooks` for a model from one
-/// body per hook, for every connection:
+/// body per hook, for each connection type of the suites (named, as `deletable`'s pool impls
+/// require):
 ///
 /// ```ignore
 /// hooks! {
@@ -93,16 +114,23 @@ pub fn now<T>(body: impl Future<Output = T>) -> T {
 /// ```
 #[macro_export]
 macro_rules! hooks {
-    (impl for $model:ty { $(fn $stage:ident($conn:tt, $rows:tt: &[$row:ty]) $body:block)* }) => {
-        impl<__Conn: $crate::HookConnection> ::deletable::DeleteHooks<__Conn> for $model {
+    (@sync [$($generics:tt)*] $conn:ty, $model:ty, {
+        $(fn $stage:ident($c:tt, $rows:tt: &[$row:ty]) $body:block)*
+    }) => {
+        impl<$($generics)*> ::deletable::DeleteHooks<$conn> for $model
+        where
+            $conn: $crate::HookConnection,
+        {
             $(
                 #[allow(unused_variables)]
                 fn $stage(
-                    conn: &mut __Conn,
+                    conn: &mut $conn,
                     rows: &[$row],
                 ) -> ::core::result::Result<(), ::deletable::HookError> {
+                    #[allow(unused_imports)]
+                    use $crate::HookConnection as _;
                     #[allow(unused_variables)]
-                    let $conn = conn;
+                    let $c = conn;
                     let $rows = rows;
                     $crate::now(async move {
                         let outcome: ::core::result::Result<(), ::deletable::HookError> = $body;
@@ -111,19 +139,43 @@ macro_rules! hooks {
                 }
             )*
         }
-        impl<__Conn: $crate::AsyncHookConnection> ::deletable::AsyncDeleteHooks<__Conn> for $model {
+    };
+    (@async $conn:ty, $model:ty, {
+        $(fn $stage:ident($c:tt, $rows:tt: &[$row:ty]) $body:block)*
+    }) => {
+        impl ::deletable::AsyncDeleteHooks<$conn> for $model {
             $(
                 #[allow(unused_variables)]
                 async fn $stage(
-                    conn: &mut __Conn,
+                    conn: &mut $conn,
                     rows: &[$row],
                 ) -> ::core::result::Result<(), ::deletable::HookError> {
+                    #[allow(unused_imports)]
+                    use $crate::AsyncHookConnection as _;
                     #[allow(unused_variables)]
-                    let $conn = conn;
+                    let $c = conn;
                     let $rows = rows;
                     $body
                 }
             )*
         }
+    };
+    (impl for $model:ty { $($hooks:tt)* }) => {
+        $crate::hooks!(@sync [] ::diesel::SqliteConnection, $model, { $($hooks)* });
+        $crate::hooks!(@sync ['__a, __C]
+            $crate::FaultyConnection<'__a, __C>, $model, { $($hooks)* });
+        #[cfg(feature = "postgres")]
+        $crate::hooks!(@sync [] ::diesel::PgConnection, $model, { $($hooks)* });
+        #[cfg(feature = "mysql")]
+        $crate::hooks!(@sync [] ::diesel::MysqlConnection, $model, { $($hooks)* });
+        #[cfg(feature = "mariadb")]
+        $crate::hooks!(@sync [] ::diesel::mariadb::MariadbConnection, $model, { $($hooks)* });
+        $crate::hooks!(@async $crate::asynchronous::AsyncSqlite, $model, { $($hooks)* });
+        #[cfg(feature = "postgres")]
+        $crate::hooks!(@async ::diesel_async::AsyncPgConnection, $model, { $($hooks)* });
+        #[cfg(feature = "mysql")]
+        $crate::hooks!(@async ::diesel_async::AsyncMysqlConnection, $model, { $($hooks)* });
+        #[cfg(feature = "mariadb")]
+        $crate::hooks!(@async ::diesel_async::AsyncMariadbConnection, $model, { $($hooks)* });
     };
 }

@@ -60,6 +60,12 @@ pub trait TestDb: Sized {
     /// The connection.
     fn conn(&mut self) -> &mut Self::Conn;
 
+    /// A URL that reaches this test's own database (and schema), for connections a test opens
+    /// itself (`diesel-async`'s, a pool's); `None` for an in-memory SQLite database.
+    fn url(&self) -> Option<String> {
+        None
+    }
+
     /// The statements the connection ran since the schema was created (or the last `clear`).
     fn log(&self) -> &StatementLog;
 

@@ -95,6 +95,12 @@ where
         })
     }
 
+    fn url(&self) -> Option<String> {
+        let base = self.url.split('?').next().unwrap_or_default();
+        let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+        Some(format!("{server}/{}", self.database))
+    }
+
     fn connect_again(&self) -> C {
         connect(&self.url, &self.database)
     }

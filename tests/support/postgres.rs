@@ -68,6 +68,14 @@ where
         })
     }
 
+    fn url(&self) -> Option<String> {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        Some(format!(
+            "{}{separator}options=-csearch_path%3D{}",
+            self.url, self.schema
+        ))
+    }
+
     fn connect_again(&self) -> C {
         connect(&self.url, &self.schema)
     }
