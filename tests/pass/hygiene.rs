@@ -22,7 +22,7 @@ pub struct F {
     pub c_id: i32,
 }
 
-impl<Conn> deletable::DeleteHooks<Conn> for F {}
+impl deletable::DeleteHooks<diesel::SqliteConnection> for F {}
 
 #[derive(deletable::Deletable)]
 #[diesel(table_name = schemas)]
