@@ -1,6 +1,6 @@
 //! What only the asynchronous runner has: futures that are `Send` and may be dropped at any
-//! await, pooled connections (deadpool and bb8 of `diesel-async`, r2d2 of Diesel) with hooks
-//! written for the connection inside them. The behaviour both runners share is tested by every
+//! await, pooled connections (deadpool and bb8 of `diesel-async`) with hooks written for the
+//! connection inside them. The behaviour both runners share is tested by every
 //! other suite, stamped out for each runner by `backends!`.
 //!
 //! Each backend module opens its own database (schema, database or file) with the suite's
@@ -247,11 +247,11 @@ macro_rules! async_backend {
                 });
                 assert_eq!(counts(&mut db), [1, 1, 3, 3]);
 
-                // r2d2, Diesel's pool of synchronous connections, with the synchronous hooks.
+                // Diesel's r2d2 pool, with the synchronous hooks for the connection inside.
                 let manager = diesel::r2d2::ConnectionManager::<$sync>::new(url);
                 let pool = diesel::r2d2::Pool::builder().max_size(1).build(manager).unwrap();
                 let mut conn = pool.get().unwrap();
-                let report = <Owner as deletable::Deletable>::delete_by_ids(&[1], &mut conn).unwrap();
+                let report = <Owner as deletable::Deletable>::delete_by_ids(&[1], &mut *conn).unwrap();
                 assert_eq!(report.count("files"), 3);
                 assert_eq!(counts(&mut db), [0, 0, 0, 3]);
             }

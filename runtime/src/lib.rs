@@ -65,7 +65,7 @@ mod operation;
 mod options;
 mod plan;
 mod planner;
-#[cfg(any(feature = "deadpool", feature = "bb8", feature = "r2d2"))]
+#[cfg(any(feature = "deadpool", feature = "bb8"))]
 mod pools;
 mod report;
 mod runner;

@@ -1,6 +1,6 @@
 //! Pooled connections as they come out of their pools: a model's hooks for a connection type
-//! serve that connection from a deadpool or bb8 pool of `diesel-async`, or an r2d2 pool of
-//! Diesel, each hook called with the connection inside.
+//! serve that connection from a deadpool or bb8 pool of `diesel-async`, each hook called with the
+//! connection inside.
 //!
 //! These impls cover every model, so a model's own hooks impl must name a connection type (as
 //! `impl DeleteHooks<PgConnection> for Post`), not any connection at all.
@@ -67,17 +67,5 @@ mod bb8 {
         AsyncDeleteHooks, ['p, M, C], PooledConnection<'p, C>, C,
         where [AsyncDieselConnectionManager<C>: ManageConnection<Connection = C>, C: Send,],
         async + Send
-    );
-}
-
-#[cfg(feature = "r2d2")]
-mod r2d2 {
-    use diesel::r2d2::{ConnectionManager, PooledConnection, R2D2Connection};
-
-    use crate::DeleteHooks;
-
-    pooled_hooks!(
-        DeleteHooks, [M, C], PooledConnection<ConnectionManager<C>>, C,
-        where [C: R2D2Connection + 'static,],
     );
 }
