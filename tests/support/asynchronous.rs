@@ -75,35 +75,41 @@ impl crate::postgres::PgFamily for Blocking<diesel_async::AsyncPgConnection> {
 #[cfg(feature = "postgres")]
 pub type PgAsyncDb = crate::postgres::PgLikeDb<Blocking<diesel_async::AsyncPgConnection>>;
 
-#[cfg(feature = "mysql")]
-impl crate::MysqlFamily for Blocking<diesel_async::AsyncMysqlConnection> {
-    const BACKEND: &'static str = "mysql";
-    const URL_VARIABLE: &'static str = "MYSQL_DATABASE_URL";
-    const URL_EXAMPLE: &'static str = "mysql://root@127.0.0.1:3306/test";
+/// A MySQL-family server through `diesel-async`'s connection `$conn`: found as Diesel's `$sync`
+/// finds it.
+macro_rules! async_mysql_family {
+    ($feature:literal, $conn:ty, $sync:ty, $(#[$doc:meta])* $db:ident) => {
+        #[cfg(feature = $feature)]
+        impl crate::MysqlFamily for Blocking<$conn> {
+            const BACKEND: &'static str = <$sync as crate::MysqlFamily>::BACKEND;
+            const URL_VARIABLE: &'static str = <$sync as crate::MysqlFamily>::URL_VARIABLE;
+            const URL_EXAMPLE: &'static str = <$sync as crate::MysqlFamily>::URL_EXAMPLE;
 
-    fn connect(url: &str) -> Self {
-        establish(url)
-    }
+            fn connect(url: &str) -> Self {
+                establish(url)
+            }
+        }
+
+        $(#[$doc])*
+        #[cfg(feature = $feature)]
+        pub type $db = crate::MysqlLikeDb<Blocking<$conn>>;
+    };
 }
 
-/// A test database through `diesel-async`'s `mysql` backend.
-#[cfg(feature = "mysql")]
-pub type MysqlAsyncDb = crate::MysqlLikeDb<Blocking<diesel_async::AsyncMysqlConnection>>;
-
-#[cfg(feature = "mariadb")]
-impl crate::MysqlFamily for Blocking<diesel_async::AsyncMariadbConnection> {
-    const BACKEND: &'static str = "mariadb";
-    const URL_VARIABLE: &'static str = "MARIADB_DATABASE_URL";
-    const URL_EXAMPLE: &'static str = "mariadb://root@127.0.0.1:3306/test";
-
-    fn connect(url: &str) -> Self {
-        establish(url)
-    }
-}
-
-/// A test database through `diesel-async`'s `mariadb` backend.
-#[cfg(feature = "mariadb")]
-pub type MariadbAsyncDb = crate::MysqlLikeDb<Blocking<diesel_async::AsyncMariadbConnection>>;
+async_mysql_family!(
+    "mysql",
+    diesel_async::AsyncMysqlConnection,
+    diesel::MysqlConnection,
+    /// A test database through `diesel-async`'s `mysql` backend.
+    MysqlAsyncDb
+);
+async_mysql_family!(
+    "mariadb",
+    diesel_async::AsyncMariadbConnection,
+    diesel::mariadb::MariadbConnection,
+    /// A test database through `diesel-async`'s `mariadb` backend.
+    MariadbAsyncDb
+);
 
 type Backend<C> = <C as AsyncConnectionCore>::Backend;
 type Outcome = Result<DeleteReport, DeleteError>;
