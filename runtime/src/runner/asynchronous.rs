@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::future::{poll_fn, Future};
 use std::marker::PhantomData;
+use std::num::NonZeroU32;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::task::Poll;
@@ -27,8 +28,10 @@ use super::async_hooks::{AsyncRows, AsyncSchemaHooks};
 /// Runs one operation on `conn`; `S` reaches the schema's asynchronous hooks.
 ///
 /// Dropped at any await, the operation leaves its transaction open and unfinished on the
-/// connection: nothing it did is committed, and `diesel-async`'s pools see the connection as
-/// broken (an open transaction) and discard it.
+/// connection, and marks the connection's transaction manager as failed: nothing it did can be
+/// committed, neither by a later operation on the same connection nor by a caller's
+/// surrounding transaction (both get an error), and `diesel-async`'s pools discard the
+/// connection as broken.
 pub(crate) async fn run<C, F, S>(
     plan: &Plan,
     roots: Roots<'_, F>,
@@ -41,19 +44,42 @@ where
     F: QueryFragment<C::Backend> + Send + Sync,
     S: AsyncSchemaHooks<C>,
 {
+    let depth = Manager::<C>::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .flatten();
     let mut port = AsyncPort::<C, S> {
         conn,
+        depth,
         batch: Box::new(()),
         schema: PhantomData,
     };
     operation::finish(operation::run(plan, roots, options, mode, &mut port).await)
 }
 
-struct AsyncPort<'c, C, S> {
+struct AsyncPort<'c, C: AsyncConnection, S> {
     conn: &'c mut C,
+    /// The transaction depth the operation found on the connection (its caller's).
+    depth: Option<NonZeroU32>,
     /// The rows of the batch last loaded, for its hooks.
     batch: AsyncRows,
     schema: PhantomData<fn() -> S>,
+}
+
+/// Dropped deeper in transactions than it began (the operation's future was dropped with its
+/// transaction or savepoint open), the port marks the transaction manager as failed. Without
+/// the mark, the open transaction would pass for a caller's: the next operation on the
+/// connection would run in a savepoint of it and report success with nothing committed, and a
+/// caller's transaction around a dropped operation would commit its half-done work.
+impl<C: AsyncConnection, S> Drop for AsyncPort<'_, C, S> {
+    fn drop(&mut self) {
+        let status = Manager::<C>::transaction_manager_status_mut(self.conn);
+        if let Ok(depth) = status.transaction_depth() {
+            if depth != self.depth {
+                status.set_in_error();
+            }
+        }
+    }
 }
 
 /// Awaits `request`, turning a panic inside it (a hook's, a row type's) into an [`Abort`].
