@@ -169,6 +169,17 @@ impl<M: Deletable> AsyncDeletable for M {}
 /// [`SoftDelete`]'s methods on `diesel-async` connections: implemented for every model with a
 /// `#[soft_delete]` column.
 pub trait AsyncSoftDelete: SoftDelete {
+    /// [`SoftDelete::active`]: the rows that are not soft-deleted, as a typed query to run
+    /// with `diesel_async::RunQueryDsl`.
+    fn active() -> Self::Active {
+        <Self as SoftDelete>::active()
+    }
+
+    /// [`SoftDelete::only_deleted`]: the soft-deleted rows.
+    fn only_deleted() -> Self::OnlyDeleted {
+        <Self as SoftDelete>::only_deleted()
+    }
+
     /// [`SoftDelete::soft_delete`]: soft-deletes this row and its soft-deletable descendants.
     fn soft_delete<'a, C>(
         &'a self,

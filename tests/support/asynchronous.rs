@@ -215,14 +215,14 @@ impl<M: deletable::Deletable> Deletable for M {}
 /// `deletable::SoftDelete`'s methods, run by the asynchronous runner: in the `*_async` test
 /// modules, this trait stands where `deletable::SoftDelete` stands in the others.
 pub trait SoftDelete: deletable::SoftDelete {
-    /// [`deletable::SoftDelete::active`].
+    /// [`AsyncSoftDelete::active`].
     fn active() -> Self::Active {
-        <Self as deletable::SoftDelete>::active()
+        <Self as AsyncSoftDelete>::active()
     }
 
-    /// [`deletable::SoftDelete::only_deleted`].
+    /// [`AsyncSoftDelete::only_deleted`].
     fn only_deleted() -> Self::OnlyDeleted {
-        <Self as deletable::SoftDelete>::only_deleted()
+        <Self as AsyncSoftDelete>::only_deleted()
     }
 
     /// [`AsyncSoftDelete::soft_delete`].
