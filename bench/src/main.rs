@@ -14,8 +14,11 @@
 //! before-delete hook on `b` receiving whole rows), `deletable-hook-keys` (the same hook given
 //! primary keys only: `#[deletable(hooks = keys)]`), and `deletable-declared` (`deletable` over the
 //! same `ON DELETE CASCADE` constraints as `native`: on PostgreSQL it leaves the cascades to the
-//! database). Every method but these two runs over plain constraints.
+//! database). Every method but these two runs over plain constraints. With the `async` feature,
+//! `deletable-async` is `deletable` through `diesel-async` and the asynchronous runner.
 
+#[cfg(feature = "async")]
+mod asynchronous;
 mod methods;
 mod plot;
 mod scenario;
@@ -40,7 +43,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         sizes: vec![10_000, 100_000],
         k: 1,
         runs: 3,
-        methods: Method::ALL.to_vec(),
+        methods: Method::available(),
         url: std::env::var("PG_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
     };
@@ -99,7 +102,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared] [--url URL]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async] [--url URL]");
             std::process::exit(2);
         }
     };

@@ -45,10 +45,11 @@ pub enum Method {
     DeletableHook,
     DeletableHookKeys,
     DeletableDeclared,
+    DeletableAsync,
 }
 
 impl Method {
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::Native,
         Method::Naive,
         Method::Pages,
@@ -56,7 +57,16 @@ impl Method {
         Method::DeletableHook,
         Method::DeletableHookKeys,
         Method::DeletableDeclared,
+        Method::DeletableAsync,
     ];
+
+    /// The methods this build can run: `deletable-async` needs the `async` feature.
+    pub fn available() -> Vec<Method> {
+        Method::ALL
+            .into_iter()
+            .filter(|&method| method != Method::DeletableAsync || cfg!(feature = "async"))
+            .collect()
+    }
 
     pub fn parse(name: &str) -> Result<Self, String> {
         Method::ALL
@@ -74,6 +84,7 @@ impl Method {
             Method::DeletableHook => "deletable-hook",
             Method::DeletableHookKeys => "deletable-hook-keys",
             Method::DeletableDeclared => "deletable-declared",
+            Method::DeletableAsync => "deletable-async",
         }
     }
 }
@@ -114,7 +125,7 @@ impl Outcome {
 
 /// Counts the statements a connection starts.
 #[derive(Clone, Default)]
-struct Counter(Arc<AtomicUsize>);
+pub struct Counter(pub Arc<AtomicUsize>);
 
 impl Instrumentation for Counter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
@@ -125,9 +136,9 @@ impl Instrumentation for Counter {
 }
 
 #[cfg(feature = "postgres")]
-const PG_SCHEMA: &str = "deletable_bench";
+pub const PG_SCHEMA: &str = "deletable_bench";
 
-fn sqlite(path: &str) -> SqliteConnection {
+pub fn sqlite(path: &str) -> SqliteConnection {
     let mut conn = SqliteConnection::establish(path).expect("open the SQLite file");
     conn.batch_execute(
         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
@@ -137,7 +148,7 @@ fn sqlite(path: &str) -> SqliteConnection {
 }
 
 #[cfg(feature = "postgres")]
-fn postgres(url: &str) -> PgConnection {
+pub fn postgres(url: &str) -> PgConnection {
     let mut conn = PgConnection::establish(url).expect("connect to PostgreSQL");
     conn.batch_execute(&format!("SET search_path TO {PG_SCHEMA}"))
         .expect("set the search path");
@@ -199,7 +210,7 @@ fn prepare_postgres(_: &str, _: &str, _: usize, _: usize) {
 }
 
 /// The process's peak resident set, from the kernel.
-fn peak_rss_kb() -> u64 {
+pub fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
@@ -212,17 +223,22 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// The rows of `a`, `b` and `c` together, on any backend's synchronous connection.
+macro_rules! rows_of {
+    ($conn:expr) => {{
+        let conn = $conn;
+        let a: i64 = a::table.count().get_result(conn).expect("count a");
+        let b: i64 = b::table.count().get_result(conn).expect("count b");
+        let c: i64 = c::table.count().get_result(conn).expect("count c");
+        a + b + c
+    }};
+}
+
 macro_rules! measure {
     ($conn:expr, $method:expr) => {{
         let mut connection = $conn;
         let conn = &mut connection;
-        let rows = |conn: &mut _| -> i64 {
-            let a: i64 = a::table.count().get_result(conn).expect("count a");
-            let b: i64 = b::table.count().get_result(conn).expect("count b");
-            let c: i64 = c::table.count().get_result(conn).expect("count c");
-            a + b + c
-        };
-        let before = rows(conn);
+        let before = rows_of!(&mut *conn);
         let counter = Counter::default();
         conn.set_instrumentation(counter.clone());
         let started = Instant::now();
@@ -243,6 +259,9 @@ macro_rules! measure {
             Method::DeletableHookKeys => {
                 keyed::A::delete_by_ids(&[1], conn).expect("deletable with a keys-only hook");
             }
+            Method::DeletableAsync => {
+                panic!("built without the async feature: cargo run --release -p deletable-bench --features async")
+            }
         }
         let seconds = started.elapsed().as_secs_f64();
         let statements = counter.0.load(Ordering::Relaxed);
@@ -252,7 +271,7 @@ macro_rules! measure {
             seconds,
             statements,
             peak_kb,
-            deleted: before - rows(conn),
+            deleted: before - rows_of!(&mut *conn),
         }
     }};
 }
@@ -316,12 +335,28 @@ macro_rules! pages {
     }};
 }
 
+/// The rows of `a`, `b` and `c` together.
+#[cfg(feature = "async")]
+pub fn count_rows(conn: &mut SqliteConnection) -> i64 {
+    rows_of!(conn)
+}
+
 /// Runs one method in this (child) process and measures it.
 pub fn run_child(backend: Backend, method: Method, target: &str) -> Outcome {
+    #[cfg(feature = "async")]
+    if method == Method::DeletableAsync {
+        return crate::asynchronous::measure(backend, target);
+    }
     match backend {
         Backend::Sqlite => measure!(sqlite(target), method),
         Backend::Postgres => child_postgres(method, target),
     }
+}
+
+/// The rows of `a`, `b` and `c` together.
+#[cfg(all(feature = "postgres", feature = "async"))]
+pub fn count_rows_postgres(conn: &mut PgConnection) -> i64 {
+    rows_of!(conn)
 }
 
 #[cfg(feature = "postgres")]
