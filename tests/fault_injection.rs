@@ -5,11 +5,13 @@
 //! `set_default`, a tree, a loop through a nullable `restrict` key, hooks, composite keys, soft
 //! delete, restore, purge, `delete_where` and keys past the bind limit through a temporary table),
 //! runs it once to count its statements, then, for every `k` and every kind of [`Fault`], runs it
-//! again with the `k`-th statement failing, through [`FaultyConnection`] (a wrapper of the real
-//! connection: no trigger, no change to the schema). It does so alone and inside a caller's
-//! transaction that inserts a row before the operation (one the operation would reach) and another
-//! after it, then commits. Where the plan has hooks, every hook call is also made to fail, by an
-//! error and by a panic.
+//! again with the `k`-th statement failing, through a wrapper of the real connection (no
+//! trigger, no change to the schema), the [`FaultInjection`] of the module's connection:
+//! `FaultyConnection` in the synchronous runner's modules, `AsyncFaultyConnection` in the
+//! asynchronous runner's (`*_async`), which drive the operation through `deletable`'s
+//! asynchronous API. It does so alone and inside a caller's transaction that inserts a row
+//! before the operation (one the operation would reach) and another after it, then commits.
+//! Where the plan has hooks, every hook call is also made to fail, by an error and by a panic.
 //!
 //! After every run every table the session sees is read back whole and compared row for row:
 //! the test's own tables, look-alike tables (the columns of a plan table under another name),
@@ -34,9 +36,9 @@ use std::panic::{self, AssertUnwindSafe};
 use chrono::NaiveDateTime;
 use deletable::{Deletable, DeleteError, DeleteOptions, DeleteReport, HookError, SoftDelete};
 use deletable_tests::{
-    add_lookalike, backends, Catalog, Decoyed, Fault, FaultyConnection, Injection, Snapshot, TestDb,
+    add_lookalike, backends, Armable, Catalog, Decoyed, Fault, FaultInjection, Injection, Snapshot,
+    TestDb,
 };
-use diesel::backend::Backend;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -693,9 +695,11 @@ enum Failure {
     Hook(usize, HookFailure),
 }
 
-/// The operation under test, on the wrapped connection of a backend `C`.
-type Operation<'o, C> =
-    &'o dyn for<'c> Fn(&mut FaultyConnection<'c, C>) -> Result<DeleteReport, DeleteError>;
+/// The fault-injecting wrapper of the connection of a test database `D`, for its runner.
+type Faulty<'c, D> = <<D as TestDb>::Conn as FaultInjection>::Faulty<'c>;
+
+/// The operation under test, on the wrapped connection of a test database `D`.
+type Operation<'o, D> = &'o dyn for<'c> Fn(&mut Faulty<'c, D>) -> Result<DeleteReport, DeleteError>;
 
 /// What one run did.
 struct Run {
@@ -749,8 +753,7 @@ fn temporary_tables(statements: &[String]) -> Vec<String> {
 impl<D> Harness<D>
 where
     D: Catalog,
-    <D::Conn as Connection>::Backend: Default,
-    <<D::Conn as Connection>::Backend as Backend>::QueryBuilder: Default,
+    D::Conn: FaultInjection,
 {
     /// Opens the database, or `None` when the backend is not configured.
     fn open() -> Option<Self> {
@@ -816,7 +819,7 @@ where
     fn run(
         &mut self,
         case: &Case,
-        operation: Operation<'_, D::Conn>,
+        operation: Operation<'_, D>,
         context: Context,
         failure: Option<Failure>,
     ) -> Run {
@@ -834,8 +837,8 @@ where
                 },
             }
         });
-        let mut conn = FaultyConnection::new(self.db.conn());
-        let attempt = |conn: &mut FaultyConnection<'_, D::Conn>| {
+        let mut conn = self.db.conn().faulty();
+        let attempt = |conn: &mut Faulty<'_, D>| {
             conn.arm(statement_fault);
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| operation(conn)));
             (outcome, conn.disarm())
@@ -896,7 +899,7 @@ where
     fn clean_run(
         &mut self,
         case: &Case,
-        operation: Operation<'_, D::Conn>,
+        operation: Operation<'_, D>,
         context: Context,
         masked: &[&str],
     ) -> (Run, DeleteReport, Snapshot) {
@@ -981,7 +984,7 @@ where
     fn faulty_run(
         &mut self,
         case: &Case,
-        operation: Operation<'_, D::Conn>,
+        operation: Operation<'_, D>,
         context: Context,
         failure: Failure,
         expected: &Snapshot,
@@ -1094,7 +1097,7 @@ where
     fn retried_run(
         &mut self,
         case: &Case,
-        operation: Operation<'_, D::Conn>,
+        operation: Operation<'_, D>,
         k: usize,
         clean: &(DeleteReport, Snapshot),
     ) {
@@ -1135,11 +1138,10 @@ where
 
 /// Proves the promise for one operation on the backend `D`: every statement failing in every
 /// way, alone and in a caller's transaction, and every hook call failing.
-fn prove<D>(case: &Case, operation: Operation<'_, D::Conn>)
+fn prove<D>(case: &Case, operation: Operation<'_, D>)
 where
     D: Catalog,
-    <D::Conn as Connection>::Backend: Default,
-    <<D::Conn as Connection>::Backend as Backend>::QueryBuilder: Default,
+    D::Conn: FaultInjection,
 {
     let Some(mut harness) = Harness::<D>::open() else {
         return;
@@ -1374,9 +1376,7 @@ fn many_keys(backend: &str) -> Vec<i32> {
     [1].into_iter().chain(3..3 + limit / 2).collect()
 }
 
-// The synchronous runner only: `FaultyConnection` wraps a synchronous connection.
 backends! {
-    @runner sync;
     #[test]
     fn a_cascade_chain_fails_cleanly_at_every_statement() {
         prove::<Db>(&CHAIN, &|conn| ChainA::delete_by_ids(&[1], conn));
@@ -1499,3 +1499,33 @@ keys_past_the_bind_limit!(
     mariadb_keys_past_the_bind_limit_fail_cleanly_at_every_statement,
     deletable_tests::MariadbDb
 );
+
+/// The same tests through the asynchronous runner, whose `Deletable` stands here for
+/// `deletable`'s as in the `*_async` modules.
+mod asynchronous {
+    use super::*;
+    use deletable_tests::asynchronous::Deletable;
+
+    keys_past_the_bind_limit!(
+        sqlite_async_keys_past_the_bind_limit_fail_cleanly_at_every_statement,
+        deletable_tests::asynchronous::SqliteAsyncDb
+    );
+
+    keys_past_the_bind_limit!(
+        #[cfg(feature = "postgres")]
+        postgres_async_keys_past_the_bind_limit_fail_cleanly_at_every_statement,
+        deletable_tests::asynchronous::PgAsyncDb
+    );
+
+    keys_past_the_bind_limit!(
+        #[cfg(feature = "mysql")]
+        mysql_async_keys_past_the_bind_limit_fail_cleanly_at_every_statement,
+        deletable_tests::asynchronous::MysqlAsyncDb
+    );
+
+    keys_past_the_bind_limit!(
+        #[cfg(feature = "mariadb")]
+        mariadb_async_keys_past_the_bind_limit_fail_cleanly_at_every_statement,
+        deletable_tests::asynchronous::MariadbAsyncDb
+    );
+}

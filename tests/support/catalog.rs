@@ -210,7 +210,14 @@ fn literals(names: &[String]) -> String {
 /// Names of the namespaces the decoys of SQLite databases are attached as.
 const SQLITE_DECOY: &str = "decoy";
 
-impl Catalog for crate::SqliteDb {
+impl<C> Catalog for crate::SqliteLikeDb<C>
+where
+    C: crate::SqliteFamily,
+    for<'a> diesel::query_builder::SqlQuery:
+        diesel::query_dsl::LoadQuery<'a, C, crate::sqlite::Pair>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Labeled>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Column>,
+{
     const TEXT_TYPE: &'static str = "TEXT";
 
     fn own_namespace(&mut self) -> String {
@@ -289,7 +296,14 @@ impl Catalog for crate::SqliteDb {
 }
 
 #[cfg(feature = "postgres")]
-impl Catalog for crate::PgDb {
+impl<C> Catalog for crate::PgLikeDb<C>
+where
+    C: crate::PgFamily,
+    for<'a> diesel::query_builder::SqlQuery:
+        diesel::query_dsl::LoadQuery<'a, C, crate::sqlite::Pair>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Labeled>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Column>,
+{
     const TEXT_TYPE: &'static str = "TEXT";
 
     fn own_namespace(&mut self) -> String {

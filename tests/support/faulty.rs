@@ -8,6 +8,11 @@
 //! library cannot roll back without it. Implementing Diesel's `Connection` outside Diesel takes
 //! its `i-implement-a-third-party-backend-and-opt-into-breaking-changes` feature (the test
 //! crate's manifest turns it on); it only makes Diesel's internals public.
+//!
+//! The bookkeeping (arming, counting, choosing the statement, the errors) is an [`Injector`],
+//! which the asynchronous runner's wrapper,
+//! [`AsyncFaultyConnection`](crate::AsyncFaultyConnection), shares. [`FaultInjection`] names
+//! each test connection's wrapper, so that one suite drives either runner.
 
 use std::fmt::Write as _;
 use std::marker::PhantomData;
@@ -60,28 +65,40 @@ pub struct Injection {
     pub failed_statement: Option<String>,
 }
 
-/// A connection that forwards to `inner` and, once armed, fails the statement chosen.
-pub struct FaultyConnection<'c, C> {
-    inner: &'c mut C,
+/// The fault bookkeeping of a wrapper, synchronous ([`FaultyConnection`]) or asynchronous
+/// ([`AsyncFaultyConnection`](crate::AsyncFaultyConnection)): whether it is armed, the
+/// statements counted, the one chosen to fail and how, and the error values.
+#[derive(Debug, Default)]
+pub struct Injector {
     armed: bool,
     fail_at: Option<(usize, Fault)>,
     injection: Injection,
 }
 
+/// What a wrapper does with one statement, as its [`Injector`] decided.
+#[derive(Debug)]
+pub enum Injected {
+    /// It runs, as it is.
+    Run,
+    /// It runs (every row it returns read); then, unless it failed by itself, this error comes
+    /// back in place of its result ([`Fault::AfterRunning`]).
+    RunThenFail(Error),
+    /// It is not sent; this error comes back ([`Fault::Refuse`], [`Fault::Deadlock`]).
+    Refuse(Error),
+    /// It is not sent; `sql`, which the server rejects, is sent in its place and the server's
+    /// error comes back, or `otherwise` should the server accept it ([`Fault::Database`]).
+    Replace {
+        /// The statement sent in its place.
+        sql: String,
+        /// The error if the server accepts `sql`.
+        otherwise: Error,
+    },
+}
+
 /// The longest statement text kept for a message.
 const SHOWN_SQL: usize = 400;
 
-impl<'c, C> FaultyConnection<'c, C> {
-    /// Wraps `inner`; nothing is counted until [`arm`](FaultyConnection::arm).
-    pub fn new(inner: &'c mut C) -> Self {
-        FaultyConnection {
-            inner,
-            armed: false,
-            fail_at: None,
-            injection: Injection::default(),
-        }
-    }
-
+impl Injector {
     /// Starts counting statements from zero; with `Some((k, fault))` the `k`-th (1-based) fails
     /// with `fault`, with `None` none does.
     pub fn arm(&mut self, fail_at: Option<(usize, Fault)>) {
@@ -90,22 +107,25 @@ impl<'c, C> FaultyConnection<'c, C> {
         self.injection = Injection::default();
     }
 
-    /// Stops counting and tells what happened since [`arm`](FaultyConnection::arm).
+    /// Stops counting and tells what happened since [`arm`](Injector::arm).
     pub fn disarm(&mut self) -> Injection {
         self.armed = false;
         self.fail_at = None;
         std::mem::take(&mut self.injection)
     }
 
-    /// Counts one statement; the fault to inject into it, if it is the chosen one.
-    fn next_statement(&mut self, sql: impl FnOnce() -> String) -> Option<Fault> {
+    /// Counts one statement (whose text `sql` gives, read only if it is the one chosen) and
+    /// tells what to do with it.
+    pub fn next_statement(&mut self, sql: impl FnOnce() -> String) -> Injected {
         if !self.armed {
-            return None;
+            return Injected::Run;
         }
         self.injection.statements += 1;
-        let (k, fault) = self.fail_at?;
+        let Some((k, fault)) = self.fail_at else {
+            return Injected::Run;
+        };
         if k != self.injection.statements {
-            return None;
+            return Injected::Run;
         }
         let mut sql = sql();
         if let Some((cut, _)) = sql.char_indices().nth(SHOWN_SQL) {
@@ -113,7 +133,19 @@ impl<'c, C> FaultyConnection<'c, C> {
             sql.push_str("...");
         }
         self.injection.failed_statement = Some(sql);
-        Some(fault)
+        match fault {
+            Fault::Refuse => Injected::Refuse(self.injected_error(DatabaseErrorKind::Unknown)),
+            Fault::Deadlock => {
+                Injected::Refuse(self.injected_error(DatabaseErrorKind::SerializationFailure))
+            }
+            Fault::AfterRunning => {
+                Injected::RunThenFail(self.injected_error(DatabaseErrorKind::Unknown))
+            }
+            Fault::Database => Injected::Replace {
+                sql: format!("SELECT * FROM {MISSING_TABLE}"),
+                otherwise: self.injected_error(DatabaseErrorKind::Unknown),
+            },
+        }
     }
 
     /// The error an injected fault returns without the server's help.
@@ -128,47 +160,108 @@ impl<'c, C> FaultyConnection<'c, C> {
     }
 }
 
+/// A wrapper that makes a chosen statement fail, armed and disarmed around an operation:
+/// [`FaultyConnection`], or an [`AsyncFaultyConnection`](crate::AsyncFaultyConnection) behind
+/// the blocking wrapper the tests drive it through.
+pub trait Armable {
+    /// The wrapper's bookkeeping.
+    fn injector(&mut self) -> &mut Injector;
+
+    /// [`Injector::arm`].
+    fn arm(&mut self, fail_at: Option<(usize, Fault)>) {
+        self.injector().arm(fail_at);
+    }
+
+    /// [`Injector::disarm`].
+    fn disarm(&mut self) -> Injection {
+        self.injector().disarm()
+    }
+}
+
+/// A test connection the fault-injection suite wraps, one wrapper type per runner: Diesel's
+/// synchronous connections in a [`FaultyConnection`], `diesel-async`'s (behind the blocking
+/// wrapper the tests read the database through) in an
+/// [`AsyncFaultyConnection`](crate::AsyncFaultyConnection) behind that wrapper again.
+pub trait FaultInjection: Connection + 'static {
+    /// This connection, borrowed, in the runner's fault-injecting wrapper.
+    type Faulty<'c>: Connection + Armable
+    where
+        Self: 'c;
+
+    /// Wraps this connection; nothing is counted until the wrapper is armed.
+    fn faulty(&mut self) -> Self::Faulty<'_>;
+}
+
+/// Implements [`FaultInjection`] for Diesel's synchronous connection types, each named (a
+/// blanket impl would overlap the asynchronous runner's).
+macro_rules! sync_fault_injection {
+    ($($(#[$attribute:meta])* $conn:ty;)*) => {$(
+        $(#[$attribute])*
+        impl FaultInjection for $conn {
+            type Faulty<'c> = FaultyConnection<'c, $conn>;
+
+            fn faulty(&mut self) -> Self::Faulty<'_> {
+                FaultyConnection::new(self)
+            }
+        }
+    )*};
+}
+
+sync_fault_injection! {
+    diesel::SqliteConnection;
+    #[cfg(feature = "postgres")]
+    diesel::PgConnection;
+    #[cfg(feature = "mysql")]
+    diesel::MysqlConnection;
+    #[cfg(feature = "mariadb")]
+    diesel::mariadb::MariadbConnection;
+}
+
+/// A connection that forwards to `inner` and, once armed, fails the statement chosen.
+pub struct FaultyConnection<'c, C> {
+    inner: &'c mut C,
+    injector: Injector,
+}
+
+impl<'c, C> FaultyConnection<'c, C> {
+    /// Wraps `inner`; nothing is counted until [`arm`](Armable::arm).
+    pub fn new(inner: &'c mut C) -> Self {
+        FaultyConnection {
+            inner,
+            injector: Injector::default(),
+        }
+    }
+}
+
+impl<C> Armable for FaultyConnection<'_, C> {
+    fn injector(&mut self) -> &mut Injector {
+        &mut self.injector
+    }
+}
+
 impl<C: SimpleConnection> FaultyConnection<'_, C> {
-    /// A genuine error of the server, from a statement that reads a missing table.
-    fn server_error(&mut self) -> Error {
-        match self
-            .inner
-            .batch_execute(&format!("SELECT * FROM {MISSING_TABLE}"))
-        {
-            Err(error) => error,
-            Ok(()) => self.injected_error(DatabaseErrorKind::Unknown),
-        }
-    }
-
-    /// The error of a fault in place of the statement (every fault but
-    /// [`Fault::AfterRunning`], which runs it first).
-    fn instead(&mut self, fault: Fault) -> Error {
-        match fault {
-            Fault::Deadlock => self.injected_error(DatabaseErrorKind::SerializationFailure),
-            Fault::Database => self.server_error(),
-            Fault::Refuse | Fault::AfterRunning => self.injected_error(DatabaseErrorKind::Unknown),
-        }
-    }
-
-    /// Runs `statement` on the wrapped connection unless `fault` says otherwise.
+    /// Runs `statement` on the wrapped connection as `injected` says.
     fn inject<T>(
         &mut self,
-        fault: Option<Fault>,
+        injected: Injected,
         statement: impl FnOnce(&mut C) -> QueryResult<T>,
     ) -> QueryResult<T> {
-        match fault {
-            None => statement(self.inner),
-            Some(Fault::AfterRunning) => {
+        match injected {
+            Injected::Run => statement(self.inner),
+            Injected::RunThenFail(error) => {
                 statement(self.inner)?;
-                Err(self.injected_error(DatabaseErrorKind::Unknown))
+                Err(error)
             }
-            Some(fault) => Err(self.instead(fault)),
+            Injected::Refuse(error) => Err(error),
+            Injected::Replace { sql, otherwise } => {
+                Err(self.inner.batch_execute(&sql).err().unwrap_or(otherwise))
+            }
         }
     }
 }
 
 /// The SQL Diesel sends for `source`, for messages.
-fn sql_of<DB, T>(source: &T) -> String
+pub(crate) fn sql_of<DB, T>(source: &T) -> String
 where
     DB: Backend + Default,
     DB::QueryBuilder: Default,
@@ -181,8 +274,8 @@ where
 
 impl<C: SimpleConnection> SimpleConnection for FaultyConnection<'_, C> {
     fn batch_execute(&mut self, query: &str) -> QueryResult<()> {
-        let fault = self.next_statement(|| query.to_owned());
-        self.inject(fault, |inner| inner.batch_execute(query))
+        let injected = self.injector.next_statement(|| query.to_owned());
+        self.inject(injected, |inner| inner.batch_execute(query))
     }
 }
 
@@ -207,8 +300,8 @@ where
     where
         T: QueryFragment<Self::Backend> + QueryId,
     {
-        let fault = self.next_statement(|| sql_of(source));
-        self.inject(fault, |inner| inner.execute_returning_count(source))
+        let injected = self.injector.next_statement(|| sql_of(source));
+        self.inject(injected, |inner| inner.execute_returning_count(source))
     }
 
     fn transaction_state(
@@ -253,17 +346,17 @@ where
         T: Query + QueryFragment<Self::Backend> + QueryId + 'query,
         Self::Backend: QueryMetadata<T::SqlType>,
     {
-        match self.next_statement(|| sql_of(&source)) {
-            None => self.inner.load(source),
-            Some(Fault::AfterRunning) => {
+        match self.injector.next_statement(|| sql_of(&source)) {
+            Injected::Run => self.inner.load(source),
+            Injected::RunThenFail(error) => {
                 // Read every row, so that the statement has run whatever the backend's cursor.
                 let rows = self.inner.load(source)?;
                 for row in rows {
                     row?;
                 }
-                Err(self.injected_error(DatabaseErrorKind::Unknown))
+                Err(error)
             }
-            Some(fault) => Err(self.instead(fault)),
+            injected => self.inject(injected, |_| unreachable!("the statement is not sent")),
         }
     }
 }

@@ -100,7 +100,7 @@ pub fn now<T>(body: impl Future<Output = T>) -> T {
 
 /// Implements `deletable::DeleteHooks` and `deletable::AsyncDeleteHooks` for a model from one
 /// body per hook, for each connection type of the suites (named, as `deletable`'s pool impls
-/// require):
+/// require), the fault-injecting wrappers of both runners included:
 ///
 /// ```ignore
 /// hooks! {
@@ -140,10 +140,12 @@ macro_rules! hooks {
             )*
         }
     };
-    (@async $conn:ty, $model:ty, {
+    (@async [$($generics:tt)*] $conn:ty $(where [$($bounds:tt)*])?, $model:ty, {
         $(fn $stage:ident($c:tt, $rows:tt: &[$row:ty]) $body:block)*
     }) => {
-        impl ::deletable::AsyncDeleteHooks<$conn> for $model {
+        impl<$($generics)*> ::deletable::AsyncDeleteHooks<$conn> for $model
+        $(where $($bounds)*)?
+        {
             $(
                 #[allow(unused_variables)]
                 async fn $stage(
@@ -170,12 +172,16 @@ macro_rules! hooks {
         $crate::hooks!(@sync [] ::diesel::MysqlConnection, $model, { $($hooks)* });
         #[cfg(feature = "mariadb")]
         $crate::hooks!(@sync [] ::diesel::mariadb::MariadbConnection, $model, { $($hooks)* });
-        $crate::hooks!(@async $crate::asynchronous::AsyncSqlite, $model, { $($hooks)* });
+        $crate::hooks!(@async [] $crate::asynchronous::AsyncSqlite, $model, { $($hooks)* });
+        // Whatever the wrapper's lifetime: a hook's future is `Send` for any of them.
+        $crate::hooks!(@async ['__a, __C] $crate::AsyncFaultyConnection<'__a, __C>
+            where [for<'__b> $crate::AsyncFaultyConnection<'__b, __C>: $crate::AsyncHookConnection],
+            $model, { $($hooks)* });
         #[cfg(feature = "postgres")]
-        $crate::hooks!(@async ::diesel_async::AsyncPgConnection, $model, { $($hooks)* });
+        $crate::hooks!(@async [] ::diesel_async::AsyncPgConnection, $model, { $($hooks)* });
         #[cfg(feature = "mysql")]
-        $crate::hooks!(@async ::diesel_async::AsyncMysqlConnection, $model, { $($hooks)* });
+        $crate::hooks!(@async [] ::diesel_async::AsyncMysqlConnection, $model, { $($hooks)* });
         #[cfg(feature = "mariadb")]
-        $crate::hooks!(@async ::diesel_async::AsyncMariadbConnection, $model, { $($hooks)* });
+        $crate::hooks!(@async [] ::diesel_async::AsyncMariadbConnection, $model, { $($hooks)* });
     };
 }

@@ -12,6 +12,7 @@ pub mod asynchronous;
 mod catalog;
 mod decoys;
 mod faulty;
+mod faulty_async;
 mod hook_connection;
 mod log;
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
@@ -24,7 +25,13 @@ mod write_before;
 
 pub use catalog::{Catalog, Column, Labeled, Snapshot};
 pub use decoys::{add_lookalike, Decoyed};
-pub use faulty::{Fault, FaultyConnection, FaultyTransactionManager, Injection, MISSING_TABLE};
+pub use faulty::{
+    Armable, Fault, FaultInjection, FaultyConnection, FaultyTransactionManager, Injected,
+    Injection, Injector, MISSING_TABLE,
+};
+pub use faulty_async::{
+    AsyncFaultyConnection, AsyncFaultyStatement, AsyncFaultyTransactionManager, NoRows,
+};
 pub use hook_connection::{now, AsyncHookConnection, Counted, HookConnection};
 pub use log::StatementLog;
 #[cfg(feature = "mariadb")]
