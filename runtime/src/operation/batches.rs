@@ -1,8 +1,8 @@
 //! A hooked node: its rows in batches, each loaded whole (or as keys), shown to the `before`
 //! hook, deleted (or marked), then shown to the `after` hook.
 
-use crate::error::DeleteError;
-use crate::error::HookStage;
+use crate::error::{DeleteError, HookStage};
+use crate::model::ModelMeta;
 use crate::sql::statement::{Mode, Roots, Statement, StatementKind};
 use crate::value::SqlValue;
 
@@ -28,13 +28,6 @@ impl Operation<'_> {
             Mode::Delete => (HookStage::BeforeDelete, HookStage::AfterDelete),
             Mode::SoftDelete => (HookStage::BeforeSoftDelete, HookStage::AfterSoftDelete),
             Mode::Restore => (HookStage::BeforeRestore, HookStage::AfterRestore),
-        };
-        let hook_error = |stage, source| {
-            Abort::Error(DeleteError::Hook {
-                model: model.name,
-                stage,
-                source,
-            })
         };
         let mut after: Option<Vec<SqlValue>> = None;
         let mut done = 0;
@@ -83,9 +76,7 @@ impl Operation<'_> {
             if rows == 0 {
                 return Ok(done);
             }
-            port.hook(model.table, before)
-                .await?
-                .map_err(|source| hook_error(before, source))?;
+            run_hook(port, model, before).await?;
             let batch = Roots::<F>::Keys(&keys);
             if in_loops {
                 let detach = StatementKind::DetachChildren(node);
@@ -102,9 +93,7 @@ impl Operation<'_> {
             done += port
                 .execute(Statement::new(plan, &batch, kind).in_mode(mode))
                 .await? as u64;
-            port.hook(model.table, after_stage)
-                .await?
-                .map_err(|source| hook_error(after_stage, source))?;
+            run_hook(port, model, after_stage).await?;
             if rows < batch_size && !leaves_first {
                 return Ok(done);
             }
@@ -114,4 +103,39 @@ impl Operation<'_> {
             }
         }
     }
+}
+
+/// Runs one hook of `model` on the batch last loaded. A hook must leave the transactions as it
+/// found them: one that leaves its own open (a `conn.transaction` future it dropped, a panic
+/// inside one) would have the operation commit or roll back that one instead of its own, and
+/// report a delete that is never committed. Then the connection's transaction manager is
+/// marked failed, so that nothing the operation did can be committed, and the hook fails (or
+/// its panic goes on).
+async fn run_hook<F, P: Port<F>>(
+    port: &mut P,
+    model: &ModelMeta,
+    stage: HookStage,
+) -> Result<(), Abort> {
+    let depth = port.transaction_depth();
+    let outcome = port.hook(model.table, stage).await;
+    let hook_error = |source| {
+        Abort::Error(DeleteError::Hook {
+            model: model.name,
+            stage,
+            source,
+        })
+    };
+    if port.transaction_depth() != depth {
+        port.fail_transactions();
+        return Err(match outcome {
+            Err(Abort::Panic(payload)) => Abort::Panic(payload),
+            _ => hook_error(
+                "the hook left a transaction of its own open (or closed the delete's): the \
+                 connection's transactions are marked failed, and nothing of the delete is \
+                 committed"
+                    .into(),
+            ),
+        });
+    }
+    outcome?.map_err(hook_error)
 }

@@ -58,7 +58,8 @@ pub(crate) async fn run<F, P: Port<F>>(
     // Our own transaction is retried when a concurrent writer broke it (see `is_transient`).
     // Inside a caller's transaction the caller decides: the database may have rolled all of it
     // back. A plan with hooks is retried only where the caller allows hooks to run again.
-    let retries = port.outside_transactions() && (options.retry_hooks || !operation.has_hooks());
+    let retries =
+        port.transaction_depth() == Some(0) && (options.retry_hooks || !operation.has_hooks());
     let mut attempt = 1;
     loop {
         match operation.in_transaction(&roots, port).await {
@@ -115,7 +116,14 @@ impl Operation<'_> {
             let kind = StatementKind::TakeWriteLock;
             port.execute(Statement::new(self.plan, roots, kind)).await?;
         }
-        self.materialize_roots(roots, port).await
+        let report = self.materialize_roots(roots, port).await?;
+        // A hook may have caught a database error and returned `Ok`: on PostgreSQL the
+        // transaction is then aborted, and its `COMMIT` would roll it back without an error.
+        if self.has_hooks() && port.dialect().error_aborts_transaction {
+            let kind = StatementKind::CheckTransaction;
+            port.execute(Statement::new(self.plan, roots, kind)).await?;
+        }
+        Ok(report)
     }
 
     /// Whether any table of the plan goes through hooks (then in several statements).

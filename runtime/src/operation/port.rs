@@ -38,9 +38,14 @@ pub(crate) trait Port<F> {
     /// What the backend can do.
     fn dialect(&self) -> DialectInfo;
 
-    /// Whether the connection is inside no transaction: the operation then owns its own, and
-    /// may run it again.
-    fn outside_transactions(&mut self) -> bool;
+    /// How many transactions (savepoints included) are open on the connection: 0 outside
+    /// any, when the operation owns its own and may run it again; `None` when its transaction
+    /// manager has failed.
+    fn transaction_depth(&mut self) -> Option<u32>;
+
+    /// Marks the connection's transaction manager failed: nothing more can be committed on the
+    /// connection (nor begun, until it is dropped), and pools discard it.
+    fn fail_transactions(&mut self);
 
     /// Opens a transaction, or a savepoint inside the caller's.
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>>;

@@ -104,10 +104,15 @@ where
         self.conn.dialect()
     }
 
-    fn outside_transactions(&mut self) -> bool {
+    fn transaction_depth(&mut self) -> Option<u32> {
         Manager::<C>::transaction_manager_status_mut(self.conn)
             .transaction_depth()
-            .is_ok_and(|depth| depth.is_none())
+            .ok()
+            .map(|depth| depth.map_or(0, NonZeroU32::get))
+    }
+
+    fn fail_transactions(&mut self) {
+        Manager::<C>::transaction_manager_status_mut(self.conn).set_in_error();
     }
 
     async fn begin(&mut self) -> QueryResult<()> {
@@ -156,6 +161,6 @@ where
     }
 
     async fn pause(&mut self, duration: std::time::Duration) {
-        tokio::time::sleep(duration).await;
+        super::pause::pause(duration).await;
     }
 }

@@ -5,6 +5,8 @@
 pub(crate) mod async_hooks;
 #[cfg(feature = "async")]
 pub(crate) mod asynchronous;
+#[cfg(feature = "async")]
+mod pause;
 pub(crate) mod sync;
 pub(crate) mod sync_hooks;
 

@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::num::NonZeroU32;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -79,10 +80,16 @@ where
         self.conn.dialect()
     }
 
-    fn outside_transactions(&mut self) -> bool {
+    fn transaction_depth(&mut self) -> Option<u32> {
         <C::TransactionManager as TransactionManager<C>>::transaction_manager_status_mut(self.conn)
             .transaction_depth()
-            .is_ok_and(|depth| depth.is_none())
+            .ok()
+            .map(|depth| depth.map_or(0, NonZeroU32::get))
+    }
+
+    fn fail_transactions(&mut self) {
+        <C::TransactionManager as TransactionManager<C>>::transaction_manager_status_mut(self.conn)
+            .set_in_error();
     }
 
     async fn begin(&mut self) -> QueryResult<()> {

@@ -96,6 +96,10 @@ pub trait Dialect: Backend + Sized + 'static {
     /// cascade, and MySQL neither fires triggers on cascaded rows nor counts them.
     const DATABASE_CASCADES: bool = false;
 
+    /// Whether an error inside a transaction aborts it (PostgreSQL): every later statement
+    /// fails, and its `COMMIT` rolls back without an error.
+    const ERROR_ABORTS_TRANSACTION: bool = false;
+
     /// A boolean expression: whether the database's referential actions fire in this session and
     /// their deletes are counted per table.
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
@@ -245,6 +249,7 @@ pub struct DialectInfo {
     pub foreign_keys_checked_per_row: bool,
     pub database_cascades: bool,
     pub changed_table_readable: bool,
+    pub error_aborts_transaction: bool,
     /// [`Dialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`Dialect::key_declaration`].
@@ -268,6 +273,7 @@ impl DialectInfo {
             foreign_keys_checked_per_row: DB::FOREIGN_KEYS_CHECKED_PER_ROW,
             database_cascades: DB::DATABASE_CASCADES,
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
+            error_aborts_transaction: DB::ERROR_ABORTS_TRANSACTION,
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -432,6 +438,7 @@ impl Dialect for diesel::pg::Pg {
     const TEXT_TYPE: &'static str = "TEXT";
     const MAX_BIND_PARAMS: usize = 65_535;
     const DATABASE_CASCADES: bool = true;
+    const ERROR_ABORTS_TRANSACTION: bool = true;
 
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
         // In the `replica` role only `ENABLE REPLICA`/`ALWAYS` triggers fire, and the

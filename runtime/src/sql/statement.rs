@@ -126,6 +126,9 @@ pub enum StatementKind {
     /// Take the database's write lock with a statement that changes nothing (`DELETE ...
     /// WHERE 1 = 0` on the root's table), before the operation reads anything.
     TakeWriteLock,
+    /// A statement that reads nothing (`SELECT 1`), before a commit: it fails where a hook's
+    /// swallowed error aborted the transaction.
+    CheckTransaction,
     /// Soft-delete a node's rows (set the mark to the value) or restore them (clear it).
     Mark(usize, SqlValue),
     /// [`StatementKind::Mark`] in the join form of backends that delete by join.
@@ -605,6 +608,10 @@ where
                     DB::push_deleted_in_transaction(&mut out, table)?;
                 }
                 out.push_sql(")");
+                Ok(())
+            }
+            StatementKind::CheckTransaction => {
+                out.push_sql("SELECT 1");
                 Ok(())
             }
             StatementKind::TakeWriteLock => {
