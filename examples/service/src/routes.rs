@@ -30,26 +30,44 @@ pub fn app(database: Database) -> Router {
 }
 
 /// Evaluates `$body` with `$conn` a connection from the pool of the service's backend: the
-/// same code, compiled for each connection type. The pooled connection is passed as it is.
+/// same code, compiled for each connection type. The pooled connection is passed as it is, in
+/// a task of its own: should the request be dropped (a client gone, a timeout), the operation
+/// still completes or rolls back, and its connection goes back to the pool without an open
+/// transaction holding locks.
 macro_rules! on_connection {
     ($database:expr, |$conn:ident| $body:expr) => {
         match $database {
             Database::Postgres(pool) => match pool.get().await {
                 Ok(mut pooled) => {
-                    let $conn = &mut pooled;
-                    Ok($body)
+                    own_task(async move {
+                        let $conn = &mut pooled;
+                        $body
+                    })
+                    .await
                 }
                 Err(error) => Err(unavailable(error)),
             },
             Database::Sqlite(pool) => match pool.get().await {
                 Ok(mut pooled) => {
-                    let $conn = &mut pooled;
-                    Ok($body)
+                    own_task(async move {
+                        let $conn = &mut pooled;
+                        $body
+                    })
+                    .await
                 }
                 Err(error) => Err(unavailable(error)),
             },
         }
     };
+}
+
+/// Runs `work` to its end whatever becomes of the request that awaits it.
+async fn own_task<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, Reply> {
+    tokio::spawn(work)
+        .await
+        .map_err(|error| failure(StatusCode::INTERNAL_SERVER_ERROR, &error))
 }
 
 async fn delete_user(State(database): State<Database>, Path(id): Path<i32>) -> Reply {

@@ -8,7 +8,7 @@ use deletable_service::database::DEMO_ROWS;
 use deletable_service::models::schema::{audit_log, comments, invoices, posts, users};
 use deletable_service::{app, Database};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -255,4 +255,73 @@ async fn concurrent_requests_delete_each_row_once() {
         "{audit:?}"
     );
     assert_eq!(active_users(address).await, [2, 3]);
+}
+
+/// Holds a lock the delete of user 1 needs (PostgreSQL: a comment of hers; SQLite: the write
+/// lock) from when it says `locked` until it hears `release`.
+async fn hold_lock(
+    database: Database,
+    locked: tokio::sync::oneshot::Sender<()>,
+    release: tokio::sync::oneshot::Receiver<()>,
+) {
+    let lock = match database {
+        Database::Postgres(_) => "BEGIN; SELECT id FROM comments WHERE id = 1 FOR UPDATE",
+        Database::Sqlite(_) => "BEGIN IMMEDIATE",
+    };
+    on_connection!(&database, |conn| {
+        conn.batch_execute(lock).await.expect("take the lock");
+        locked.send(()).expect("the test waits");
+        release.await.expect("the test releases");
+        conn.batch_execute("COMMIT")
+            .await
+            .expect("release the lock");
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delete_goes_to_its_end_when_its_client_leaves() {
+    use std::time::{Duration, Instant};
+
+    let database = database("client_gone").await;
+    let address = serve(database.clone()).await;
+    let (locked, on_locked) = tokio::sync::oneshot::channel();
+    let (release, on_release) = tokio::sync::oneshot::channel();
+    let blocker = tokio::spawn(hold_lock(database.clone(), locked, on_release));
+    on_locked.await.expect("the lock is held");
+
+    // The delete waits on the lock; its client gives up and closes the connection.
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let head = format!("DELETE /users/1 HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.expect("send");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    release.send(()).expect("the blocker waits");
+    blocker.await.expect("the blocker");
+
+    // The delete goes on without its client, to its end.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (counts, audit) = snapshot(&database).await;
+        if counts == [3, 2, 2, 1] {
+            assert_eq!(audit, ["deleted user 1 (ada)"]);
+            break;
+        }
+        assert_eq!(counts, [4, 4, 5, 1], "half a delete");
+        assert!(
+            Instant::now() < deadline,
+            "the delete did not finish once its client left"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // No transaction is left holding locks: the next requests are answered at once.
+    for (path, expected) in [("/users/1", 404), ("/users/4", 200)] {
+        let (status, body) =
+            tokio::time::timeout(Duration::from_secs(5), request(address, "DELETE", path))
+                .await
+                .unwrap_or_else(|_| panic!("DELETE {path} waits on a lock"));
+        assert_eq!(status, expected, "{path}: {body}");
+    }
 }
