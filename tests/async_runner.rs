@@ -226,6 +226,7 @@ fn broken<C: diesel_async::AsyncConnection>(conn: &mut C) -> bool {
     C::TransactionManager::is_broken_transaction_manager(conn)
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "mariadb"))]
 /// Awaits `future`; `None` if it panicked (`diesel-async` panics on a transaction begun on a
 /// connection whose last transaction statement was cancelled).
 async fn unless_panicked<T>(future: impl Future<Output = T>) -> Option<T> {

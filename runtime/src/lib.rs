@@ -48,6 +48,16 @@
 //! ```
 
 #![warn(missing_docs)]
+// Built without a backend (no feature), the helpers each backend's SQL uses have no user.
+#![cfg_attr(
+    not(any(
+        feature = "sqlite",
+        feature = "postgres",
+        feature = "mysql",
+        feature = "mariadb"
+    )),
+    allow(unused)
+)]
 
 mod api;
 #[cfg(feature = "async")]

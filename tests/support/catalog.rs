@@ -199,6 +199,7 @@ fn literal(text: &str) -> String {
 }
 
 /// The literals of `names`, comma-separated.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "mariadb"))]
 fn literals(names: &[String]) -> String {
     names
         .iter()

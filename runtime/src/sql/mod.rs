@@ -2,5 +2,6 @@
 //! ([`dialect`]).
 
 pub mod dialect;
+#[cfg(feature = "sqlite")]
 pub(crate) mod key_deferral;
 pub mod statement;
