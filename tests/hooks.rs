@@ -312,15 +312,26 @@ backends! {
 
             let error = Account::delete_by_ids(&[1], db.conn()).unwrap_err();
 
-            let DeleteError::Hook { model, stage, source } = &error else {
+            let DeleteError::Hook { model, table, stage, source } = &error else {
                 panic!("expected a hook error, got {error:?}");
             };
-            assert_eq!(*model, "Order");
+            assert_eq!((*model, *table), ("Order", "orders"));
             let expected = if hook == "before" { HookStage::BeforeDelete } else { HookStage::AfterDelete };
             assert_eq!(*stage, expected);
             if hook == "before" {
                 assert_eq!(source.to_string(), format!("order batch {batch} refused"));
-                assert_eq!(error.to_string(), format!("before_delete hook of `Order` failed: order batch {batch} refused"));
+                // The cause once, as `source()`: an error chain prints each message once.
+                let chain: Vec<String> =
+                    std::iter::successors(Some(&error as &dyn std::error::Error), |error| error.source())
+                        .map(ToString::to_string)
+                        .collect();
+                assert_eq!(
+                    chain,
+                    [
+                        "before_delete hook of `Order` (table `orders`) failed".to_owned(),
+                        format!("order batch {batch} refused")
+                    ]
+                );
             }
             // Every table, the hook's own audit rows included, is as it was.
             assert_eq!(db.counts(TABLES), before, "{hook} batch {batch}");

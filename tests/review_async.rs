@@ -745,7 +745,15 @@ fn a_retried_delete_without_tokio_returns_its_error() {
     assert_eq!(free.unwrap().total(), 1);
     let outcome = thread_spawner::block_on(unless_panicked(Tag::delete_by_ids(&[1], &mut conn)));
     match outcome {
-        Ok(Err(DeleteError::Database(_))) => {}
+        Ok(Err(error @ DeleteError::Database(_))) => {
+            // The cause once, as `source()`: an error chain prints each message once.
+            assert_eq!(error.to_string(), "database error during delete");
+            let cause = std::error::Error::source(&error).expect("Diesel's error");
+            assert!(
+                cause.to_string().to_lowercase().contains("foreign key"),
+                "{cause}"
+            );
+        }
         Ok(other) => panic!("{:?}", other.map(|report| report.total())),
         Err(panic) => panic!("the delete panicked instead of returning its error: {panic}"),
     }

@@ -59,18 +59,23 @@ pub enum DeleteError {
         /// How many rows of the loop reference rows deleted before them.
         rows: u64,
     },
-    /// A hook failed; the operation was rolled back.
-    #[error("{stage} hook of `{model}` failed: {source}")]
+    /// A hook failed; the operation was rolled back. The hook's error is the
+    /// [`source`](std::error::Error::source), not part of this error's message, as error
+    /// chains (`anyhow`, `eyre`) expect.
+    #[error("{stage} hook of `{model}` (table `{table}`) failed")]
     Hook {
         /// The model whose hook failed (`Post`).
         model: &'static str,
+        /// Its table (`posts`).
+        table: &'static str,
         /// Which hook.
         stage: HookStage,
         /// The hook's error.
         source: HookError,
     },
-    /// The database refused a statement.
-    #[error("database error during delete: {0}")]
+    /// The database refused a statement: Diesel's error is the
+    /// [`source`](std::error::Error::source).
+    #[error("database error during delete")]
     Database(#[from] diesel::result::Error),
 }
 

@@ -153,10 +153,19 @@ fn refusal(error: &DeleteError) -> Reply {
                 Json(json!({ "error": error.to_string(), "blockers": blockers })),
             )
         }
-        DeleteError::ParentSoftDeleted { .. } => failure(StatusCode::CONFLICT, error),
-        DeleteError::Hook { .. } => failure(StatusCode::UNPROCESSABLE_ENTITY, error),
-        _ => failure(StatusCode::INTERNAL_SERVER_ERROR, error),
+        DeleteError::ParentSoftDeleted { .. } => failure(StatusCode::CONFLICT, &chain(error)),
+        DeleteError::Hook { .. } => failure(StatusCode::UNPROCESSABLE_ENTITY, &chain(error)),
+        _ => failure(StatusCode::INTERNAL_SERVER_ERROR, &chain(error)),
     }
+}
+
+/// The error and its causes (a hook's error, the database's), as `anyhow` prints a chain:
+/// `before_delete hook of `User` (table `users`) failed: user 3 is the admin account`.
+fn chain(error: &dyn std::error::Error) -> String {
+    std::iter::successors(Some(error), |error| error.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn failure(status: StatusCode, error: &dyn std::fmt::Display) -> Reply {

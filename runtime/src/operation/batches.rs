@@ -121,6 +121,7 @@ async fn run_hook<F, P: Port<F>>(
     let hook_error = |source| {
         Abort::Error(DeleteError::Hook {
             model: model.name,
+            table: model.table,
             stage,
             source,
         })
