@@ -95,6 +95,44 @@ fn parents_of(error: DeleteError) -> Vec<SoftDeletedParent> {
 }
 
 backends! {
+    /// `restore_by_ids` against the same restore done another way: `restore_where` over the
+    /// same keys, on a second database with the same data and marks.
+    #[test]
+    fn restore_by_ids_restores_what_restore_where_over_the_same_keys_restores() {
+        let Some(mut by_keys) = open::<Db>() else { return };
+        let Some(mut by_filter) = open::<Db>() else { return };
+        for db in [&mut by_keys, &mut by_filter] {
+            db.exec(
+                "INSERT INTO people (id) VALUES (1), (2), (3);
+                 INSERT INTO articles (id) VALUES (10), (11), (12), (13);
+                 INSERT INTO remarks (id, article_id, author_id) VALUES
+                     (100, 10, 1), (101, 10, 2), (102, 11, 1), (103, 12, 3), (104, 13, 1);",
+            );
+            Article::soft_delete_by_ids(&[10, 11, 12], db.conn()).unwrap();
+            Person::soft_delete_by_ids(&[3], db.conn()).unwrap();
+        }
+        // 13 is not soft-deleted and 99 does not exist: both count 0.
+        let keys = [10, 11, 13, 99];
+        let report = Article::restore_by_ids(&keys, by_keys.conn()).unwrap();
+        let expected = Article::restore_where(articles::id.eq_any(keys), by_filter.conn()).unwrap();
+        assert_eq!(report, expected);
+        assert_eq!(
+            (report.count_of::<Article>(), report.count_of::<Remark>(), report.count_of::<Person>()),
+            (2, 3, 0)
+        );
+        assert_eq!(marks(&mut by_keys), marks(&mut by_filter));
+        assert_eq!(marks(&mut by_keys), [vec![3], vec![12], vec![103]]);
+
+        // Article 12's remark stays under a soft-deleted author: refused both ways, unchanged.
+        let before = marks(&mut by_keys);
+        let by_key = parents_of(Article::restore_by_ids(&[12], by_keys.conn()).unwrap_err());
+        let by_where =
+            parents_of(Article::restore_where(articles::id.eq(12), by_filter.conn()).unwrap_err());
+        assert_eq!(by_key, by_where);
+        assert_eq!(by_key[0].parent_keys, ["3"]);
+        assert_eq!(marks(&mut by_keys), before);
+    }
+
     #[test]
     fn a_restore_does_not_revive_a_descendant_whose_other_parent_stays_deleted() {
         let Some(mut db) = open::<Db>() else { return };

@@ -242,6 +242,22 @@ pub trait AsyncSoftDelete: SoftDelete {
         soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::Restore, conn)
     }
 
+    /// [`SoftDelete::restore_by_ids`]: restores the rows with these keys, each with the
+    /// descendants its soft delete marked.
+    fn restore_by_ids<'a, K, C>(
+        ids: &[K],
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let keys = key_values::<Self, Backend<C>, K>(ids);
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::Restore, conn)
+    }
+
     /// [`SoftDelete::restore_where`]: restores the soft-deleted rows a typed filter selects,
     /// each with the descendants its own soft delete marked.
     fn restore_where<'a, F, C>(

@@ -30,6 +30,11 @@ impl DeleteReport {
             .map_or(0, |(_, count)| *count)
     }
 
+    /// The rows deleted from model `M`'s table (0 if none): `report.count_of::<Post>()`.
+    pub fn count_of<M: crate::api::Model>(&self) -> u64 {
+        self.count(M::TABLE)
+    }
+
     pub(crate) fn record(&mut self, table: &'static str, count: u64) {
         if count == 0 {
             return;

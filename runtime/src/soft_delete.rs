@@ -101,6 +101,21 @@ pub trait SoftDelete: Deletable {
         soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
     }
 
+    /// Restores the rows with these keys, each with the descendants its soft delete marked
+    /// (rows that are not soft-deleted count 0). Fails with
+    /// [`DeleteError::ParentSoftDeleted`] when a row's parent stays soft-deleted.
+    fn restore_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        K: crate::api::KeyFor<Self::PrimaryKey>,
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let keys = crate::api::key_values::<Self, C::Backend, K>(ids);
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
+    }
+
     /// Restores the soft-deleted rows a typed filter selects, each with the descendants its own
     /// soft delete marked.
     fn restore_where<F, C>(filter: F, conn: &mut C) -> Result<DeleteReport, DeleteError>

@@ -274,6 +274,17 @@ pub trait SoftDelete: deletable::SoftDelete {
         block_on(AsyncSoftDelete::restore(self, &mut **conn))
     }
 
+    /// [`AsyncSoftDelete::restore_by_ids`].
+    fn restore_by_ids<K, C>(ids: &[K], conn: &mut Blocking<C>) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::restore_by_ids(ids, &mut **conn))
+    }
+
     /// [`AsyncSoftDelete::restore_where`].
     fn restore_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Outcome
     where
