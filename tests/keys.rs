@@ -445,3 +445,116 @@ mod newtype_keys {
         }
     }
 }
+
+/// Diesel's string form of `column_name`, for a column whose name is a keyword.
+mod keyword_column {
+    use super::*;
+
+    mod schema {
+        diesel::table! { kinds (id) { id -> Integer, } }
+        diesel::table! { things (id) { id -> Integer, r#type -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = kinds)]
+    pub struct Kind {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = things)]
+    pub struct Thing {
+        pub id: i32,
+        #[diesel(column_name = "type")]
+        #[on_delete(cascade, references = Kind)]
+        pub kind: i32,
+    }
+
+    deletable::schema!(Kind, Thing);
+
+    const SCHEMA: &str = "
+        CREATE TABLE kinds (id INTEGER PRIMARY KEY);
+        CREATE TABLE things (id INTEGER PRIMARY KEY, type INTEGER NOT NULL,
+            FOREIGN KEY (type) REFERENCES kinds (id));
+        INSERT INTO kinds (id) VALUES (1), (2);
+        INSERT INTO things (id, type) VALUES (1, 1), (2, 1), (3, 2);
+    ";
+
+    backends! {
+        use super::{Kind, SCHEMA};
+
+        #[test]
+        fn a_column_named_by_a_string_cascades_by_its_sql_name() {
+            let mut db = open!(SCHEMA);
+            assert_eq!(Kind::plan().to_string(), "kinds\n└── things.type (cascade)\n");
+            let report = Kind::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(report.per_table(), &[("things", 2), ("kinds", 1)]);
+            assert_eq!(db.ids("things"), [3]);
+        }
+    }
+}
+
+/// `#[deletable(hooks = keys)]` on a composite primary key: the hooks get the key tuples.
+mod composite_hook_keys {
+    use super::*;
+
+    mod schema {
+        diesel::table! { courses (id) { id -> Integer, } }
+        diesel::table! { seats (course_id, student_id) { course_id -> Integer, student_id -> Integer, } }
+    }
+    use schema::*;
+
+    #[derive(Deletable)]
+    #[diesel(table_name = courses)]
+    pub struct Course {
+        pub id: i32,
+    }
+
+    #[derive(Deletable)]
+    #[diesel(table_name = seats, primary_key(course_id, student_id))]
+    #[deletable(hooks = keys, batch_size = 2)]
+    pub struct Seat {
+        #[on_delete(cascade, references = Course)]
+        pub course_id: i32,
+        pub student_id: i32,
+    }
+
+    deletable_tests::hooks! {
+        impl for Seat {
+            fn before_delete(_, keys: &[(i32, i32)]) {
+                // Course 1's seats only, two at a time, in key order.
+                assert!(keys.len() <= 2, "{keys:?}");
+                assert!(keys.iter().all(|&(course, _)| course == 1), "{keys:?}");
+                assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?}");
+                Ok(())
+            }
+        }
+    }
+
+    deletable::schema!(Course, Seat);
+
+    const SCHEMA: &str = "
+        CREATE TABLE courses (id INTEGER PRIMARY KEY);
+        CREATE TABLE seats (course_id INTEGER NOT NULL, student_id INTEGER NOT NULL,
+            PRIMARY KEY (course_id, student_id), FOREIGN KEY (course_id) REFERENCES courses (id));
+        INSERT INTO courses (id) VALUES (1), (2);
+        INSERT INTO seats (course_id, student_id) VALUES (1, 7), (1, 3), (1, 9), (1, 4), (1, 5), (2, 3);
+    ";
+
+    backends! {
+        use super::{Course, Seat, SCHEMA};
+
+        #[test]
+        fn a_composite_key_goes_to_keys_only_hooks_as_tuples() {
+            let mut db = open!(SCHEMA);
+            // Course 1's five seats reach the hook in three batches of tuples.
+            let report = Course::delete_by_ids(&[1], db.conn()).unwrap();
+            assert_eq!(report.per_table(), &[("seats", 5), ("courses", 1)]);
+            assert_eq!(db.count("seats"), 1);
+            // Roots given as tuples.
+            let _ = Seat::delete_by_ids(&[(1, 3)], db.conn()).unwrap();
+            assert_eq!(db.count("seats"), 1);
+        }
+    }
+}

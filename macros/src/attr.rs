@@ -186,6 +186,31 @@ fn skip_value(input: ParseStream) -> syn::Result<()> {
     Ok(())
 }
 
+/// The column of `#[diesel(column_name = ...)]`, in either of Diesel's forms: an identifier
+/// (`column_name = kind`) or a string (`column_name = "type"`, for a name that is a keyword),
+/// which names the column `r#type` of Diesel's `table!`.
+fn column_name_value(input: syn::parse::ParseStream) -> syn::Result<Ident> {
+    if !input.peek(syn::LitStr) {
+        return input.parse();
+    }
+    let name: syn::LitStr = input.parse()?;
+    match syn::parse_str::<Ident>(&format!("r#{}", name.value())) {
+        Ok(mut ident) => {
+            ident.set_span(name.span());
+            Ok(ident)
+        }
+        Err(_) => Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`{}` is not a column Diesel's `table!` can declare\n\
+                 help: write the column's name as in `table!`: `column_name = \"type\"` or \
+                 `column_name = kind`",
+                name.value()
+            ),
+        )),
+    }
+}
+
 /// Reads a field's `#[diesel(column_name = ...)]` and `#[on_delete(...)]`.
 pub fn field(cx: &mut Ctxt, field: &syn::Field, ident: Ident) -> Field {
     let mut column_name = None;
@@ -207,7 +232,7 @@ pub fn field(cx: &mut Ctxt, field: &syn::Field, ident: Ident) -> Field {
         if attr.path().is_ident("diesel") {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("column_name") {
-                    column_name = Some(meta.value()?.parse()?);
+                    column_name = Some(column_name_value(meta.value()?)?);
                 } else {
                     skip_value(meta.input)?;
                 }
