@@ -22,11 +22,13 @@ pub struct BelongsTo {
     pub foreign_key: Option<Ident>,
 }
 
-/// `#[deletable(hooks, batch_size = N)]` on the struct.
+/// `#[deletable(hooks, batch_size = N, crate = path)]` on the struct.
 #[derive(Default)]
 pub struct DeletableStruct {
     pub hooks: Option<(HookMode, Span)>,
     pub batch_size: Option<(usize, Span)>,
+    /// Where the `deletable` crate is, for crates that reach it through a facade or rename it.
+    pub crate_path: Option<syn::Path>,
 }
 
 /// What a model's hooks receive.
@@ -67,6 +69,15 @@ pub fn deletable_struct(cx: &mut Ctxt, attrs: &[Attribute]) -> DeletableStruct {
                     HookMode::Rows
                 };
                 out.hooks = Some((mode, meta.path.span()));
+            } else if meta.path.is_ident("crate") {
+                // `crate = facade::deletable`, or serde's string form `crate = "facade::deletable"`.
+                let value = meta.value()?;
+                let path = if value.peek(syn::LitStr) {
+                    value.parse::<syn::LitStr>()?.parse::<syn::Path>()?
+                } else {
+                    value.call(syn::Path::parse_mod_style)?
+                };
+                out.crate_path = Some(path);
             } else if meta.path.is_ident("batch_size") {
                 let value: syn::LitInt = meta.value()?.parse()?;
                 let size: usize = value.base10_parse()?;
@@ -81,7 +92,8 @@ pub fn deletable_struct(cx: &mut Ctxt, attrs: &[Attribute]) -> DeletableStruct {
                     path,
                     format!(
                         "unknown deletable option `{}`\n\
-                         help: the options are `hooks`, `hooks = keys` and `batch_size = <rows>`",
+                         help: the options are `hooks`, `hooks = keys`, `batch_size = <rows>` \
+                         and `crate = <path to deletable>`",
                         quote::quote!(#path)
                     ),
                 );

@@ -1,5 +1,6 @@
 //! Code generation: the `Model` and `Deletable` impls of a validated model. Everything is named by
-//! absolute path through `::deletable::__private`, inside `const _: () = { ... };`.
+//! absolute path through `::deletable::__private` (or the model's `#[deletable(crate = ...)]`),
+//! inside `const _: () = { ... };`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -27,7 +28,7 @@ pub fn fallback(model: &Model) -> TokenStream {
     }
     let ident = &model.ident;
     let table_name = &model.table_name;
-    let private = private();
+    let private = private(model);
     // Naming the table keeps the user's `use schema::*` in use, so no warning joins the error.
     let table = &model.table;
     let touch_table = if model.table_given {
@@ -58,12 +59,14 @@ pub fn fallback(model: &Model) -> TokenStream {
     }
 }
 
-fn private() -> TokenStream {
-    quote!(::deletable::__private)
+/// The runtime's private module, through the model's path to the crate.
+fn private(model: &Model) -> TokenStream {
+    let krate = &model.krate;
+    quote!(#krate::__private)
 }
 
 fn model_impl(model: &Model) -> TokenStream {
-    let private = private();
+    let private = private(model);
     let ident = &model.ident;
     let table = &model.table;
     let key_columns = model.primary_key.iter().flatten().map(|key| {
@@ -120,7 +123,7 @@ fn model_impl(model: &Model) -> TokenStream {
 }
 
 fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
-    let private = private();
+    let private = private(model);
     let table = &model.table;
     let column = &foreign_key.column;
     let parent = &foreign_key.parent;
@@ -157,7 +160,8 @@ fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
 }
 
 fn deletable_impl(model: &Model) -> TokenStream {
-    let private = private();
+    let krate = &model.krate;
+    let private = private(model);
     let ident = &model.ident;
     let table = &model.table;
     let Some(keys) = &model.primary_key else {
@@ -196,13 +200,13 @@ fn deletable_impl(model: &Model) -> TokenStream {
         #soft_delete
 
         #[automatically_derived]
-        impl ::deletable::Deletable for #ident {
+        impl #krate::Deletable for #ident {
             type Table = #table::table;
             type PrimaryKey = #key_type;
             type HookRow = #hook_row;
             type KeyColumns = #key_columns;
 
-            fn plan() -> &'static ::deletable::Plan {
+            fn plan() -> &'static #krate::Plan {
                 <Self as #private::Registered>::registered_plan()
             }
 
@@ -218,7 +222,8 @@ fn deletable_impl(model: &Model) -> TokenStream {
 /// How the model's keys are bound: each column's value by Diesel, as the column's SQL type, on
 /// any backend for which Diesel can.
 fn bind_key_impl(model: &Model, keys: &[KeyField]) -> TokenStream {
-    let private = private();
+    let krate = &model.krate;
+    let private = private(model);
     let ident = &model.ident;
     let table = &model.table;
     let bounds = keys.iter().map(|key| {
@@ -256,7 +261,7 @@ fn bind_key_impl(model: &Model, keys: &[KeyField]) -> TokenStream {
             #(#bounds)*
         {
             fn bind_key(
-                key: &<Self as ::deletable::Deletable>::PrimaryKey,
+                key: &<Self as #krate::Deletable>::PrimaryKey,
                 values: &mut ::std::vec::Vec<#private::SqlValue>,
             ) {
                 #(#pushes)*
@@ -268,7 +273,7 @@ fn bind_key_impl(model: &Model, keys: &[KeyField]) -> TokenStream {
 /// How the model's rows meet hooks when a plan reaches them: none (set-based), or its hooks
 /// with the loader of whole rows or of keys. The same for every runner and connection type.
 fn hook_dispatch(model: &Model) -> TokenStream {
-    let private = private();
+    let private = private(model);
     let ident = &model.ident;
     let hooks = match model.hooks {
         None => quote!(#private::NoHooks),
@@ -285,10 +290,11 @@ fn hook_dispatch(model: &Model) -> TokenStream {
 
 /// `SoftDelete` for a model with a `#[soft_delete]` column: its scoped queries and purge filter.
 fn soft_delete_impl(model: &Model) -> TokenStream {
+    let krate = &model.krate;
     let Some(soft) = &model.soft_delete else {
         return TokenStream::new();
     };
-    let private = private();
+    let private = private(model);
     let ident = &model.ident;
     let table = &model.table;
     let column = &soft.column;
@@ -321,7 +327,7 @@ fn soft_delete_impl(model: &Model) -> TokenStream {
         };
     quote! {
         #[automatically_derived]
-        impl ::deletable::SoftDelete for #ident {
+        impl #krate::SoftDelete for #ident {
             type Active = #dsl::Filter<#table::table, #active>;
             type OnlyDeleted = #dsl::Filter<#table::table, #deleted>;
             type Cutoff = #cutoff;

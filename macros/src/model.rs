@@ -26,6 +26,9 @@ pub struct Model {
     pub hooks: Option<(HookMode, usize)>,
     /// The `#[soft_delete]` column.
     pub soft_delete: Option<SoftField>,
+    /// The path of the `deletable` crate in generated code: `::deletable`, or the model's
+    /// `#[deletable(crate = ...)]`.
+    pub krate: Path,
 }
 
 /// The `#[soft_delete]` column: a timestamp (`Some(its type)`, from `Option<its type>`) or a flag
@@ -143,6 +146,9 @@ pub fn validate(cx: &mut Ctxt, input: &DeriveInput) -> Model {
         foreign_keys,
         hooks,
         soft_delete,
+        krate: options
+            .crate_path
+            .unwrap_or_else(|| syn::parse_quote!(::deletable)),
     }
 }
 
