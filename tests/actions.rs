@@ -48,8 +48,13 @@ struct Post {
     user_id: i32,
     #[on_delete(set_null, references = User)]
     editor_id: Option<i32>,
-    #[on_delete(set_default = 1)]
+    #[on_delete(set_default = Self::GENERAL_CATEGORY)]
     category_id: i32,
+}
+
+impl Post {
+    /// Where a post goes when its category does: the value of a constant of the model itself.
+    const GENERAL_CATEGORY: i32 = 1;
 }
 
 #[derive(Deletable)]

@@ -59,6 +59,27 @@ pub fn fallback(model: &Model) -> TokenStream {
     }
 }
 
+/// `tokens` with every `Self` replaced by `ident`, groups included.
+fn with_self_as(tokens: TokenStream, ident: &proc_macro2::Ident) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(found) if found == "Self" => {
+                let mut renamed = ident.clone();
+                renamed.set_span(found.span());
+                TokenTree::Ident(renamed)
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), with_self_as(group.stream(), ident));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// The runtime's private module, through the model's path to the crate.
 fn private(model: &Model) -> TokenStream {
     let krate = &model.krate;
@@ -135,6 +156,9 @@ fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
         ActionAttr::DoNothing => quote!(DoNothing),
         ActionAttr::SetDefault(value) => {
             let field_ty = &foreign_key.field_ty;
+            // The value is read in a function of its own, where `Self` is not in scope (E0401):
+            // `Self::GENERAL` becomes `Post::GENERAL`.
+            let value = with_self_as(quote!(#value), &model.ident);
             quote! {
                 SetDefault({
                     fn default_value() -> #private::SqlValue {
