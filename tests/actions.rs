@@ -208,6 +208,40 @@ backends! {
         assert_eq!(editor, None);
     }
 
+    /// `delete_matching` takes what `diesel::delete` takes: `belonging_to`, a filtered table,
+    /// the table. Each against the same delete done another way, `delete_where` with the same
+    /// condition, on a twin database: the same report and the same rows left in every table.
+    #[test]
+    fn delete_matching_takes_diesel_queries_and_deletes_what_delete_where_deletes() {
+        for case in ["belonging_to", "filter", "table"] {
+            let mut by_query = open!(SCHEMA);
+            let mut by_filter = open!(SCHEMA);
+            let (report, expected) = match case {
+                "belonging_to" => {
+                    let ada = User { id: 1, name: "ada".to_owned() };
+                    (
+                        Post::delete_matching(Post::belonging_to(&ada), by_query.conn()),
+                        Post::delete_where(posts::user_id.eq(1), by_filter.conn()),
+                    )
+                }
+                "filter" => (
+                    Post::delete_matching(posts::table.filter(posts::id.gt(2)), by_query.conn()),
+                    Post::delete_where(posts::id.gt(2), by_filter.conn()),
+                ),
+                _ => (
+                    Post::delete_matching(posts::table, by_query.conn()),
+                    Post::delete_where(posts::id.eq(posts::id), by_filter.conn()),
+                ),
+            };
+            let (report, expected) = (report.unwrap(), expected.unwrap());
+            assert!(report.count("posts") > 0, "{case}: {report:?}");
+            assert_eq!(report, expected, "{case}");
+            for table in TABLES {
+                assert_eq!(by_query.ids(table), by_filter.ids(table), "{case}: {table}");
+            }
+        }
+    }
+
     #[test]
     fn set_default_sets_the_declared_value() {
         let mut db = open!(SCHEMA);

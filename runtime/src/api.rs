@@ -2,7 +2,7 @@
 //! to its schema.
 
 use diesel::expression::{AppearsOnTable, Expression};
-use diesel::query_builder::QueryFragment;
+use diesel::query_builder::{IntoUpdateTarget, QueryFragment};
 use diesel::sql_types::BoolOrNullableBool;
 
 use crate::connection::DeleteConnection;
@@ -10,6 +10,7 @@ use crate::error::DeleteError;
 use crate::model::ModelMeta;
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
+use crate::query::InQuery;
 use crate::report::DeleteReport;
 use crate::runner::sync;
 use crate::runner::sync_hooks::SchemaHooks;
@@ -140,6 +141,27 @@ pub trait Deletable: Sized + 'static {
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         Self::delete_where_with(filter, &DeleteOptions::default(), conn)
+    }
+
+    /// Deletes the rows a Diesel query selects, given as `diesel::delete` takes it: the
+    /// table, a filtered table (`posts::table.filter(...)`) or `Post::belonging_to(&user)`;
+    /// and, by their rules, the rows that depend on them. The query is evaluated once, before
+    /// anything is deleted.
+    ///
+    /// ```ignore
+    /// Post::delete_matching(Post::belonging_to(&user), &mut conn)?;
+    /// ```
+    fn delete_matching<Q, C>(query: Q, conn: &mut C) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Q: IntoUpdateTarget<Table = Self::Table>,
+        Self::Table: Default,
+        InQuery<Self::Table, Q::WhereClause>: QueryFragment<C::Backend>,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let roots = InQuery::new(query.into_update_target().where_clause);
+        Self::delete_where_with(roots, &DeleteOptions::default(), conn)
     }
 
     /// [`delete_where`](Deletable::delete_where) with options.

@@ -9,13 +9,14 @@
 use std::future::Future;
 
 use diesel::expression::{AppearsOnTable, Expression};
-use diesel::query_builder::QueryFragment;
+use diesel::query_builder::{IntoUpdateTarget, QueryFragment};
 use diesel::sql_types::BoolOrNullableBool;
 
 use crate::api::{key_values, BindKey, Deletable, KeyFor, Registered};
 use crate::async_connection::AsyncDeleteConnection;
 use crate::error::DeleteError;
 use crate::options::DeleteOptions;
+use crate::query::InQuery;
 use crate::report::DeleteReport;
 use crate::runner::async_hooks::AsyncSchemaHooks;
 use crate::runner::asynchronous;
@@ -135,6 +136,24 @@ pub trait AsyncDeletable: Deletable {
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
         <Self as AsyncDeletable>::delete_where_with(filter, DeleteOptions::default(), conn)
+    }
+
+    /// [`Deletable::delete_matching`]: deletes the rows a Diesel query selects (the table, a
+    /// filtered table, `Post::belonging_to(&user)`) and the rows that depend on them.
+    fn delete_matching<'a, Q, C>(
+        query: Q,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Q: IntoUpdateTarget<Table = Self::Table>,
+        Self::Table: Default,
+        InQuery<Self::Table, Q::WhereClause>: QueryFragment<Backend<C>> + Send + Sync + 'a,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let roots = InQuery::new(query.into_update_target().where_clause);
+        <Self as AsyncDeletable>::delete_where(roots, conn)
     }
 
     /// [`Deletable::delete_where_with`]: [`delete_where`](AsyncDeletable::delete_where) with

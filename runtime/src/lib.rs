@@ -77,6 +77,7 @@ mod plan;
 mod planner;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
 mod pools;
+mod query;
 mod report;
 mod runner;
 mod schema;
@@ -119,6 +120,7 @@ pub mod __private {
         check_schema, edge_count, graph, plan_of, plans, reaches, total_sizes, Graph, Message,
         PlanSizes, PlanTable, Plans, Reach,
     };
+    pub use crate::query::InQuery;
     pub use crate::runner::sync_hooks::{ModelHooks, SchemaHooks};
     pub use crate::runner::{no_hooks as unknown_table, Hooked, LoadedBatch, NoHooks, WithHooks};
     pub use crate::sql::statement::Roots;

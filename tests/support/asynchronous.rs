@@ -177,6 +177,23 @@ pub trait Deletable: deletable::Deletable {
         ))
     }
 
+    /// [`AsyncDeletable::delete_matching`].
+    fn delete_matching<Q, C>(query: Q, conn: &mut Blocking<C>) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Q: diesel::query_builder::IntoUpdateTarget<Table = Self::Table>,
+        Self::Table: Default,
+        deletable::__private::InQuery<Self::Table, Q::WhereClause>:
+            QueryFragment<Backend<C>> + Send + Sync,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_matching(
+            query,
+            &mut **conn,
+        ))
+    }
+
     /// [`AsyncDeletable::delete_where`].
     fn delete_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Outcome
     where
