@@ -266,6 +266,30 @@ backends! {
         assert_eq!(deleted(&mut db, "chapters"), Vec::<i64>::new());
     }
 
+    /// The `_with` forms take the call's options: here the hooks' batch size, one chapter at
+    /// a time to soft-delete and all three at once to restore (the model says 2).
+    #[test]
+    fn soft_delete_and_restore_take_options() {
+        let Some(mut db) = open::<Db>() else { return };
+        CHAPTER_HOOKS.with(|calls| calls.borrow_mut().clear());
+        let one = deletable::DeleteOptions::batch_size(1);
+        Author::soft_delete_by_ids_with(&[1], &one, db.conn()).unwrap();
+        let befores: Vec<Vec<i32>> = chapter_hooks()
+            .into_iter()
+            .filter(|(hook, _)| *hook == "before_soft_delete")
+            .map(|(_, ids)| ids)
+            .collect();
+        assert_eq!(befores, [vec![1], vec![2], vec![3]]);
+        CHAPTER_HOOKS.with(|calls| calls.borrow_mut().clear());
+        let three = deletable::DeleteOptions::batch_size(3);
+        Author::restore_by_ids_with(&[1], &three, db.conn()).unwrap();
+        assert_eq!(
+            chapter_hooks(),
+            [("before_restore", vec![1, 2, 3]), ("after_restore", vec![1, 2, 3])]
+        );
+        assert_eq!(deleted(&mut db, "chapters"), Vec::<i64>::new());
+    }
+
     #[test]
     fn soft_deleting_a_soft_deleted_row_is_a_no_op() {
         let Some(mut db) = open::<Db>() else { return };

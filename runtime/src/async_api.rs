@@ -209,9 +209,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered + BindKey<Backend<C>> + Sync,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
+        <Self as AsyncSoftDelete>::soft_delete_with(self, DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete`](AsyncSoftDelete::soft_delete) with options.
+    fn soft_delete_with<'a, C>(
+        &'a self,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
         let mut keys = Vec::new();
         Self::bind_key(&self.__primary_key(), &mut keys);
-        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::SoftDelete, conn)
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), options, Mode::SoftDelete, conn)
     }
 
     /// [`SoftDelete::soft_delete_by_ids`]: soft-deletes the rows with these keys and their
@@ -226,8 +240,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered + BindKey<Backend<C>>,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
+        <Self as AsyncSoftDelete>::soft_delete_by_ids_with(ids, DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete_by_ids`](AsyncSoftDelete::soft_delete_by_ids) with options.
+    fn soft_delete_by_ids_with<'a, K, C>(
+        ids: &[K],
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
         let keys = key_values::<Self, Backend<C>, K>(ids);
-        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::SoftDelete, conn)
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), options, Mode::SoftDelete, conn)
     }
 
     /// [`SoftDelete::soft_delete_where`]: soft-deletes the rows a typed filter selects and
@@ -243,7 +272,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
-        soft::<Self, C, F>(RootsOwned::Filter(filter), Mode::SoftDelete, conn)
+        <Self as AsyncSoftDelete>::soft_delete_where_with(filter, DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete_where`](AsyncSoftDelete::soft_delete_where) with options.
+    fn soft_delete_where_with<'a, F, C>(
+        filter: F,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        soft::<Self, C, F>(RootsOwned::Filter(filter), options, Mode::SoftDelete, conn)
     }
 
     /// [`SoftDelete::restore`]: restores this row and the descendants its soft delete marked.
@@ -256,9 +301,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered + BindKey<Backend<C>> + Sync,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
+        <Self as AsyncSoftDelete>::restore_with(self, DeleteOptions::default(), conn)
+    }
+
+    /// [`restore`](AsyncSoftDelete::restore) with options.
+    fn restore_with<'a, C>(
+        &'a self,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
         let mut keys = Vec::new();
         Self::bind_key(&self.__primary_key(), &mut keys);
-        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::Restore, conn)
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), options, Mode::Restore, conn)
     }
 
     /// [`SoftDelete::restore_by_ids`]: restores the rows with these keys, each with the
@@ -273,8 +332,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered + BindKey<Backend<C>>,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
+        <Self as AsyncSoftDelete>::restore_by_ids_with(ids, DeleteOptions::default(), conn)
+    }
+
+    /// [`restore_by_ids`](AsyncSoftDelete::restore_by_ids) with options.
+    fn restore_by_ids_with<'a, K, C>(
+        ids: &[K],
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
         let keys = key_values::<Self, Backend<C>, K>(ids);
-        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), Mode::Restore, conn)
+        soft::<Self, C, NoFilter>(RootsOwned::Keys(keys), options, Mode::Restore, conn)
     }
 
     /// [`SoftDelete::restore_where`]: restores the soft-deleted rows a typed filter selects,
@@ -290,7 +364,23 @@ pub trait AsyncSoftDelete: SoftDelete {
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
-        soft::<Self, C, F>(RootsOwned::Filter(filter), Mode::Restore, conn)
+        <Self as AsyncSoftDelete>::restore_where_with(filter, DeleteOptions::default(), conn)
+    }
+
+    /// [`restore_where`](AsyncSoftDelete::restore_where) with options.
+    fn restore_where_with<'a, F, C>(
+        filter: F,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        soft::<Self, C, F>(RootsOwned::Filter(filter), options, Mode::Restore, conn)
     }
 
     /// [`SoftDelete::purge_deleted`]: hard-deletes the rows soft-deleted before `older_than`,
@@ -321,6 +411,7 @@ enum RootsOwned<F> {
 
 async fn soft<M, C, F>(
     roots: RootsOwned<F>,
+    options: DeleteOptions,
     mode: Mode,
     conn: &mut C,
 ) -> Result<DeleteReport, DeleteError>
@@ -334,6 +425,5 @@ where
         RootsOwned::Keys(keys) => Roots::Keys(keys),
         RootsOwned::Filter(filter) => Roots::Filter(filter),
     };
-    asynchronous::run::<C, F, M::Schema>(M::plan(), roots, &DeleteOptions::default(), mode, conn)
-        .await
+    asynchronous::run::<C, F, M::Schema>(M::plan(), roots, &options, mode, conn).await
 }

@@ -57,9 +57,24 @@ pub trait SoftDelete: Deletable {
         Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
+        self.soft_delete_with(&DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete`](SoftDelete::soft_delete) with options.
+    fn soft_delete_with<C>(
+        &self,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
         let mut keys = Vec::new();
         Self::bind_key(&self.__primary_key(), &mut keys);
-        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), options, Mode::SoftDelete, conn)
     }
 
     /// Soft-deletes the rows with these keys and their soft-deletable descendants.
@@ -71,8 +86,24 @@ pub trait SoftDelete: Deletable {
         Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
+        Self::soft_delete_by_ids_with(ids, &DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete_by_ids`](SoftDelete::soft_delete_by_ids) with options.
+    fn soft_delete_by_ids_with<K, C>(
+        ids: &[K],
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        K: crate::api::KeyFor<Self::PrimaryKey>,
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
         let keys = crate::api::key_values::<Self, C::Backend, K>(ids);
-        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::SoftDelete, conn)
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), options, Mode::SoftDelete, conn)
     }
 
     /// Soft-deletes the rows a typed filter selects and their soft-deletable descendants.
@@ -84,7 +115,23 @@ pub trait SoftDelete: Deletable {
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        soft::<Self, C, F>(Roots::Filter(&filter), Mode::SoftDelete, conn)
+        Self::soft_delete_where_with(filter, &DeleteOptions::default(), conn)
+    }
+
+    /// [`soft_delete_where`](SoftDelete::soft_delete_where) with options.
+    fn soft_delete_where_with<F, C>(
+        filter: F,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        soft::<Self, C, F>(Roots::Filter(&filter), options, Mode::SoftDelete, conn)
     }
 
     /// Restores this row and the descendants its soft delete marked. Fails with
@@ -96,9 +143,24 @@ pub trait SoftDelete: Deletable {
         Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
+        self.restore_with(&DeleteOptions::default(), conn)
+    }
+
+    /// [`restore`](SoftDelete::restore) with options.
+    fn restore_with<C>(
+        &self,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
         let mut keys = Vec::new();
         Self::bind_key(&self.__primary_key(), &mut keys);
-        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), options, Mode::Restore, conn)
     }
 
     /// Restores the rows with these keys, each with the descendants its soft delete marked
@@ -112,8 +174,24 @@ pub trait SoftDelete: Deletable {
         Self: crate::api::BindKey<C::Backend>,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
+        Self::restore_by_ids_with(ids, &DeleteOptions::default(), conn)
+    }
+
+    /// [`restore_by_ids`](SoftDelete::restore_by_ids) with options.
+    fn restore_by_ids_with<K, C>(
+        ids: &[K],
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        K: crate::api::KeyFor<Self::PrimaryKey>,
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
         let keys = crate::api::key_values::<Self, C::Backend, K>(ids);
-        soft::<Self, C, NoFilter>(Roots::Keys(&keys), Mode::Restore, conn)
+        soft::<Self, C, NoFilter>(Roots::Keys(&keys), options, Mode::Restore, conn)
     }
 
     /// Restores the soft-deleted rows a typed filter selects, each with the descendants its own
@@ -126,7 +204,23 @@ pub trait SoftDelete: Deletable {
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
-        soft::<Self, C, F>(Roots::Filter(&filter), Mode::Restore, conn)
+        Self::restore_where_with(filter, &DeleteOptions::default(), conn)
+    }
+
+    /// [`restore_where`](SoftDelete::restore_where) with options.
+    fn restore_where_with<F, C>(
+        filter: F,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        soft::<Self, C, F>(Roots::Filter(&filter), options, Mode::Restore, conn)
     }
 
     /// Hard-deletes the rows soft-deleted before `older_than` (with a flag: every soft-deleted
@@ -143,12 +237,17 @@ pub trait SoftDelete: Deletable {
     }
 }
 
-fn soft<M, C, F>(roots: Roots<'_, F>, mode: Mode, conn: &mut C) -> Result<DeleteReport, DeleteError>
+fn soft<M, C, F>(
+    roots: Roots<'_, F>,
+    options: &DeleteOptions,
+    mode: Mode,
+    conn: &mut C,
+) -> Result<DeleteReport, DeleteError>
 where
     M: Deletable + Registered,
     C: DeleteConnection,
     F: QueryFragment<C::Backend>,
     M::Schema: SchemaHooks<C>,
 {
-    sync::run::<C, F, M::Schema>(M::plan(), roots, &DeleteOptions::default(), mode, conn)
+    sync::run::<C, F, M::Schema>(M::plan(), roots, options, mode, conn)
 }

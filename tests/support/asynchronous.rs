@@ -291,6 +291,44 @@ pub trait SoftDelete: deletable::SoftDelete {
         block_on(AsyncSoftDelete::restore(self, &mut **conn))
     }
 
+    /// [`AsyncSoftDelete::soft_delete_by_ids_with`].
+    fn soft_delete_by_ids_with<K, C>(
+        ids: &[K],
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::soft_delete_by_ids_with(
+            ids,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::restore_by_ids_with`].
+    fn restore_by_ids_with<K, C>(
+        ids: &[K],
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::restore_by_ids_with(
+            ids,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
+
     /// [`AsyncSoftDelete::restore_by_ids`].
     fn restore_by_ids<K, C>(ids: &[K], conn: &mut Blocking<C>) -> Outcome
     where
