@@ -16,9 +16,10 @@ use crate::sql::statement::{CountQuery, KeysQuery, Statement};
 /// A `diesel-async` connection `deletable` can delete through: `AsyncPgConnection`,
 /// `AsyncMysqlConnection`, `AsyncMariadbConnection`, `SyncConnectionWrapper<SqliteConnection>`,
 /// and the pooled connections of `diesel-async`'s deadpool, bb8 and mobc pools, which deref to
-/// them.
+/// them. Implemented for every such connection, and sealed: it cannot be implemented outside
+/// `deletable`.
 pub trait AsyncDeleteConnection:
-    AsyncConnection + AsyncConnectionCore<Backend: Dialect> + Send
+    AsyncConnection + AsyncConnectionCore<Backend: Dialect> + Send + sealed::Connection
 {
     #[doc(hidden)]
     fn dialect(&self) -> DialectInfo {
@@ -48,6 +49,20 @@ pub trait AsyncDeleteConnection:
     ) -> impl Future<Output = QueryResult<Vec<String>>> + Send + 'a
     where
         F: QueryFragment<Self::Backend> + Send + Sync + 'a;
+}
+
+/// Sealed: implemented by the blanket impl below only, so the hidden methods stay this crate's.
+mod sealed {
+    pub trait Connection {}
+}
+
+impl<C> sealed::Connection for C
+where
+    C: AsyncConnection + Send,
+    C::Backend: Dialect,
+    i64: FromSqlRow<BigInt, C::Backend>,
+    String: FromSqlRow<Text, C::Backend>,
+{
 }
 
 impl<C> AsyncDeleteConnection for C

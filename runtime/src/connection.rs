@@ -11,10 +11,25 @@ use diesel::{Connection, QueryResult, RunQueryDsl};
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{CountQuery, KeysQuery, Statement};
 
+/// Sealed: implemented by the blanket impl below only, so the hidden methods stay this crate's.
+mod sealed {
+    pub trait Connection {}
+}
+
+impl<C> sealed::Connection for C
+where
+    C: Connection + LoadConnection,
+    C::Backend: Dialect,
+    i64: FromSqlRow<BigInt, C::Backend>,
+    String: FromSqlRow<Text, C::Backend>,
+{
+}
+
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
-/// `MariadbConnection`).
-pub trait DeleteConnection: Connection {
+/// `MariadbConnection`, and wrappers of them such as r2d2's pooled connections). Implemented for
+/// every such connection, and sealed: it cannot be implemented outside `deletable`.
+pub trait DeleteConnection: Connection + sealed::Connection {
     #[doc(hidden)]
     fn dialect(&self) -> DialectInfo;
 

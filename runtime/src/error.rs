@@ -176,6 +176,7 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Which hook failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HookStage {
     /// [`DeleteHooks::before_delete`](crate::DeleteHooks::before_delete).
     BeforeDelete,

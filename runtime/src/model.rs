@@ -101,6 +101,7 @@ pub struct ForeignKey {
 
 /// An `on_delete` rule, with Django's meaning.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Action {
     /// The referencing rows are deleted too, and their own dependents by their own rules.
     Cascade,

@@ -74,6 +74,7 @@ pub struct Via {
 
 /// Which kind of blocking edge a [`Step::Check`] verifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CheckKind {
     /// `on_delete(protect)`: any referencing row blocks.
     Protect,
@@ -83,6 +84,7 @@ pub enum CheckKind {
 
 /// One statement of the plan.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Step {
     /// Count the rows of `model` whose foreign key `fk` references rows of node `parent`; for a
     /// restrict edge, rows that node `child_node` deletes anyway do not count.

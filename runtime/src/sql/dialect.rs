@@ -13,8 +13,15 @@ use diesel::QueryResult;
 use crate::model::TimestampType;
 use crate::value::SqlValue;
 
-/// A Diesel backend this crate generates SQL for.
-pub trait Dialect: Backend + Sized + 'static {
+/// Implemented for the backends `deletable` speaks, and sealed: only this crate implements
+/// it (its methods are the SQL generator's, and change with it).
+mod sealed {
+    pub trait Backend {}
+}
+
+/// A Diesel backend this crate generates SQL for: SQLite, PostgreSQL, MySQL and MariaDB, each
+/// with its feature. Sealed: it cannot be implemented outside `deletable`.
+pub trait Dialect: Backend + sealed::Backend + Sized + 'static {
     /// The type a key column is cast to when blocking keys are listed in an error.
     const TEXT_TYPE: &'static str;
 
@@ -374,6 +381,9 @@ where
 }
 
 #[cfg(feature = "sqlite")]
+impl sealed::Backend for diesel::sqlite::Sqlite {}
+
+#[cfg(feature = "sqlite")]
 impl Dialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
     const LOCKS_ROWS: bool = false;
@@ -432,6 +442,9 @@ fn push_pg_key_match<'b>(
     out.push_sql("))");
     Ok(())
 }
+
+#[cfg(feature = "postgres")]
+impl sealed::Backend for diesel::pg::Pg {}
 
 #[cfg(feature = "postgres")]
 impl Dialect for diesel::pg::Pg {
@@ -541,6 +554,9 @@ impl Dialect for diesel::pg::Pg {
 }
 
 #[cfg(feature = "mysql")]
+impl sealed::Backend for diesel::mysql::Mysql {}
+
+#[cfg(feature = "mysql")]
 impl Dialect for diesel::mysql::Mysql {
     const TEXT_TYPE: &'static str = "CHAR";
     const MAX_BIND_PARAMS: usize = 65_535;
@@ -574,6 +590,9 @@ impl Dialect for diesel::mysql::Mysql {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
 }
+
+#[cfg(feature = "mariadb")]
+impl sealed::Backend for diesel::mariadb::Mariadb {}
 
 /// MariaDB, through Diesel's own backend: InnoDB's foreign keys and temporary tables as MySQL's,
 /// but one statement may read a temporary table twice, and recursion is limited by

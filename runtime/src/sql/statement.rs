@@ -55,6 +55,7 @@ pub enum Mode {
 
 /// What a [`Statement`] does.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum StatementKind {
     /// Copy the keys a [`Roots::Filter`] selects into a temporary table.
     CreateRootTable(String),
