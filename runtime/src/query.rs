@@ -3,8 +3,8 @@
 //! `(key) IN (SELECT key FROM table WHERE ...)`, for [`delete_where`](crate::Deletable::delete_where).
 
 use diesel::backend::Backend;
-use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::sql_types::Bool;
 use diesel::{QueryResult, Table};
 
@@ -33,17 +33,6 @@ impl<T: Table, W> Expression for InQuery<T, W> {
 }
 
 impl<T: Table, W> AppearsOnTable<T> for InQuery<T, W> where Self: Expression {}
-
-impl<T: Table, W> SelectableExpression<T> for InQuery<T, W> where Self: AppearsOnTable<T> {}
-
-impl<T: Table, W, GroupByClause> ValidGrouping<GroupByClause> for InQuery<T, W> {
-    type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-impl<T: Table, W> QueryId for InQuery<T, W> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
 
 impl<T, W, DB> QueryFragment<DB> for InQuery<T, W>
 where

@@ -44,10 +44,7 @@ where
     F: QueryFragment<C::Backend> + Send + Sync,
     S: AsyncSchemaHooks<C>,
 {
-    let depth = Manager::<C>::transaction_manager_status_mut(conn)
-        .transaction_depth()
-        .ok()
-        .flatten();
+    let depth = transaction_depth(conn);
     let mut port = AsyncPort::<C, S> {
         conn,
         depth,
@@ -60,7 +57,7 @@ where
 struct AsyncPort<'c, C: AsyncConnection, S> {
     conn: &'c mut C,
     /// The transaction depth the operation found on the connection (its caller's).
-    depth: Option<NonZeroU32>,
+    depth: Option<u32>,
     /// The rows of the batch last loaded, for its hooks.
     batch: AsyncRows,
     schema: PhantomData<fn() -> S>,
@@ -73,13 +70,20 @@ struct AsyncPort<'c, C: AsyncConnection, S> {
 /// caller's transaction around a dropped operation would commit its half-done work.
 impl<C: AsyncConnection, S> Drop for AsyncPort<'_, C, S> {
     fn drop(&mut self) {
-        let status = Manager::<C>::transaction_manager_status_mut(self.conn);
-        if let Ok(depth) = status.transaction_depth() {
-            if depth != self.depth {
-                status.set_in_error();
-            }
+        let depth = transaction_depth(self.conn);
+        if depth.is_some() && depth != self.depth {
+            Manager::<C>::transaction_manager_status_mut(self.conn).set_in_error();
         }
     }
+}
+
+/// How many transactions are open on `conn` (0 outside any); `None` once its transaction
+/// manager has failed.
+fn transaction_depth<C: AsyncConnection>(conn: &mut C) -> Option<u32> {
+    Manager::<C>::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .map(|depth| depth.map_or(0, NonZeroU32::get))
 }
 
 /// Awaits `request`, turning a panic inside it (a hook's, a row type's) into an [`Abort`].
@@ -105,10 +109,7 @@ where
     }
 
     fn transaction_depth(&mut self) -> Option<u32> {
-        Manager::<C>::transaction_manager_status_mut(self.conn)
-            .transaction_depth()
-            .ok()
-            .map(|depth| depth.map_or(0, NonZeroU32::get))
+        transaction_depth(self.conn)
     }
 
     fn fail_transactions(&mut self) {
