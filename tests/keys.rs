@@ -556,5 +556,24 @@ mod composite_hook_keys {
             let _ = Seat::delete_by_ids(&[(1, 3)], db.conn()).unwrap();
             assert_eq!(db.count("seats"), 1);
         }
+
+        /// `delete_matching` on a composite key: `(course_id, student_id) IN (SELECT ...)`,
+        /// against `delete_where` with the same condition on a twin database.
+        #[test]
+        fn delete_matching_selects_composite_keys_as_delete_where_does() {
+            use super::schema::seats;
+            use diesel::prelude::*;
+            let mut by_query = open!(SCHEMA);
+            let mut by_filter = open!(SCHEMA);
+            // Course 1 only: the hook refuses any other course's seats.
+            let condition = || seats::course_id.eq(1).and(seats::student_id.lt(5));
+            let report = Seat::delete_matching(seats::table.filter(condition()), by_query.conn()).unwrap();
+            let expected = Seat::delete_where(condition(), by_filter.conn()).unwrap();
+            assert_eq!(report, expected);
+            assert_eq!(report.total(), 2, "{report:?}");
+            let left = "SELECT course_id AS a, student_id AS b FROM seats ORDER BY course_id, student_id";
+            assert_eq!(by_query.pairs(left), by_filter.pairs(left));
+            assert_eq!(by_query.pairs(left), [(1, Some(5)), (1, Some(7)), (1, Some(9)), (2, Some(3))]);
+        }
     }
 }
