@@ -4,7 +4,7 @@
 // The models mirror their tables; the tests read only some of the fields.
 #![allow(dead_code)]
 
-use deletable::{Blocker, Deletable, DeleteError};
+use deletable::{Action, Blocker, Deletable, DeleteError, PlanStatement};
 use deletable_tests::{backends, open, TestDb};
 use diesel::prelude::*;
 
@@ -426,6 +426,63 @@ backends! {
         });
         assert_eq!(outcome, Err(diesel::result::Error::RollbackTransaction));
         assert_eq!(db.counts(TABLES), before);
+    }
+
+    /// `Plan::statements` against what a delete does: the tables its deletes name are the
+    /// report's tables, in the report's order; its checks are the blockers a delete meets when
+    /// every checked key is blocked; its update leaves no key pointing at a deleted row.
+    #[test]
+    fn the_plans_statements_are_what_a_delete_does() {
+        let plan = User::plan();
+        assert_eq!(plan.root_table(), "users");
+        assert_eq!(plan.statements().count(), plan.statement_count());
+
+        let mut checks = Vec::new();
+        let mut updates = Vec::new();
+        let mut deletes = Vec::new();
+        for statement in plan.statements() {
+            match statement {
+                PlanStatement::Check { action, table, column, .. } => {
+                    assert_eq!(action, Action::Protect);
+                    checks.push((table, column));
+                }
+                PlanStatement::Update { action, table, column, .. } => {
+                    updates.push((action, table, column))
+                }
+                PlanStatement::Delete { table, .. } => deletes.push(table),
+                other => panic!("no loop in this schema, so no {other}"),
+            }
+        }
+        assert_eq!(updates, [(Action::SetNull, "posts", "editor_id")]);
+
+        let mut db = open!(SCHEMA);
+        diesel::insert_into(invoices::table)
+            .values((invoices::id.eq(1), invoices::user_id.eq(1)))
+            .execute(db.conn())
+            .unwrap();
+        diesel::insert_into(locks::table)
+            .values((locks::id.eq(1), locks::comment_id.eq(1)))
+            .execute(db.conn())
+            .unwrap();
+        let Err(DeleteError::Protected { blockers }) = User::delete_by_ids(&[1], db.conn()) else {
+            panic!("both protect keys are blocked");
+        };
+        let mut blocked: Vec<_> = blockers.iter().map(|b| (b.table, b.column)).collect();
+        blocked.sort();
+        checks.sort();
+        assert_eq!(blocked, checks);
+
+        diesel::delete(invoices::table).execute(db.conn()).unwrap();
+        diesel::delete(locks::table).execute(db.conn()).unwrap();
+        let report = User::delete_by_ids(&[1, 2], db.conn()).unwrap();
+        let reported: Vec<&str> = report.per_table().iter().map(|(table, _)| *table).collect();
+        assert_eq!(reported, deletes);
+        let dangling: i64 = posts::table
+            .filter(posts::editor_id.eq_any([1, 2]))
+            .count()
+            .get_result(db.conn())
+            .unwrap();
+        assert_eq!(dangling, 0);
     }
 }
 

@@ -176,7 +176,7 @@ fn foreign_key_meta(model: &Model, foreign_key: &ForeignKey) -> TokenStream {
         #private::ForeignKey {
             column: <#table::#column as #private::diesel::Column>::NAME,
             parent_table: #private::table_of::<#parent>(),
-            action: #private::Action::#action,
+            rule: #private::Rule::#action,
             tree: #tree,
             nullable: #nullable,
         }

@@ -11,45 +11,29 @@ use diesel::{Connection, QueryResult, RunQueryDsl};
 use crate::sql::dialect::{Dialect, DialectInfo};
 use crate::sql::statement::{CountQuery, KeysQuery, Statement};
 
-/// Sealed: implemented by the blanket impl below only, so the hidden methods stay this crate's.
-mod sealed {
-    pub trait Connection {}
+/// What a delete asks of a connection. Public in a module users cannot reach, so that
+/// [`DeleteConnection`], which requires it, is sealed and shows no methods.
+pub(crate) mod sealed {
+    use super::*;
+
+    pub trait Executor: Connection {
+        fn dialect(&self) -> DialectInfo;
+
+        fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
+        where
+            F: QueryFragment<Self::Backend>;
+
+        fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
+        where
+            F: QueryFragment<Self::Backend>;
+
+        fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
+        where
+            F: QueryFragment<Self::Backend>;
+    }
 }
 
-impl<C> sealed::Connection for C
-where
-    C: Connection + LoadConnection,
-    C::Backend: Dialect,
-    i64: FromSqlRow<BigInt, C::Backend>,
-    String: FromSqlRow<Text, C::Backend>,
-{
-}
-
-/// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
-/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
-/// `MariadbConnection`, and wrappers of them such as r2d2's pooled connections). Implemented for
-/// every such connection, and sealed: it cannot be implemented outside `deletable`.
-pub trait DeleteConnection: Connection + sealed::Connection {
-    #[doc(hidden)]
-    fn dialect(&self) -> DialectInfo;
-
-    #[doc(hidden)]
-    fn execute_statement<F>(&mut self, statement: &Statement<'_, F>) -> QueryResult<usize>
-    where
-        F: QueryFragment<Self::Backend>;
-
-    #[doc(hidden)]
-    fn count_rows<F>(&mut self, query: CountQuery<'_, F>) -> QueryResult<i64>
-    where
-        F: QueryFragment<Self::Backend>;
-
-    #[doc(hidden)]
-    fn load_keys<F>(&mut self, query: KeysQuery<'_, F>) -> QueryResult<Vec<String>>
-    where
-        F: QueryFragment<Self::Backend>;
-}
-
-impl<C> DeleteConnection for C
+impl<C> sealed::Executor for C
 where
     C: Connection + LoadConnection,
     C::Backend: Dialect,
@@ -81,3 +65,11 @@ where
         query.load(self)
     }
 }
+
+/// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
+/// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
+/// `MariadbConnection`, and wrappers of them such as r2d2's pooled connections). Implemented for
+/// every such connection, and sealed: it cannot be implemented outside `deletable`.
+pub trait DeleteConnection: sealed::Executor {}
+
+impl<C: sealed::Executor> DeleteConnection for C {}

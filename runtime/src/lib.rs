@@ -96,14 +96,12 @@ pub use connection::DeleteConnection;
 pub use deletable_macros::Deletable;
 pub use error::{Blocker, DeleteError, HookError, HookStage, SoftDeletedParent};
 pub use hooks::DeleteHooks;
-pub use model::{Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, TimestampType};
+pub use model::Action;
 pub use options::DeleteOptions;
-pub use plan::{CheckKind, Node, Plan, Step, Via};
+pub use plan::{Plan, PlanStatement};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
-pub use sql::statement::{Roots, Statement, StatementKind};
-pub use value::{IntoSqlValue, SqlValue, TypedValue};
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]
@@ -112,7 +110,7 @@ pub mod __private {
     pub use crate::api::{table_of, Model, Registered};
     pub use crate::hooks::{HookLoader, KeysOnly, WholeRows};
     pub use crate::model::{
-        Action, ForeignKey, ModelMeta, SoftDeleteColumn, SoftDeleteKind, SoftDeleteTimestamp,
+        ForeignKey, ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind, SoftDeleteTimestamp,
         SqlTableName, TimestampType,
     };
     pub use crate::plan::{Node, Step, Via};

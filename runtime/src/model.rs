@@ -91,7 +91,7 @@ pub struct ForeignKey {
     /// The SQL name of the parent's table (`users`).
     pub parent_table: &'static str,
     /// What a delete of the parent does to the rows that reference it.
-    pub action: Action,
+    pub rule: Rule,
     /// A self-reference marked `tree`: a cascade along it deletes whole subtrees, found with a
     /// recursive query, and is not a cycle.
     pub tree: bool,
@@ -99,10 +99,9 @@ pub struct ForeignKey {
     pub nullable: bool,
 }
 
-/// An `on_delete` rule, with Django's meaning.
+/// An `on_delete` rule as the plan carries it: the [`Action`], with a `set_default`'s value.
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum Action {
+pub enum Rule {
     /// The referencing rows are deleted too, and their own dependents by their own rules.
     Cascade,
     /// The delete fails with [`DeleteError::Protected`](crate::DeleteError::Protected).
@@ -118,25 +117,68 @@ pub enum Action {
     DoNothing,
 }
 
-impl Action {
+impl Rule {
+    /// The action, without a `set_default`'s value.
+    pub const fn action(&self) -> Action {
+        match self {
+            Rule::Cascade => Action::Cascade,
+            Rule::Protect => Action::Protect,
+            Rule::Restrict => Action::Restrict,
+            Rule::SetNull => Action::SetNull,
+            Rule::SetDefault(_) => Action::SetDefault,
+            Rule::DoNothing => Action::DoNothing,
+        }
+    }
+
     /// The attribute spelling of the rule (`cascade`, `set_null`, ...).
+    pub const fn name(&self) -> &'static str {
+        self.action().name()
+    }
+
+    pub(crate) const fn is_cascade(&self) -> bool {
+        matches!(self, Rule::Cascade)
+    }
+
+    pub(crate) const fn is_restrict(&self) -> bool {
+        matches!(self, Rule::Restrict)
+    }
+}
+
+/// An `on_delete` action, with Django's meaning: what a delete of a parent row does to the rows
+/// whose foreign key references it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// The referencing rows are deleted too, and their own dependents by their own rules.
+    Cascade,
+    /// The delete fails with [`DeleteError::Protected`](crate::DeleteError::Protected).
+    Protect,
+    /// Like `Protect`, unless every referencing row is itself deleted by another cascade path of
+    /// the same operation.
+    Restrict,
+    /// The foreign key is set to `NULL`.
+    SetNull,
+    /// The foreign key is set to the declared default (`set_default = <value>`).
+    SetDefault,
+    /// Nothing: the database's own constraint decides.
+    DoNothing,
+}
+
+impl Action {
+    /// The attribute spelling of the action (`cascade`, `set_null`, ...).
+    ///
+    /// ```
+    /// assert_eq!(deletable::Action::SetNull.name(), "set_null");
+    /// ```
     pub const fn name(&self) -> &'static str {
         match self {
             Action::Cascade => "cascade",
             Action::Protect => "protect",
             Action::Restrict => "restrict",
             Action::SetNull => "set_null",
-            Action::SetDefault(_) => "set_default",
+            Action::SetDefault => "set_default",
             Action::DoNothing => "do_nothing",
         }
-    }
-
-    pub(crate) const fn is_cascade(&self) -> bool {
-        matches!(self, Action::Cascade)
-    }
-
-    pub(crate) const fn is_restrict(&self) -> bool {
-        matches!(self, Action::Restrict)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{Action, ForeignKey, ModelMeta};
+use crate::model::{Action, ForeignKey, ModelMeta, Rule};
 
 /// The compile-time plan of a delete of one model's rows.
 ///
@@ -39,22 +39,22 @@ use crate::model::{Action, ForeignKey, ModelMeta};
 #[derive(Debug, Clone, Copy)]
 pub struct Plan {
     /// Every model of the schema the plan was built from.
-    pub models: &'static [&'static ModelMeta],
+    pub(crate) models: &'static [&'static ModelMeta],
     /// The tables whose rows the delete removes, in execution order: children before parents.
     /// The last node is the root (the model being deleted).
-    pub nodes: &'static [Node],
-    /// The cascade edges into each node, sliced by [`Node::vias`].
-    pub vias: &'static [Via],
+    pub(crate) nodes: &'static [Node],
+    /// The cascade edges into each node, sliced by `Node::vias`.
+    pub(crate) vias: &'static [Via],
     /// The statements, in execution order: every check first, then updates and deletes.
-    pub steps: &'static [Step],
+    pub(crate) steps: &'static [Step],
 }
 
 /// A table whose rows the delete removes.
 #[derive(Debug, Clone, Copy)]
 pub struct Node {
-    /// Index of the model in [`Plan::models`].
+    /// Index of the model in `Plan::models`.
     pub model: usize,
-    /// The range of [`Plan::vias`] holding the cascade edges by which rows of this table are
+    /// The range of `Plan::vias` holding the cascade edges by which rows of this table are
     /// reached; empty for the root.
     pub vias: (usize, usize),
     /// The `tree` foreign key of the node's table: the rows reached are extended to their whole
@@ -68,7 +68,7 @@ pub struct Node {
 pub struct Via {
     /// The SQL name of the foreign key column.
     pub column: &'static str,
-    /// Index of the parent node in [`Plan::nodes`].
+    /// Index of the parent node in `Plan::nodes`.
     pub parent: usize,
 }
 
@@ -91,11 +91,11 @@ pub enum Step {
     Check {
         /// Protect or restrict.
         kind: CheckKind,
-        /// Index of the referencing model in [`Plan::models`].
+        /// Index of the referencing model in `Plan::models`.
         model: usize,
         /// Index of the foreign key in that model's [`ModelMeta::foreign_keys`].
         fk: usize,
-        /// Index of the referenced node in [`Plan::nodes`].
+        /// Index of the referenced node in `Plan::nodes`.
         parent: usize,
         /// Index of the referencing model's own node, when the delete reaches it.
         child_node: Option<usize>,
@@ -103,55 +103,55 @@ pub enum Step {
     /// Set the foreign key `fk` of `model` to `NULL` or its default where it references rows of
     /// node `parent`.
     Update {
-        /// Index of the referencing model in [`Plan::models`].
+        /// Index of the referencing model in `Plan::models`.
         model: usize,
         /// Index of the foreign key in that model's [`ModelMeta::foreign_keys`].
         fk: usize,
-        /// Index of the referenced node in [`Plan::nodes`].
+        /// Index of the referenced node in `Plan::nodes`.
         parent: usize,
     },
     /// Set the nullable `restrict` or `do_nothing` foreign key `fk` of a node's rows to `NULL`
     /// before the rows it references go: they go earlier in the same delete (the key closes a
     /// loop through the node's cascades), and a constraint checked immediately would fail.
     Detach {
-        /// Index of the referencing node in [`Plan::nodes`].
+        /// Index of the referencing node in `Plan::nodes`.
         node: usize,
         /// Index of the foreign key in that node's model's [`ModelMeta::foreign_keys`].
         fk: usize,
     },
     /// Delete the rows of a node.
     Delete {
-        /// Index of the node in [`Plan::nodes`].
+        /// Index of the node in `Plan::nodes`.
         node: usize,
     },
 }
 
 impl Plan {
     /// The node of the model being deleted.
-    pub fn root(&self) -> usize {
+    pub(crate) fn root(&self) -> usize {
         self.nodes.len() - 1
     }
 
     /// The model of a node.
-    pub fn node_model(&self, node: usize) -> &'static ModelMeta {
+    pub(crate) fn node_model(&self, node: usize) -> &'static ModelMeta {
         self.models[self.nodes[node].model]
     }
 
     /// The cascade edges into a node.
-    pub fn node_vias(&self, node: usize) -> &'static [Via] {
+    pub(crate) fn node_vias(&self, node: usize) -> &'static [Via] {
         let (start, end) = self.nodes[node].vias;
         &self.vias[start..end]
     }
 
     /// The foreign key `fk` of model `model`.
-    pub fn foreign_key(&self, model: usize, fk: usize) -> &'static ForeignKey {
+    pub(crate) fn foreign_key(&self, model: usize, fk: usize) -> &'static ForeignKey {
         &self.models[model].foreign_keys[fk]
     }
 
     /// How many times the root keys appear in the largest statement of the plan: a diamond
     /// reaches the root by two paths, a restrict check by the parent's and the child's, the
     /// count of a loop's rows by the referencing and the referenced node's.
-    pub fn root_references(&self) -> usize {
+    pub(crate) fn root_references(&self) -> usize {
         self.steps
             .iter()
             .map(|step| match *step {
@@ -188,7 +188,7 @@ impl Plan {
     /// The foreign keys a restore checks, as (node, foreign key of its model): for each node
     /// it reaches, each foreign key to a soft-deletable table, but the one edge every row of a
     /// node is reached through (its parent comes back with it).
-    pub fn restore_checks(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pub(crate) fn restore_checks(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         (0..self.nodes.len())
             .filter(|&node| self.soft_delete_reaches(node))
             .flat_map(move |node| {
@@ -210,7 +210,10 @@ impl Plan {
     }
 
     /// The nodes of a table a restore brings rows back to.
-    pub fn restored_nodes_of<'t>(&'t self, table: &'t str) -> impl Iterator<Item = usize> + 't {
+    pub(crate) fn restored_nodes_of<'t>(
+        &'t self,
+        table: &'t str,
+    ) -> impl Iterator<Item = usize> + 't {
         (0..self.nodes.len()).filter(move |&node| {
             self.node_model(node).table == table && self.soft_delete_reaches(node)
         })
@@ -230,7 +233,7 @@ impl Plan {
     /// The most bind parameters a statement of the plan carries besides the root keys: a
     /// soft-delete mark or a `set_default` value (one), or a hooked batch's keyset cursor (a
     /// key), never both.
-    pub fn binds_besides_root_keys(&self) -> usize {
+    pub(crate) fn binds_besides_root_keys(&self) -> usize {
         (0..self.nodes.len())
             .map(|node| self.node_model(node).primary_key.len())
             .max()
@@ -253,7 +256,7 @@ impl Plan {
     /// `own_table`, also those from the node's own table (for backends that check foreign keys
     /// row by row). Unlike nullable ones, which a [`Step::Detach`] clears, only a deferred
     /// constraint lets their rows go.
-    pub fn loops_into(
+    pub(crate) fn loops_into(
         &self,
         node: usize,
         own_table: bool,
@@ -271,7 +274,7 @@ impl Plan {
                         fk.parent_table == table
                             && !fk.nullable
                             && !fk.tree
-                            && matches!(fk.action, Action::Restrict | Action::DoNothing)
+                            && matches!(fk.rule, Rule::Restrict | Rule::DoNothing)
                     })
                     .map(move |(fk, _)| (referencing, fk))
             })
@@ -279,7 +282,7 @@ impl Plan {
 
     /// The tables from node `from` down its cascade edges to node `to`, both ends included:
     /// `[from, to]` when no cascade leads there, or when they are one node.
-    pub fn cascade_path(&self, from: usize, to: usize) -> Vec<&'static str> {
+    pub(crate) fn cascade_path(&self, from: usize, to: usize) -> Vec<&'static str> {
         fn up(plan: &Plan, from: usize, node: usize, path: &mut Vec<usize>) -> bool {
             path.push(node);
             if node == from {
@@ -305,7 +308,7 @@ impl Plan {
 
     /// Whether a soft delete (or restore) of the root reaches a node: soft-deletable tables,
     /// along cascades between them.
-    pub fn soft_delete_reaches(&self, node: usize) -> bool {
+    pub(crate) fn soft_delete_reaches(&self, node: usize) -> bool {
         if self.node_model(node).soft_delete.is_none() {
             return false;
         }
@@ -319,6 +322,94 @@ impl Plan {
     /// The number of statements a delete issues, checks included, when nothing blocks it.
     pub fn statement_count(&self) -> usize {
         self.steps.len()
+    }
+
+    /// The SQL table of the model being deleted.
+    pub fn root_table(&self) -> &'static str {
+        self.node_model(self.root()).table
+    }
+
+    /// The statements a delete runs, in order: every check first, then updates and deletes.
+    /// `{:#}` prints them; this is the same list to read from code.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use deletable::{Action, Deletable, PlanStatement};
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, editor_id -> Nullable<Integer>, } }
+    /// # }
+    /// # use schema::*;
+    ///
+    /// #[derive(Deletable)]
+    /// #[diesel(table_name = users)]
+    /// struct User { id: i32 }
+    ///
+    /// #[derive(Deletable)]
+    /// #[diesel(table_name = posts)]
+    /// struct Post {
+    ///     id: i32,
+    ///     #[on_delete(cascade, references = User)]
+    ///     user_id: i32,
+    ///     #[on_delete(set_null, references = User)]
+    ///     editor_id: Option<i32>,
+    /// }
+    ///
+    /// deletable::schema!(User, Post);
+    ///
+    /// let deleted: Vec<&str> = User::plan()
+    ///     .statements()
+    ///     .filter_map(|statement| match statement {
+    ///         PlanStatement::Delete { table, .. } => Some(table),
+    ///         _ => None,
+    ///     })
+    ///     .collect();
+    /// assert_eq!(deleted, ["posts", "users"]);
+    /// assert!(User::plan().statements().any(|statement| matches!(
+    ///     statement,
+    ///     PlanStatement::Update { table: "posts", column: "editor_id", action: Action::SetNull, .. }
+    /// )));
+    /// # }
+    /// ```
+    pub fn statements(&self) -> impl Iterator<Item = PlanStatement> + '_ {
+        self.steps.iter().map(move |step| match *step {
+            Step::Check {
+                kind, model, fk, ..
+            } => PlanStatement::Check {
+                action: match kind {
+                    CheckKind::Protect => Action::Protect,
+                    CheckKind::Restrict => Action::Restrict,
+                },
+                table: self.models[model].table,
+                column: self.foreign_key(model, fk).column,
+            },
+            Step::Update { model, fk, .. } => {
+                let foreign_key = self.foreign_key(model, fk);
+                PlanStatement::Update {
+                    action: foreign_key.rule.action(),
+                    table: self.models[model].table,
+                    column: foreign_key.column,
+                }
+            }
+            Step::Detach { node, fk } => {
+                let model = self.node_model(node);
+                PlanStatement::Detach {
+                    table: model.table,
+                    column: model.foreign_keys[fk].column,
+                }
+            }
+            Step::Delete { node } => PlanStatement::Delete {
+                table: self.node_model(node).table,
+            },
+        })
+    }
+
+    /// The tables a soft delete of the root marks (and a restore brings back), children first:
+    /// the soft-deletable tables along cascades from the root.
+    pub fn soft_deleted_tables(&self) -> impl Iterator<Item = &'static str> + '_ {
+        (0..self.nodes.len())
+            .filter(|&node| self.soft_delete_reaches(node))
+            .map(|node| self.node_model(node).table)
     }
 
     fn fmt_children(
@@ -342,9 +433,9 @@ impl Plan {
                 "{prefix}{branch}{}.{} ({}",
                 model.table,
                 fk.column,
-                fk.action.name()
+                fk.rule.name()
             )?;
-            if let Action::SetDefault(default) = fk.action {
+            if let Rule::SetDefault(default) = fk.rule {
                 write!(f, " = {}", default())?;
             }
             if fk.tree {
@@ -353,7 +444,7 @@ impl Plan {
             writeln!(f, ")")?;
             // A cascade can only reach as deep as there are models: a cycle would have failed to
             // compile, so the bound only guards against a hand-built plan.
-            if fk.action.is_cascade() && !fk.tree && depth < self.models.len() {
+            if fk.rule.is_cascade() && !fk.tree && depth < self.models.len() {
                 let next = format!("{prefix}{}", if last { "    " } else { "│   " });
                 self.fmt_children(f, model.table, &next, depth + 1)?;
             }
@@ -369,44 +460,10 @@ impl fmt::Display for Plan {
         self.fmt_children(f, root.table, "", 0)?;
         if f.alternate() {
             writeln!(f, "statements:")?;
-            for (index, step) in self.steps.iter().enumerate() {
-                write!(f, "{:>3}. ", index + 1)?;
-                match *step {
-                    Step::Check {
-                        kind, model, fk, ..
-                    } => {
-                        let verb = match kind {
-                            CheckKind::Protect => "protect",
-                            CheckKind::Restrict => "restrict",
-                        };
-                        let fk = self.foreign_key(model, fk);
-                        writeln!(f, "check {verb} {}.{}", self.models[model].table, fk.column)?
-                    }
-                    Step::Update { model, fk, .. } => {
-                        let fk = self.foreign_key(model, fk);
-                        writeln!(
-                            f,
-                            "{} {}.{}",
-                            fk.action.name(),
-                            self.models[model].table,
-                            fk.column
-                        )?
-                    }
-                    Step::Detach { node, fk } => {
-                        let model = self.node_model(node);
-                        writeln!(
-                            f,
-                            "detach {}.{}",
-                            model.table, model.foreign_keys[fk].column
-                        )?
-                    }
-                    Step::Delete { node } => writeln!(f, "delete {}", self.node_model(node).table)?,
-                }
+            for (index, statement) in self.statements().enumerate() {
+                writeln!(f, "{:>3}. {statement}", index + 1)?;
             }
-            let marked: Vec<&str> = (0..self.nodes.len())
-                .filter(|node| self.soft_delete_reaches(*node))
-                .map(|node| self.node_model(node).table)
-                .collect();
+            let marked: Vec<&str> = self.soft_deleted_tables().collect();
             if !marked.is_empty() {
                 writeln!(
                     f,
@@ -416,5 +473,69 @@ impl fmt::Display for Plan {
             }
         }
         Ok(())
+    }
+}
+
+/// One statement of a [`Plan`], as [`Plan::statements`] lists it: what it does, to which table
+/// and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanStatement {
+    /// Counts the rows whose `column` references a row being deleted; any (`protect`), or any
+    /// the same delete does not remove (`restrict`), fails the delete with
+    /// [`DeleteError::Protected`](crate::DeleteError::Protected).
+    #[non_exhaustive]
+    Check {
+        /// [`Action::Protect`] or [`Action::Restrict`].
+        action: Action,
+        /// The referencing table.
+        table: &'static str,
+        /// Its foreign key column.
+        column: &'static str,
+    },
+    /// Sets `column` to `NULL` or its default where it references a row being deleted.
+    #[non_exhaustive]
+    Update {
+        /// [`Action::SetNull`] or [`Action::SetDefault`].
+        action: Action,
+        /// The referencing table.
+        table: &'static str,
+        /// Its foreign key column.
+        column: &'static str,
+    },
+    /// Sets a nullable `restrict` or `do_nothing` key of rows being deleted to `NULL` before the
+    /// rows it references go earlier in the same delete (it closes a loop of cascades), so that
+    /// a constraint checked at once does not fail.
+    #[non_exhaustive]
+    Detach {
+        /// The table whose rows are being deleted.
+        table: &'static str,
+        /// The foreign key column set to `NULL`.
+        column: &'static str,
+    },
+    /// Deletes the rows of `table` the delete reaches.
+    #[non_exhaustive]
+    Delete {
+        /// The table.
+        table: &'static str,
+    },
+}
+
+impl fmt::Display for PlanStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PlanStatement::Check {
+                action,
+                table,
+                column,
+            } => write!(f, "check {} {table}.{column}", action.name()),
+            PlanStatement::Update {
+                action,
+                table,
+                column,
+            } => write!(f, "{} {table}.{column}", action.name()),
+            PlanStatement::Detach { table, column } => write!(f, "detach {table}.{column}"),
+            PlanStatement::Delete { table } => write!(f, "delete {table}"),
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! every array is sized by them. The schema's [`Graph`] is built once, with parents resolved to
 //! indices, so the per-model work compares integers, never names.
 
-use crate::model::{Action, ForeignKey, ModelMeta};
+use crate::model::{ForeignKey, ModelMeta, Rule};
 use crate::plan::{CheckKind, Node, Plan, Step, Via};
 
 /// Sentinel for "no node".
@@ -204,7 +204,7 @@ impl<const M: usize, const E: usize> Graph<M, E> {
     /// recursive query instead, and is no cycle).
     const fn is_plan_cascade(&self, models: &[&ModelMeta], e: usize) -> bool {
         let key = self.key(models, e);
-        key.action.is_cascade() && !key.tree
+        key.rule.is_cascade() && !key.tree
     }
 
     /// Whether edge `e`, a nullable `restrict` or `do_nothing` key whose parent and child the
@@ -219,7 +219,7 @@ impl<const M: usize, const E: usize> Graph<M, E> {
     ) -> bool {
         let key = self.key(models, e);
         let (child, parent) = (self.child[e], self.parent[e]);
-        matches!(key.action, Action::Restrict | Action::DoNothing)
+        matches!(key.rule, Rule::Restrict | Rule::DoNothing)
             && key.nullable
             && !key.tree
             && parent != NONE
@@ -233,9 +233,9 @@ impl<const M: usize, const E: usize> Graph<M, E> {
     /// `set_null` or `set_default` one updated).
     const fn is_firm(&self, models: &[&ModelMeta], e: usize) -> bool {
         let key = self.key(models, e);
-        match key.action {
-            Action::Cascade => true,
-            Action::Restrict | Action::DoNothing => !key.nullable,
+        match key.rule {
+            Rule::Cascade => true,
+            Rule::Restrict | Rule::DoNothing => !key.nullable,
             _ => false,
         }
     }
@@ -244,10 +244,7 @@ impl<const M: usize, const E: usize> Graph<M, E> {
     /// restrict edges always; the others only keep plain constraints from seeing a dangling
     /// reference, so they may give way.
     const fn is_hard(&self, models: &[&ModelMeta], e: usize) -> bool {
-        matches!(
-            self.key(models, e).action,
-            Action::Cascade | Action::Restrict
-        )
+        matches!(self.key(models, e).rule, Rule::Cascade | Rule::Restrict)
     }
 }
 
@@ -531,16 +528,16 @@ const fn plan_sizes<const M: usize, const E: usize>(
     while e < E {
         let (child, parent) = (graph.child[e], graph.parent[e]);
         if parent != NONE && reach.node_of[parent] != NONE {
-            match graph.key(models, e).action {
-                Action::Cascade => {
+            match graph.key(models, e).rule {
+                Rule::Cascade => {
                     if reach.node_of[child] != NONE && parent != child {
                         sizes.vias += 1;
                     }
                 }
-                Action::Protect | Action::Restrict | Action::SetNull | Action::SetDefault(_) => {
+                Rule::Protect | Rule::Restrict | Rule::SetNull | Rule::SetDefault(_) => {
                     sizes.steps += 1
                 }
-                Action::DoNothing => {}
+                Rule::DoNothing => {}
             }
             if graph.detached_before_parent(models, reach, e) {
                 sizes.steps += 1;
@@ -670,7 +667,7 @@ const fn plan_graph<const M: usize, const E: usize, const N: usize, const V: usi
         while e < end {
             let key = graph.key(models, e);
             let parent = graph.parent[e];
-            if key.action.is_cascade() && parent != NONE {
+            if key.rule.is_cascade() && parent != NONE {
                 if key.tree {
                     tree = Some(key.column);
                 } else if parent != model && reach.node_of[parent] != NONE {
@@ -709,9 +706,9 @@ const fn plan_steps<const M: usize, const E: usize, const S: usize>(
         let (mut i, end) = graph.of_parent(reach.order[node]);
         while i < end {
             let e = graph.by_parent[i];
-            let kind = match graph.key(models, e).action {
-                Action::Protect => Some(CheckKind::Protect),
-                Action::Restrict => Some(CheckKind::Restrict),
+            let kind = match graph.key(models, e).rule {
+                Rule::Protect => Some(CheckKind::Protect),
+                Rule::Restrict => Some(CheckKind::Restrict),
                 _ => None,
             };
             if let Some(kind) = kind {
@@ -739,8 +736,8 @@ const fn plan_steps<const M: usize, const E: usize, const S: usize>(
         while i < end {
             let e = graph.by_parent[i];
             if matches!(
-                graph.key(models, e).action,
-                Action::SetNull | Action::SetDefault(_)
+                graph.key(models, e).rule,
+                Rule::SetNull | Rule::SetDefault(_)
             ) {
                 steps[count] = Step::Update {
                     model: graph.child[e],

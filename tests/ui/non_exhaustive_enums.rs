@@ -19,7 +19,7 @@ fn action(action: Action) -> u8 {
         Action::Protect => 1,
         Action::Restrict => 2,
         Action::SetNull => 3,
-        Action::SetDefault(_) => 4,
+        Action::SetDefault => 4,
         Action::DoNothing => 5,
     }
 }

@@ -12,7 +12,7 @@ const _: () = {
                 ::deletable::__private::ForeignKey {
                     column: <articles::author_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Author>(),
-                    action: ::deletable::__private::Action::Cascade,
+                    rule: ::deletable::__private::Rule::Cascade,
                     tree: false,
                     nullable: false,
                 },

@@ -12,14 +12,14 @@ const _: () = {
                 ::deletable::__private::ForeignKey {
                     column: <comments::post_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Post>(),
-                    action: ::deletable::__private::Action::Cascade,
+                    rule: ::deletable::__private::Rule::Cascade,
                     tree: false,
                     nullable: false,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <comments::parent_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Self>(),
-                    action: ::deletable::__private::Action::Cascade,
+                    rule: ::deletable::__private::Rule::Cascade,
                     tree: true,
                     nullable: true,
                 },

@@ -12,7 +12,7 @@ const _: () = {
                 app::db::deletable::__private::ForeignKey {
                     column: <posts::user_id as app::db::deletable::__private::diesel::Column>::NAME,
                     parent_table: app::db::deletable::__private::table_of::<User>(),
-                    action: app::db::deletable::__private::Action::Cascade,
+                    rule: app::db::deletable::__private::Rule::Cascade,
                     tree: false,
                     nullable: false,
                 },

@@ -13,14 +13,14 @@ const _: () = {
                 ::deletable::__private::ForeignKey {
                     column: <crate::schema::enrollments::student_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Student>(),
-                    action: ::deletable::__private::Action::Cascade,
+                    rule: ::deletable::__private::Rule::Cascade,
                     tree: false,
                     nullable: false,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <crate::schema::enrollments::course as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Course>(),
-                    action: ::deletable::__private::Action::Protect,
+                    rule: ::deletable::__private::Rule::Protect,
                     tree: false,
                     nullable: false,
                 },

@@ -10,21 +10,21 @@ const _: () = {
                 ::deletable::__private::ForeignKey {
                     column: <posts::user_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<User>(),
-                    action: ::deletable::__private::Action::Cascade,
+                    rule: ::deletable::__private::Rule::Cascade,
                     tree: false,
                     nullable: false,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <posts::editor_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<User>(),
-                    action: ::deletable::__private::Action::SetNull,
+                    rule: ::deletable::__private::Rule::SetNull,
                     tree: false,
                     nullable: true,
                 },
                 ::deletable::__private::ForeignKey {
                     column: <posts::category_id as ::deletable::__private::diesel::Column>::NAME,
                     parent_table: ::deletable::__private::table_of::<Category>(),
-                    action: ::deletable::__private::Action::SetDefault({
+                    rule: ::deletable::__private::Rule::SetDefault({
                         fn default_value() -> ::deletable::__private::SqlValue {
                             let value: i32 = ::core::convert::Into::into(1);
                             ::deletable::__private::IntoSqlValue::into_sql_value(value)

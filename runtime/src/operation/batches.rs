@@ -37,7 +37,7 @@ impl Operation<'_> {
         // batch goes.
         let batch_references: Vec<usize> = match mode {
             Mode::Delete => detachable_self_references(model)
-                .filter(|&fk| model.foreign_keys[fk].action.is_restrict())
+                .filter(|&fk| model.foreign_keys[fk].rule.is_restrict())
                 .collect(),
             _ => Vec::new(),
         };

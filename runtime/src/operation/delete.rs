@@ -36,7 +36,7 @@ impl Operation<'_> {
             match *step {
                 Step::Check { .. } => {}
                 Step::Update { model, fk, .. } => {
-                    let value = update_value(plan.foreign_key(model, fk).action);
+                    let value = update_value(plan.foreign_key(model, fk).rule);
                     let kind = StatementKind::Update(*step, value);
                     port.execute(Statement::new(plan, roots, kind)).await?;
                 }

@@ -1,7 +1,7 @@
 //! A node without hooks: its rows deleted, marked or unmarked in set-based statements that
 //! select them through the plan's edges, whatever their number.
 
-use crate::model::{Action, ModelMeta};
+use crate::model::{ModelMeta, Rule};
 use crate::plan::Step;
 use crate::sql::statement::{Roots, Statement, StatementKind};
 
@@ -111,7 +111,7 @@ pub(super) fn detachable_self_references(model: &ModelMeta) -> impl Iterator<Ite
             fk.parent_table == model.table
                 && fk.nullable
                 && !fk.tree
-                && matches!(fk.action, Action::Restrict | Action::DoNothing)
+                && matches!(fk.rule, Rule::Restrict | Rule::DoNothing)
         })
         .map(|(index, _)| index)
 }

@@ -13,20 +13,30 @@ use diesel::QueryResult;
 use crate::model::TimestampType;
 use crate::value::SqlValue;
 
-/// Implemented for the backends `deletable` speaks, and sealed: only this crate implements
-/// it (its methods are the SQL generator's, and change with it).
-mod sealed {
-    pub trait Backend {}
+/// A Diesel backend `deletable` generates SQL for: SQLite, PostgreSQL, MySQL and MariaDB, each
+/// with its feature.
+///
+/// Sealed: it cannot be implemented outside `deletable`, whose SQL generator lives in a
+/// supertrait that users cannot name (and that changes with it).
+///
+/// ```
+/// # #[cfg(feature = "postgres")] {
+/// use deletable::Dialect;
+///
+/// assert_eq!(<diesel::pg::Pg as Dialect>::MAX_BIND_PARAMS, 65_535);
+/// # }
+/// ```
+pub trait Dialect: SqlDialect {
+    /// The most bind parameters one statement may carry. A delete given more keys than its
+    /// statements can bind puts them in a temporary table first, in chunks of this size.
+    const MAX_BIND_PARAMS: usize;
 }
 
-/// A Diesel backend this crate generates SQL for: SQLite, PostgreSQL, MySQL and MariaDB, each
-/// with its feature. Sealed: it cannot be implemented outside `deletable`.
-pub trait Dialect: Backend + sealed::Backend + Sized + 'static {
+/// What differs between the backends in the SQL a plan generates. Public in a private module:
+/// [`Dialect`] requires it, and no one outside this crate can name it, which seals both.
+pub trait SqlDialect: Backend + Sized + 'static {
     /// The type a key column is cast to when blocking keys are listed in an error.
     const TEXT_TYPE: &'static str;
-
-    /// The most bind parameters one statement may carry.
-    const MAX_BIND_PARAMS: usize;
 
     /// Whether deletes and updates reach their rows by joining a derived table of keys
     /// (`DELETE t FROM t JOIN (SELECT ...) AS k ON ...`), one cascade edge per statement, rather
@@ -133,14 +143,14 @@ pub trait Dialect: Backend + sealed::Backend + Sized + 'static {
         None
     }
 
-    /// A query answering with one text that [`Dialect::key_declaration`] reads: how the database
+    /// A query answering with one text that [`SqlDialect::key_declaration`] reads: how the database
     /// declares the foreign key from `key.table`'s `key.column` to `key.parent_table`.
     fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         key: &'b KeyColumn,
     ) -> QueryResult<()>;
 
-    /// Reads the answer of [`Dialect::push_key_declaration`]: `0` no such key, `1` checked at
+    /// Reads the answer of [`SqlDialect::push_key_declaration`]: `0` no such key, `1` checked at
     /// once, `2` deferrable.
     fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
         let _ = key;
@@ -212,7 +222,7 @@ pub struct CascadeEdge {
     pub parent_column: &'static str,
 }
 
-/// A foreign key column, as [`Dialect::push_key_declaration`] asks about it.
+/// A foreign key column, as [`SqlDialect::push_key_declaration`] asks about it.
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct KeyColumn {
@@ -257,9 +267,9 @@ pub struct DialectInfo {
     pub database_cascades: bool,
     pub changed_table_readable: bool,
     pub error_aborts_transaction: bool,
-    /// [`Dialect::violated_reference`].
+    /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
-    /// [`Dialect::key_declaration`].
+    /// [`SqlDialect::key_declaration`].
     pub key_declaration: fn(&str, &KeyColumn) -> KeyDeclaration,
 }
 
@@ -381,17 +391,18 @@ where
 }
 
 #[cfg(feature = "sqlite")]
-impl sealed::Backend for diesel::sqlite::Sqlite {}
+impl Dialect for diesel::sqlite::Sqlite {
+    // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
+    const MAX_BIND_PARAMS: usize = 32_766;
+}
 
 #[cfg(feature = "sqlite")]
-impl Dialect for diesel::sqlite::Sqlite {
+impl SqlDialect for diesel::sqlite::Sqlite {
     const TEXT_TYPE: &'static str = "TEXT";
     const LOCKS_ROWS: bool = false;
     const WRITE_LOCK_FIRST: bool = true;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const ROW_LIST_PREFIX: &'static str = "VALUES ";
-    // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite (3.32 and later).
-    const MAX_BIND_PARAMS: usize = 32_766;
 
     fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,
@@ -444,12 +455,13 @@ fn push_pg_key_match<'b>(
 }
 
 #[cfg(feature = "postgres")]
-impl sealed::Backend for diesel::pg::Pg {}
+impl Dialect for diesel::pg::Pg {
+    const MAX_BIND_PARAMS: usize = 65_535;
+}
 
 #[cfg(feature = "postgres")]
-impl Dialect for diesel::pg::Pg {
+impl SqlDialect for diesel::pg::Pg {
     const TEXT_TYPE: &'static str = "TEXT";
-    const MAX_BIND_PARAMS: usize = 65_535;
     const DATABASE_CASCADES: bool = true;
     const ERROR_ABORTS_TRANSACTION: bool = true;
 
@@ -554,12 +566,13 @@ impl Dialect for diesel::pg::Pg {
 }
 
 #[cfg(feature = "mysql")]
-impl sealed::Backend for diesel::mysql::Mysql {}
+impl Dialect for diesel::mysql::Mysql {
+    const MAX_BIND_PARAMS: usize = 65_535;
+}
 
 #[cfg(feature = "mysql")]
-impl Dialect for diesel::mysql::Mysql {
+impl SqlDialect for diesel::mysql::Mysql {
     const TEXT_TYPE: &'static str = "CHAR";
-    const MAX_BIND_PARAMS: usize = 65_535;
     const DELETE_BY_JOIN: bool = true;
     const TEMP_TABLE_REOPENS: bool = false;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
@@ -592,15 +605,16 @@ impl Dialect for diesel::mysql::Mysql {
 }
 
 #[cfg(feature = "mariadb")]
-impl sealed::Backend for diesel::mariadb::Mariadb {}
+impl Dialect for diesel::mariadb::Mariadb {
+    const MAX_BIND_PARAMS: usize = 65_535;
+}
 
 /// MariaDB, through Diesel's own backend: InnoDB's foreign keys and temporary tables as MySQL's,
 /// but one statement may read a temporary table twice, and recursion is limited by
 /// `max_recursive_iterations`.
 #[cfg(feature = "mariadb")]
-impl Dialect for diesel::mariadb::Mariadb {
+impl SqlDialect for diesel::mariadb::Mariadb {
     const TEXT_TYPE: &'static str = "CHAR";
-    const MAX_BIND_PARAMS: usize = 65_535;
     // MariaDB before 11.1 runs an `IN` subquery of a single-table DELETE or UPDATE once per row.
     const DELETE_BY_JOIN: bool = true;
     const TEMP_TABLES_TRANSACTIONAL: bool = false;
@@ -628,7 +642,7 @@ impl Dialect for diesel::mariadb::Mariadb {
 }
 
 /// `t.c`, quoted the backend's way.
-pub(crate) fn push_column<DB: Dialect>(
+pub(crate) fn push_column<DB: SqlDialect>(
     out: &mut AstPass<'_, '_, DB>,
     table: &str,
     column: &str,

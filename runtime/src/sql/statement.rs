@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text};
 use diesel::QueryResult;
 
-use crate::model::{Action, ModelMeta, SoftDeleteColumn, SoftDeleteKind};
+use crate::model::{ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::sql::dialect::{push_column, CascadeEdge, Dialect, KeyColumn};
 use crate::value::SqlValue;
@@ -1403,10 +1403,10 @@ pub type CountQuery<'a, F> = Returning<'a, F, BigInt>;
 /// The keys of blocking rows, as text.
 pub type KeysQuery<'a, F> = Returning<'a, F, Text>;
 
-/// The action's value for an update step: `NULL` or the declared default.
-pub fn update_value(action: Action) -> SqlValue {
-    match action {
-        Action::SetDefault(default) => default(),
+/// The rule's value for an update step: `NULL` or the declared default.
+pub fn update_value(rule: Rule) -> SqlValue {
+    match rule {
+        Rule::SetDefault(default) => default(),
         _ => SqlValue::Null,
     }
 }
