@@ -129,8 +129,52 @@ pub trait Deletable: Sized + 'static {
     ///
     /// The filter is evaluated once, before anything is deleted.
     ///
-    /// ```ignore
-    /// Post::delete_where(posts::published.eq(false), &mut conn)?;
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::Deletable;
+    /// # use diesel::prelude::*;
+    /// # use diesel::connection::SimpleConnection;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, published -> Bool, } }
+    /// #     diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Queryable, Selectable, Identifiable, Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// # #[derive(Queryable, Selectable, Identifiable, Associations, Deletable)]
+    /// # #[diesel(table_name = posts, belongs_to(User))]
+    /// # pub struct Post {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade)]
+    /// #     pub user_id: i32,
+    /// #     pub published: bool,
+    /// # }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = comments)]
+    /// # pub struct Comment {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade, references = Post)]
+    /// #     pub post_id: i32,
+    /// # }
+    /// # deletable::schema!(User, Post, Comment);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// # conn.batch_execute(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+    /// #      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, published BOOLEAN NOT NULL);
+    /// #      CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL);
+    /// #      INSERT INTO users VALUES (1), (2);
+    /// #      INSERT INTO posts VALUES (10, 1, 0), (11, 1, 1), (12, 2, 0);
+    /// #      INSERT INTO comments VALUES (100, 10), (101, 11), (102, 12);",
+    /// # )?;
+    /// let report = Post::delete_where(posts::published.eq(false), &mut conn)?;
+    /// assert_eq!(report.to_string(), "4 rows deleted (comments: 2, posts: 2)");
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
     /// ```
     fn delete_where<F, C>(filter: F, conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
@@ -148,8 +192,57 @@ pub trait Deletable: Sized + 'static {
     /// and, by their rules, the rows that depend on them. The query is evaluated once, before
     /// anything is deleted.
     ///
-    /// ```ignore
-    /// Post::delete_matching(Post::belonging_to(&user), &mut conn)?;
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::Deletable;
+    /// # use diesel::prelude::*;
+    /// # use diesel::connection::SimpleConnection;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, published -> Bool, } }
+    /// #     diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Queryable, Selectable, Identifiable, Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// # #[derive(Queryable, Selectable, Identifiable, Associations, Deletable)]
+    /// # #[diesel(table_name = posts, belongs_to(User))]
+    /// # pub struct Post {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade)]
+    /// #     pub user_id: i32,
+    /// #     pub published: bool,
+    /// # }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = comments)]
+    /// # pub struct Comment {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade, references = Post)]
+    /// #     pub post_id: i32,
+    /// # }
+    /// # deletable::schema!(User, Post, Comment);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// # conn.batch_execute(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+    /// #      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, published BOOLEAN NOT NULL);
+    /// #      CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL);
+    /// #      INSERT INTO users VALUES (1), (2);
+    /// #      INSERT INTO posts VALUES (10, 1, 0), (11, 1, 1), (12, 2, 0);
+    /// #      INSERT INTO comments VALUES (100, 10), (101, 11), (102, 12);",
+    /// # )?;
+    /// let user = users::table.find(1).select(User::as_select()).first(&mut conn)?;
+    /// let report = Post::delete_matching(Post::belonging_to(&user), &mut conn)?;
+    /// assert_eq!(report.to_string(), "4 rows deleted (comments: 2, posts: 2)");
+    ///
+    /// // A filtered table, as diesel::delete takes it.
+    /// let report = Post::delete_matching(posts::table.filter(posts::user_id.eq(2)), &mut conn)?;
+    /// assert_eq!(report.count_of::<Post>(), 1);
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
     /// ```
     fn delete_matching<Q, C>(query: Q, conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
@@ -204,8 +297,38 @@ pub trait BindKey<DB>: Deletable {
 /// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, or a borrowed form of it
 /// (`&str` for a `String` key), so a list of keys need not be copied into owned values first.
 ///
-/// ```ignore
-/// Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use deletable::Deletable;
+/// # use diesel::prelude::*;
+/// # use diesel::connection::SimpleConnection;
+/// # mod schema {
+/// #     diesel::table! { handles (name) { name -> Text, } }
+/// # }
+/// # use schema::*;
+/// #[derive(Deletable)]
+/// #[diesel(table_name = handles, primary_key(name))]
+/// pub struct Handle {
+///     pub name: String,
+/// }
+/// # deletable::schema!(Handle);
+/// # let mut conn = SqliteConnection::establish(":memory:")?;
+/// # conn.batch_execute(
+/// #     "CREATE TABLE handles (name TEXT PRIMARY KEY);
+/// #      INSERT INTO handles VALUES ('alice'), ('bob'), ('carol');",
+/// # )?;
+///
+/// let report = Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
+/// assert_eq!(report.total(), 2);
+///
+/// let names: Vec<String> = vec!["carol".into()];
+/// let report = Handle::delete_by_ids(&names, &mut conn)?;
+/// assert_eq!(report.total(), 1);
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
 /// ```
 pub trait KeyFor<K> {
     /// The key, owned.

@@ -34,11 +34,55 @@ type Backend<C> = <C as diesel_async::AsyncConnectionCore>::Backend;
 /// `diesel-async`'s pools then discard as broken. An unpooled connection in that state should
 /// be dropped too.
 ///
-/// ```ignore
+/// ```
+/// # #[cfg(all(feature = "sqlite", feature = "deadpool"))]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use deletable::AsyncDeletable;
+/// use diesel::sqlite::SqliteConnection;
+/// use diesel_async::pooled_connection::deadpool::Pool;
+/// use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+/// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+/// # use diesel_async::SimpleAsyncConnection;
+/// # mod schema {
+/// #     diesel::table! { users (id) { id -> Integer, } }
+/// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+/// # }
+/// # use schema::*;
+/// # #[derive(deletable::Deletable)]
+/// # #[diesel(table_name = users)]
+/// # pub struct User { pub id: i32 }
+/// # #[derive(deletable::Deletable)]
+/// # #[diesel(table_name = posts)]
+/// # pub struct Post {
+/// #     pub id: i32,
+/// #     #[on_delete(cascade, references = User)]
+/// #     pub user_id: i32,
+/// # }
+/// # deletable::schema!(User, Post);
 ///
+/// type Conn = SyncConnectionWrapper<SqliteConnection>; // or AsyncPgConnection, ...
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+/// # runtime.block_on(async {
+/// let pool: Pool<Conn> = Pool::builder(AsyncDieselConnectionManager::new(":memory:"))
+///     .max_size(1)
+///     .build()?;
+/// # pool.get().await?.batch_execute(
+/// #     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+/// #      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);
+/// #      INSERT INTO users VALUES (1), (2);
+/// #      INSERT INTO posts VALUES (10, 1), (11, 2);",
+/// # ).await?;
+///
+/// // In a handler: the pooled connection as it is.
 /// let mut conn = pool.get().await?;
-/// let report = User::delete_by_ids(&[id], &mut conn).await?;
+/// let report = User::delete_by_ids(&[1], &mut conn).await?;
+/// assert_eq!(report.to_string(), "2 rows deleted (posts: 1, users: 1)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(all(feature = "sqlite", feature = "deadpool")))]
+/// # fn main() {}
 /// ```
 pub trait AsyncDeletable: Deletable {
     /// [`Deletable::delete`]: deletes this row and, by their rules, the rows that depend on

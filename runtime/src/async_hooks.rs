@@ -29,16 +29,60 @@ use crate::value::SqlValue;
 /// or both, each for the connection types it is deleted through. Implemented for the
 /// connection itself (`AsyncPgConnection`), the hooks also serve its pooled connections.
 ///
-/// ```ignore
-/// impl deletable::AsyncDeleteHooks<AsyncPgConnection> for Post {
-///     async fn before_delete(conn: &mut AsyncPgConnection, rows: &[Post]) -> Result<(), deletable::HookError> {
-///         diesel::insert_into(audit::table)
-///             .values(rows.iter().map(|post| audit::post_id.eq(post.id)).collect::<Vec<_>>())
-///             .execute(conn)
-///             .await?;
+/// ```
+/// # #[cfg(all(feature = "sqlite", feature = "async"))]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use deletable::{AsyncDeletable, AsyncDeleteHooks, HookError};
+/// use diesel::prelude::*;
+/// use diesel::sqlite::SqliteConnection;
+/// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+/// use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
+/// # mod schema {
+/// #     diesel::table! { posts (id) { id -> Integer, title -> Text, } }
+/// #     diesel::table! { audit (id) { id -> Integer, post_id -> Integer, } }
+/// # }
+/// # use schema::*;
+///
+/// type Conn = SyncConnectionWrapper<SqliteConnection>; // or AsyncPgConnection, ...
+///
+/// #[derive(Queryable, Selectable, deletable::Deletable)]
+/// #[diesel(table_name = posts)]
+/// #[deletable(hooks)]
+/// pub struct Post {
+///     pub id: i32,
+///     pub title: String,
+/// }
+///
+/// impl AsyncDeleteHooks<Conn> for Post {
+///     async fn before_delete(conn: &mut Conn, rows: &[Post]) -> Result<(), HookError> {
+///         for post in rows {
+///             diesel::insert_into(audit::table)
+///                 .values(audit::post_id.eq(post.id))
+///                 .execute(conn)
+///                 .await?;
+///         }
 ///         Ok(())
 ///     }
 /// }
+/// # deletable::schema!(Post);
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+/// # runtime.block_on(async {
+/// # let mut conn = Conn::establish(":memory:").await?;
+/// # conn.batch_execute(
+/// #     "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+/// #      CREATE TABLE audit (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL);
+/// #      INSERT INTO posts VALUES (1, 'hello'), (2, 'world');",
+/// # ).await?;
+///
+/// Post::delete_by_ids(&[1, 2], &mut conn).await?;
+/// let logged: i64 = audit::table.count().get_result(&mut conn).await?;
+/// assert_eq!(logged, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(all(feature = "sqlite", feature = "async")))]
+/// # fn main() {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has `#[deletable(hooks)]` but no `AsyncDeleteHooks<{C}>`",

@@ -36,15 +36,51 @@ use crate::value::SqlValue;
 /// back with it; what they do outside the database is not, so allow retries only where that is
 /// idempotent. Inside a caller's transaction nothing is retried.
 ///
-/// ```ignore
-/// impl deletable::DeleteHooks<SqliteConnection> for Post {
-///     fn before_delete(conn: &mut SqliteConnection, rows: &[Post]) -> Result<(), deletable::HookError> {
-///         diesel::insert_into(audit::table)
-///             .values(rows.iter().map(|post| audit::post_id.eq(post.id)).collect::<Vec<_>>())
-///             .execute(conn)?;
+/// ```
+/// # #[cfg(feature = "sqlite")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use deletable::{Deletable, DeleteHooks, HookError};
+/// use diesel::prelude::*;
+/// # use diesel::connection::SimpleConnection;
+/// # mod schema {
+/// #     diesel::table! { posts (id) { id -> Integer, title -> Text, } }
+/// #     diesel::table! { audit (id) { id -> Integer, post_id -> Integer, title -> Text, } }
+/// # }
+/// # use schema::*;
+///
+/// #[derive(Queryable, Selectable, Deletable)]
+/// #[diesel(table_name = posts)]
+/// #[deletable(hooks)]
+/// pub struct Post {
+///     pub id: i32,
+///     pub title: String,
+/// }
+///
+/// impl DeleteHooks<SqliteConnection> for Post {
+///     fn before_delete(conn: &mut SqliteConnection, rows: &[Post]) -> Result<(), HookError> {
+///         let entries: Vec<_> = rows
+///             .iter()
+///             .map(|post| (audit::post_id.eq(post.id), audit::title.eq(&post.title)))
+///             .collect();
+///         diesel::insert_into(audit::table).values(entries).execute(conn)?;
 ///         Ok(())
 ///     }
 /// }
+/// # deletable::schema!(Post);
+/// # let mut conn = SqliteConnection::establish(":memory:")?;
+/// # conn.batch_execute(
+/// #     "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+/// #      CREATE TABLE audit (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, title TEXT NOT NULL);
+/// #      INSERT INTO posts VALUES (1, 'hello'), (2, 'world');",
+/// # )?;
+///
+/// Post::delete_by_ids(&[1, 2], &mut conn)?;
+/// let logged: Vec<String> = audit::table.select(audit::title).order(audit::post_id).load(&mut conn)?;
+/// assert_eq!(logged, ["hello", "world"]);
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "sqlite"))]
+/// # fn main() {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has `#[deletable(hooks)]` but no `DeleteHooks<{C}>`",
