@@ -296,6 +296,21 @@ backends! {
         assert_eq!(batches, [16, 16, 3]);
     }
 
+    /// `delete_matching_with`: a Diesel query's rows, with the call's options.
+    #[test]
+    fn the_batch_size_reaches_the_hooks_of_a_diesel_query() {
+        let mut db = open!(SCHEMA);
+        fill(&mut db);
+        let query = orders::table.filter(orders::account_id.eq(1));
+        let report = Order::delete_matching_with(query, &DeleteOptions::batch_size(8), db.conn()).unwrap();
+        assert_eq!(report.count("orders"), 35);
+        let batches: Vec<usize> = script(|s| {
+            s.calls.iter().filter(|(name, _)| *name == "orders.before").map(|(_, keys)| keys.len()).collect()
+        });
+        assert_eq!(batches, [8, 8, 8, 8, 3]);
+        assert_eq!(db.ids("accounts"), [1, 2]);
+    }
+
     #[test]
     fn a_before_hook_error_vetoes_everything_on_any_batch() {
         for (hook, batch) in [("before", 1), ("before", 2), ("before", 4), ("after", 1), ("after", 4)] {
@@ -312,7 +327,7 @@ backends! {
 
             let error = Account::delete_by_ids(&[1], db.conn()).unwrap_err();
 
-            let DeleteError::Hook { model, table, stage, source } = &error else {
+            let DeleteError::Hook { model, table, stage, source, .. } = &error else {
                 panic!("expected a hook error, got {error:?}");
             };
             assert_eq!((*model, *table), ("Order", "orders"));

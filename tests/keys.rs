@@ -45,7 +45,7 @@ mod text {
 }
 
 backends! {
-    use text::{Handle, SCHEMA};
+    use text::{Handle, Mention, SCHEMA};
 
     #[test]
     fn text_keys_may_be_borrowed_or_owned() {
@@ -60,6 +60,18 @@ backends! {
         assert_eq!(Handle::delete_by_ids(&[name.as_str()], db.conn()).unwrap().total(), 2);
         assert_eq!(db.count("handles"), 1);
         assert_eq!(db.ids("mentions"), vec![4]);
+    }
+
+    #[test]
+    fn keys_of_any_type_may_be_given_by_reference() {
+        let mut db = open!(SCHEMA);
+        let ids = [1, 2];
+        let borrowed: Vec<&i32> = ids.iter().collect();
+        assert_eq!(Mention::delete_by_ids(&borrowed, db.conn()).unwrap().total(), 2);
+        let dee = String::from("dee");
+        assert_eq!(Handle::delete_by_ids(&[&dee], db.conn()).unwrap().total(), 2);
+        assert_eq!(db.ids("mentions"), vec![3]);
+        assert_eq!(db.count("handles"), 3);
     }
 }
 
@@ -164,7 +176,7 @@ mod postgres_uuid {
         let Some(mut db) = open() else { return };
         let error = Account::delete_by_ids(&[uuid(3)], db.conn()).unwrap_err();
         match error {
-            DeleteError::Protected { blockers } => assert_eq!(blockers[0].keys, ["1"]),
+            DeleteError::Protected { blockers, .. } => assert_eq!(blockers[0].keys, ["1"]),
             other => panic!("{other:?}"),
         }
         assert_eq!(db.count("accounts"), 3);
@@ -289,7 +301,7 @@ mod mysql_unsigned {
                     let Some(mut db) = open() else { return };
                     let error = Meter::delete_by_ids(&[BIG + 3], db.conn()).unwrap_err();
                     match error {
-                        DeleteError::Protected { blockers } => {
+                        DeleteError::Protected { blockers, .. } => {
                             assert_eq!(blockers[0].keys, ["60001"])
                         }
                         other => panic!("{other:?}"),
@@ -429,7 +441,7 @@ mod newtype_keys {
             let account = Account { id: AccountId(5) };
             assert_eq!(account.delete(db.conn()).unwrap().total(), 2);
             match Account::delete_by_ids(&[AccountId(6)], db.conn()) {
-                Err(DeleteError::Protected { blockers }) => assert_eq!(blockers[0].keys, ["1"]),
+                Err(DeleteError::Protected { blockers, .. }) => assert_eq!(blockers[0].keys, ["1"]),
                 other => panic!("expected protected, got {other:?}"),
             }
         }

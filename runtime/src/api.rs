@@ -87,9 +87,9 @@ pub trait Deletable: Sized + 'static {
     /// Deletes the rows with these primary keys and, by their rules, the rows that depend on
     /// them. An empty list issues no statement; keys that do not exist are skipped.
     ///
-    /// The keys are the model's key type or a borrowed form of it ([`KeyFor`]): `&[1, 2]` for
-    /// an `i32` key, `&["a", "b"]` or `&[String]` for a `String` key, `&[(1, 2)]` for a composite
-    /// key.
+    /// The keys are the model's key type or a reference to it ([`KeyFor`]): `&[1, 2]` or
+    /// `&[&id]` for an `i32` key, `&["a", "b"]`, `&[&name]` or `&[String]` for a `String` key,
+    /// `&[(1, 2)]` for a composite key.
     fn delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<DeleteReport, DeleteError>
     where
         K: KeyFor<Self::PrimaryKey>,
@@ -248,13 +248,32 @@ pub trait Deletable: Sized + 'static {
     where
         C: DeleteConnection,
         Q: IntoUpdateTarget<Table = Self::Table>,
-        Self::Table: Default,
-        InQuery<Self::Table, Q::WhereClause>: QueryFragment<C::Backend>,
+        Q::WhereClause: QueryFragment<C::Backend>,
+        Self::Table: Default + QueryFragment<C::Backend>,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<C::Backend>,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        Self::delete_matching_with(query, &DeleteOptions::default(), conn)
+    }
+
+    /// [`delete_matching`](Deletable::delete_matching) with options.
+    fn delete_matching_with<Q, C>(
+        query: Q,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Q: IntoUpdateTarget<Table = Self::Table>,
+        Q::WhereClause: QueryFragment<C::Backend>,
+        Self::Table: Default + QueryFragment<C::Backend>,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<C::Backend>,
         Self: Registered,
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         let roots = InQuery::new(query.into_update_target().where_clause);
-        Self::delete_where_with(roots, &DeleteOptions::default(), conn)
+        Self::delete_where_with(roots, options, conn)
     }
 
     /// [`delete_where`](Deletable::delete_where) with options.
@@ -294,8 +313,8 @@ pub trait BindKey<DB>: Deletable {
 }
 
 /// A key that stands for a model's primary key of type `K` in
-/// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, or a borrowed form of it
-/// (`&str` for a `String` key), so a list of keys need not be copied into owned values first.
+/// [`delete_by_ids`](crate::Deletable::delete_by_ids): `K` itself, `&K`, or `&str` for a
+/// `String` key, so a list of keys need not be copied into owned values first.
 ///
 /// ```
 /// # #[cfg(feature = "sqlite")]
@@ -322,8 +341,8 @@ pub trait BindKey<DB>: Deletable {
 /// let report = Handle::delete_by_ids(&["alice", "bob"], &mut conn)?;
 /// assert_eq!(report.total(), 2);
 ///
-/// let names: Vec<String> = vec!["carol".into()];
-/// let report = Handle::delete_by_ids(&names, &mut conn)?;
+/// let carol = String::from("carol");
+/// let report = Handle::delete_by_ids(&[&carol], &mut conn)?;
 /// assert_eq!(report.total(), 1);
 /// # Ok(())
 /// # }
@@ -341,15 +360,15 @@ impl<K: Clone> KeyFor<K> for K {
     }
 }
 
-impl KeyFor<String> for &str {
-    fn to_key(&self) -> String {
-        (*self).to_owned()
+impl<K: Clone> KeyFor<K> for &K {
+    fn to_key(&self) -> K {
+        (*self).clone()
     }
 }
 
-impl KeyFor<String> for &String {
+impl KeyFor<String> for &str {
     fn to_key(&self) -> String {
-        (*self).clone()
+        (*self).to_owned()
     }
 }
 

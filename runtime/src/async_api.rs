@@ -191,13 +191,33 @@ pub trait AsyncDeletable: Deletable {
     where
         C: AsyncDeleteConnection,
         Q: IntoUpdateTarget<Table = Self::Table>,
-        Self::Table: Default,
-        InQuery<Self::Table, Q::WhereClause>: QueryFragment<Backend<C>> + Send + Sync + 'a,
+        Q::WhereClause: QueryFragment<Backend<C>> + Send + Sync + 'a,
+        Self::Table: Default + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<Backend<C>> + Send + Sync,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_matching_with(query, DeleteOptions::default(), conn)
+    }
+
+    /// [`Deletable::delete_matching_with`]: [`delete_matching`](AsyncDeletable::delete_matching)
+    /// with options.
+    fn delete_matching_with<'a, Q, C>(
+        query: Q,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Q: IntoUpdateTarget<Table = Self::Table>,
+        Q::WhereClause: QueryFragment<Backend<C>> + Send + Sync + 'a,
+        Self::Table: Default + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<Backend<C>> + Send + Sync,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
         let roots = InQuery::new(query.into_update_target().where_clause);
-        <Self as AsyncDeletable>::delete_where(roots, conn)
+        <Self as AsyncDeletable>::delete_where_with(roots, options, conn)
     }
 
     /// [`Deletable::delete_where_with`]: [`delete_where`](AsyncDeletable::delete_where) with

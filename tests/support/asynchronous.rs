@@ -182,14 +182,36 @@ pub trait Deletable: deletable::Deletable {
     where
         C: AsyncDeleteConnection,
         Q: diesel::query_builder::IntoUpdateTarget<Table = Self::Table>,
-        Self::Table: Default,
-        deletable::__private::InQuery<Self::Table, Q::WhereClause>:
-            QueryFragment<Backend<C>> + Send + Sync,
+        Q::WhereClause: QueryFragment<Backend<C>> + Send + Sync,
+        Self::Table: Default + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<Backend<C>> + Send + Sync,
         Self: Registered,
         <Self as Registered>::Schema: AsyncSchemaHooks<C>,
     {
         block_on(<Self as AsyncDeletable>::delete_matching(
             query,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncDeletable::delete_matching_with`].
+    fn delete_matching_with<Q, C>(
+        query: Q,
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Q: diesel::query_builder::IntoUpdateTarget<Table = Self::Table>,
+        Q::WhereClause: QueryFragment<Backend<C>> + Send + Sync,
+        Self::Table: Default + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::Table as diesel::Table>::PrimaryKey: QueryFragment<Backend<C>> + Send + Sync,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::delete_matching_with(
+            query,
+            options.clone(),
             &mut **conn,
         ))
     }
