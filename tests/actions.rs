@@ -266,19 +266,25 @@ backends! {
 
         let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
 
-        let DeleteError::Protected { blockers } = &error else {
+        let DeleteError::Protected { blockers, .. } = &error else {
             panic!("expected Protected, got {error:?}");
         };
+        let [Blocker {
+            table,
+            column,
+            parent_table,
+            count,
+            keys,
+            ..
+        }] = blockers.as_slice()
+        else {
+            panic!("one blocker expected, got {blockers:?}");
+        };
         assert_eq!(
-            blockers,
-            &[Blocker {
-                table: "invoices",
-                column: "user_id",
-                parent_table: "users",
-                count: 2,
-                keys: vec!["7".into(), "8".into()],
-            }]
+            (*table, *column, *parent_table, *count),
+            ("invoices", "user_id", "users", 2)
         );
+        assert_eq!(keys, &["7", "8"]);
         assert_eq!(
             error.to_string(),
             "cannot delete: 2 rows reference the rows through on_delete(protect): \
@@ -304,7 +310,7 @@ backends! {
 
         let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
 
-        let DeleteError::Protected { blockers } = error else {
+        let DeleteError::Protected { blockers, .. } = error else {
             panic!("expected Protected, got {error:?}");
         };
         let found: Vec<(&str, &str, u64, Vec<String>)> = blockers
@@ -327,7 +333,7 @@ backends! {
             ),
         );
         let error = User::delete_by_ids(&[3], db.conn()).unwrap_err();
-        let DeleteError::Protected { blockers } = error else {
+        let DeleteError::Protected { blockers, .. } = error else {
             panic!("expected Protected, got {error:?}");
         };
         assert_eq!(blockers[0].count, 25);
@@ -464,7 +470,7 @@ backends! {
             .values((locks::id.eq(1), locks::comment_id.eq(1)))
             .execute(db.conn())
             .unwrap();
-        let Err(DeleteError::Protected { blockers }) = User::delete_by_ids(&[1], db.conn()) else {
+        let Err(DeleteError::Protected { blockers, .. }) = User::delete_by_ids(&[1], db.conn()) else {
             panic!("both protect keys are blocked");
         };
         let mut blocked: Vec<_> = blockers.iter().map(|b| (b.table, b.column)).collect();

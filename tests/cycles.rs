@@ -219,7 +219,7 @@ backends! {
              UPDATE leagues SET champion_id = 1 WHERE id = 2;",
         );
         let error = League::delete_by_ids(&[1], db.conn()).unwrap_err();
-        let DeleteError::Restricted { blockers } = error else {
+        let DeleteError::Restricted { blockers, .. } = error else {
             panic!("expected Restricted");
         };
         assert_eq!((blockers[0].table, blockers[0].keys.clone()), ("leagues", vec!["2".to_owned()]));

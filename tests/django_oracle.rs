@@ -631,8 +631,8 @@ fn verdict_of(result: &Result<DeleteReport, DeleteError>) -> Verdict {
             }
             Verdict::Deleted(counts)
         }
-        Err(DeleteError::Protected { blockers }) => Verdict::Protected(view(blockers)),
-        Err(DeleteError::Restricted { blockers }) => Verdict::Restricted(view(blockers)),
+        Err(DeleteError::Protected { blockers, .. }) => Verdict::Protected(view(blockers)),
+        Err(DeleteError::Restricted { blockers, .. }) => Verdict::Restricted(view(blockers)),
         Err(DeleteError::Database(error)) => Verdict::Database(error.to_string()),
         Err(error) => Verdict::Other(error.to_string()),
     }

@@ -129,7 +129,7 @@ fn assert_reference_loop(error: &DeleteError, action: &str) {
             ..
         } => {
             assert_eq!(
-                (*table, *column, *rule, *parent_table),
+                (*table, *column, rule.name(), *parent_table),
                 ("users", "pinned_comment_id", action, "comments")
             );
             assert_eq!(path, &["users", "posts", "comments"]);
@@ -266,7 +266,7 @@ macro_rules! loop_suite {
                         let result = User::delete_by_ids(&[1], db.conn());
                         match RULE {
                             "restrict" => match &result {
-                                Err(DeleteError::Restricted { blockers }) => {
+                                Err(DeleteError::Restricted { blockers, .. }) => {
                                     assert_eq!(blockers.len(), 1, "{blockers:?}");
                                     assert_eq!(blockers[0].table, "users");
                                     assert_eq!(blockers[0].keys, ["3"]);

@@ -631,7 +631,7 @@ backends! {
         );
         let before = db.counts(restrict::TABLES);
         let error = restrict::R::delete_by_ids(&[1], db.conn()).unwrap_err();
-        let DeleteError::Restricted { blockers } = &error else {
+        let DeleteError::Restricted { blockers, .. } = &error else {
             panic!("expected Restricted, got {error:?}");
         };
         assert_eq!(blockers.len(), 1);

@@ -89,7 +89,7 @@ fn marks<D: TestDb>(db: &mut D) -> Vec<Vec<i64>> {
 
 fn parents_of(error: DeleteError) -> Vec<SoftDeletedParent> {
     match error {
-        DeleteError::ParentSoftDeleted { parents } => parents,
+        DeleteError::ParentSoftDeleted { parents, .. } => parents,
         other => panic!("expected ParentSoftDeleted, got {other:?}"),
     }
 }

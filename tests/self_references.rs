@@ -122,7 +122,7 @@ backends! {
         let before = db.counts(TABLES);
         let error = Label::delete_by_ids(&[1, 2], db.conn()).unwrap_err();
         assert!(
-            matches!(&error, DeleteError::Restricted { blockers } if blockers[0].keys == ["3"]),
+            matches!(&error, DeleteError::Restricted { blockers, .. } if blockers[0].keys == ["3"]),
             "{error:?}"
         );
         assert_eq!(db.counts(TABLES), before);

@@ -323,7 +323,7 @@ backends! {
 
         let error = Book::restore_where(books::id.eq(1), db.conn()).unwrap_err();
 
-        let DeleteError::ParentSoftDeleted { parents } = &error else {
+        let DeleteError::ParentSoftDeleted { parents, .. } = &error else {
             panic!("expected ParentSoftDeleted, got {error:?}");
         };
         assert_eq!((parents[0].table, parents[0].column, parents[0].parent_table), ("books", "author_id", "authors"));

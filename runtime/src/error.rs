@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::model::Action;
+
 /// Why a delete did not happen. Whatever the variant, the operation's transaction was rolled back:
 /// no row changed.
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +15,7 @@ pub enum DeleteError {
         rows(blockers),
         list(blockers)
     )]
+    #[non_exhaustive]
     Protected {
         /// Every blocking foreign key found anywhere in the plan.
         blockers: Vec<Blocker>,
@@ -20,6 +23,7 @@ pub enum DeleteError {
     /// Rows reference the deleted rows through `on_delete(restrict)` foreign keys and are not
     /// deleted by another cascade path of the same operation.
     #[error("cannot delete: {} reference the rows through on_delete(restrict) and are not deleted by a cascade: {}", rows(blockers), list(blockers))]
+    #[non_exhaustive]
     Restricted {
         /// Every blocking foreign key found anywhere in the plan.
         blockers: Vec<Blocker>,
@@ -27,6 +31,7 @@ pub enum DeleteError {
     /// A restore would bring back rows whose parent stays soft-deleted: the roots' own parents,
     /// or another parent of a row the restore reaches down its cascades.
     #[error("cannot restore: {} would come back under soft-deleted parents: {}; restore the parents first, or together", parent_rows(parents), parent_list(parents))]
+    #[non_exhaustive]
     ParentSoftDeleted {
         /// Every foreign key whose parents stay soft-deleted.
         parents: Vec<SoftDeletedParent>,
@@ -44,13 +49,14 @@ pub enum DeleteError {
         s = if *rows == 1 { "" } else { "s" },
         path = path.join(" -> ")
     )]
+    #[non_exhaustive]
     ReferenceLoop {
         /// The table of the referencing rows (`users`).
         table: &'static str,
         /// Their foreign key column (`pinned_comment_id`).
         column: &'static str,
-        /// The key's rule: `restrict` or `do_nothing`.
-        action: &'static str,
+        /// The key's rule: [`Action::Restrict`] or [`Action::DoNothing`].
+        action: Action,
         /// The table it references (`comments`).
         parent_table: &'static str,
         /// The cascade path by which the delete reaches the referenced table from the
@@ -63,6 +69,7 @@ pub enum DeleteError {
     /// [`source`](std::error::Error::source), not part of this error's message, as error
     /// chains (`anyhow`, `eyre`) expect.
     #[error("{stage} hook of `{model}` (table `{table}`) failed")]
+    #[non_exhaustive]
     Hook {
         /// The model whose hook failed (`Post`).
         model: &'static str,
@@ -81,6 +88,7 @@ pub enum DeleteError {
 
 /// One foreign key whose rows block a delete.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Blocker {
     /// The table of the blocking rows (`comments`).
     pub table: &'static str,
@@ -115,6 +123,7 @@ impl fmt::Display for Blocker {
 
 /// One foreign key through which rows a restore brings back reference soft-deleted parents.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SoftDeletedParent {
     /// The table of the rows that would come back (`remarks`).
     pub table: &'static str,

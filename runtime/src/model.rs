@@ -2,6 +2,8 @@
 //! the rule on each of its foreign keys. This is compile-time data (`const`), read by the planner
 //! and by the statement builder; nothing here runs SQL.
 
+use std::fmt;
+
 use crate::value::SqlValue;
 
 /// The facts the derive records about one model.
@@ -179,6 +181,13 @@ impl Action {
             Action::SetDefault => "set_default",
             Action::DoNothing => "do_nothing",
         }
+    }
+}
+
+/// Prints the attribute spelling, as [`Action::name`].
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -5,6 +5,8 @@ struct MyConnection;
 
 impl deletable::DeleteConnection for MyConnection {}
 
+impl deletable::AsyncDeleteConnection for MyConnection {}
+
 struct MyBackend;
 
 impl deletable::Dialect for MyBackend {}

@@ -135,7 +135,7 @@ fn report_json(report: &DeleteReport) -> Value {
 
 fn refusal(error: &DeleteError) -> Reply {
     match error {
-        DeleteError::Protected { blockers } | DeleteError::Restricted { blockers } => {
+        DeleteError::Protected { blockers, .. } | DeleteError::Restricted { blockers, .. } => {
             let blockers: Vec<Value> = blockers
                 .iter()
                 .map(|blocker| {

@@ -141,7 +141,7 @@ fn reference_loop(
     DeleteError::ReferenceLoop {
         table: model.table,
         column: key.column,
-        action: key.rule.name(),
+        action: key.rule.action(),
         parent_table: key.parent_table,
         path: plan.cascade_path(referencing, parent),
         rows,
