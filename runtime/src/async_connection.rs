@@ -52,7 +52,8 @@ pub(crate) mod sealed {
 /// `AsyncMysqlConnection`, `AsyncMariadbConnection`, `SyncConnectionWrapper<SqliteConnection>`,
 /// and the pooled connections of `diesel-async`'s deadpool, bb8 and mobc pools, which deref to
 /// them. Implemented for every such connection, and sealed: it cannot be implemented outside
-/// `deletable`.
+/// `deletable`. The methods of its supertrait, which generic code can reach through this bound,
+/// are not part of the API.
 pub trait AsyncDeleteConnection: sealed::AsyncExecutor {}
 
 impl<C: sealed::AsyncExecutor> AsyncDeleteConnection for C {}

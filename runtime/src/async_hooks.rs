@@ -27,7 +27,8 @@ use crate::value::SqlValue;
 /// `Send` future, so the delete that runs it can be awaited in a handler or spawned; write the
 /// methods as `async fn`. A model may implement this trait, [`DeleteHooks`](crate::DeleteHooks),
 /// or both, each for the connection types it is deleted through. Implemented for the
-/// connection itself (`AsyncPgConnection`), the hooks also serve its pooled connections.
+/// connection itself (`AsyncPgConnection`), the hooks also serve its pooled connections
+/// (with the `deadpool` and `bb8` features: `Object<C>` and `PooledConnection<'_, C>`).
 ///
 /// ```
 /// # #[cfg(all(feature = "sqlite", feature = "async"))]

@@ -69,7 +69,8 @@ where
 /// A Diesel connection `deletable` can delete through: any synchronous connection to a backend
 /// enabled by this crate's features (`SqliteConnection`, `PgConnection`, `MysqlConnection`,
 /// `MariadbConnection`, and wrappers of them such as r2d2's pooled connections). Implemented for
-/// every such connection, and sealed: it cannot be implemented outside `deletable`.
+/// every such connection, and sealed: it cannot be implemented outside `deletable`. The methods
+/// of its supertrait, which generic code can reach through this bound, are not part of the API.
 pub trait DeleteConnection: sealed::Executor {}
 
 impl<C: sealed::Executor> DeleteConnection for C {}

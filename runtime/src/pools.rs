@@ -12,6 +12,9 @@ macro_rules! pooled_hooks {
         $hooks:ident, [$($generics:tt)*], $pooled:ty, $conn:ident, where [$($bounds:tt)*],
         $(async $($send:tt)+)?
     ) => {
+        // Hidden: rustdoc would list this impl, which covers every type, on every type's page.
+        // The trait's docs say that hooks for a connection serve its pooled connections.
+        #[doc(hidden)]
         impl<$($generics)*> $hooks<$pooled> for M
         where
             M: $hooks<$conn>,

@@ -17,13 +17,14 @@ use crate::value::SqlValue;
 /// with its feature.
 ///
 /// Sealed: it cannot be implemented outside `deletable`, whose SQL generator lives in a
-/// supertrait that users cannot name (and that changes with it).
+/// supertrait that users cannot name. Generic code can still reach that supertrait's items
+/// through this bound; they are not part of the API, and change without notice.
 ///
 /// ```
-/// # #[cfg(feature = "postgres")] {
+/// # #[cfg(feature = "sqlite")] {
 /// use deletable::Dialect;
 ///
-/// assert_eq!(<diesel::pg::Pg as Dialect>::MAX_BIND_PARAMS, 65_535);
+/// assert_eq!(<diesel::sqlite::Sqlite as Dialect>::MAX_BIND_PARAMS, 32_766);
 /// # }
 /// ```
 pub trait Dialect: SqlDialect {
