@@ -36,7 +36,8 @@ pub trait SoftDelete: Deletable {
     /// What [`purge_deleted`](SoftDelete::purge_deleted) takes: the timestamp's type, or `()`
     /// for a flag.
     type Cutoff;
-    /// The filter of [`purge_deleted`](SoftDelete::purge_deleted).
+    /// The filter of [`purge_deleted`](SoftDelete::purge_deleted), for the derive's code.
+    #[doc(hidden)]
     type PurgeFilter;
 
     /// The rows that are not soft-deleted (`Model::table()` stays the unscoped view).
