@@ -214,6 +214,8 @@ backends! {
         let report = author.soft_delete(db.conn()).unwrap();
 
         assert_eq!(report.per_table(), &[("chapters", 3), ("books", 2), ("authors", 1)]);
+        assert_eq!(report.to_string(), "6 rows soft-deleted (chapters: 3, books: 2, authors: 1)");
+        assert_eq!(report.count_of::<Book>(), 2);
         assert_eq!(deleted(&mut db, "authors"), [1]);
         assert_eq!(deleted(&mut db, "books"), [1, 2]);
         assert_eq!(deleted(&mut db, "chapters"), [1, 2, 3]);
@@ -296,6 +298,9 @@ backends! {
         Author::soft_delete_by_ids(&[2], db.conn()).unwrap();
         let report = Author::soft_delete_by_ids(&[2], db.conn()).unwrap();
         assert_eq!(report.total(), 0);
+        assert_eq!(report.to_string(), "0 rows soft-deleted");
+        let nothing: [i32; 0] = [];
+        assert_eq!(Author::restore_by_ids(&nothing, db.conn()).unwrap().to_string(), "0 rows restored");
     }
 
     #[test]
@@ -309,6 +314,7 @@ backends! {
         let report = Author { id: 1, deleted_at: None }.restore(db.conn()).unwrap();
 
         assert_eq!(report.per_table(), &[("chapters", 2), ("books", 2), ("authors", 1)]);
+        assert_eq!(report.to_string(), "5 rows restored (chapters: 2, books: 2, authors: 1)");
         assert_eq!(deleted(&mut db, "authors"), Vec::<i64>::new());
         assert_eq!(deleted(&mut db, "books"), Vec::<i64>::new());
         // The chapter deleted by the earlier operation stays deleted.

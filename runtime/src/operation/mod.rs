@@ -28,7 +28,7 @@ pub(crate) use port::{finish, Abort, Port};
 use crate::error::DeleteError;
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
-use crate::report::DeleteReport;
+use crate::report::{Change, DeleteReport};
 use crate::sql::statement::{Mode, Roots, Statement, StatementKind};
 use crate::value::SqlValue;
 
@@ -46,7 +46,7 @@ pub(crate) async fn run<F, P: Port<F>>(
 ) -> Result<DeleteReport, Abort> {
     if let Roots::Keys(keys) = roots {
         if keys.is_empty() {
-            return Ok(DeleteReport::default());
+            return Ok(DeleteReport::new(change_of(mode)));
         }
     }
     let operation = Operation {
@@ -157,5 +157,14 @@ fn is_transient(error: &DeleteError) -> bool {
         // sign of it (in English, the server's default `lc_messages`).
         DatabaseErrorKind::Unknown => info.message().starts_with("deadlock detected"),
         _ => false,
+    }
+}
+
+/// What an operation's report says happened to its rows.
+fn change_of(mode: Mode) -> Change {
+    match mode {
+        Mode::Delete => Change::Deleted,
+        Mode::SoftDelete => Change::SoftDeleted,
+        Mode::Restore => Change::Restored,
     }
 }

@@ -21,7 +21,7 @@ impl Operation<'_> {
         } else {
             self.check_restorable(roots, port).await?;
         }
-        let mut report = DeleteReport::default();
+        let mut report = DeleteReport::new(super::change_of(self.mode));
         for step in plan.steps {
             let Step::Delete { node } = *step else {
                 continue;
