@@ -36,8 +36,8 @@ pub trait SoftDelete: Deletable {
     /// What [`purge_deleted`](SoftDelete::purge_deleted) takes: the timestamp's type, or `()`
     /// for a flag.
     type Cutoff;
-    /// The filter of [`purge_deleted`](SoftDelete::purge_deleted), for the derive's code.
-    #[doc(hidden)]
+    /// The filter [`purge_deleted`](SoftDelete::purge_deleted) deletes by (`deleted_at <
+    /// cutoff`, or the flag set), which its signature bounds; the derive defines it.
     type PurgeFilter;
 
     /// The rows that are not soft-deleted (`Model::table()` stays the unscoped view).
