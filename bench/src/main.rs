@@ -19,6 +19,7 @@
 
 #[cfg(feature = "async")]
 mod asynchronous;
+mod documents;
 mod methods;
 mod plot;
 mod scenario;
@@ -116,6 +117,7 @@ fn main() {
     );
     println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted |");
     println!("|---:|---|---:|---:|---:|---:|");
+    let mut sizes = Vec::new();
     for &n in &options.sizes {
         // Runs alternate between the methods, so a slow spell of the machine (a checkpoint, the
         // other core busy) falls on all of them rather than on one.
@@ -130,6 +132,12 @@ fn main() {
                 let started = Instant::now();
                 methods::prepare(options.backend, method, &target, n, options.k);
                 let prepared = started.elapsed();
+                if run == 0 && index == 0 {
+                    sizes.push(format!(
+                        "N = {n}: {}",
+                        methods::stored_size(options.backend, &target)
+                    ));
+                }
                 let output = Command::new(std::env::current_exe().expect("own path"))
                     .args(["child", options.backend.name(), method.name(), &target])
                     .output()
@@ -168,6 +176,10 @@ fn main() {
                 median.deleted
             );
         }
+    }
+    println!();
+    for line in sizes {
+        println!("- {line}");
     }
     let _ = std::fs::remove_dir_all(&work);
 }

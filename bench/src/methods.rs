@@ -177,7 +177,8 @@ pub fn prepare(backend: Backend, method: Method, target: &str, n: usize, k: usiz
                 )
             };
             conn.batch_execute("BEGIN").expect("begin");
-            for sql in scenario::fill_sql(n, k, seq, "replace(hex(zeroblob(2000)), '0', 'x')") {
+            scenario::insert_documents!(&mut conn);
+            for sql in scenario::fill_sql(n, k, seq) {
                 conn.batch_execute(&sql).expect("fill");
             }
             conn.batch_execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
@@ -196,7 +197,8 @@ fn prepare_postgres(url: &str, ddl: &str, n: usize, k: usize) {
     .expect("create the schema");
     conn.batch_execute(ddl).expect("create the tables");
     let seq = |count: usize| format!("generate_series(1, {count}) AS seq(x)");
-    for sql in scenario::fill_sql(n, k, seq, "repeat('x', 4000)") {
+    scenario::insert_documents!(&mut conn);
+    for sql in scenario::fill_sql(n, k, seq) {
         conn.batch_execute(&sql).expect("fill");
     }
     conn.batch_execute("VACUUM ANALYZE").expect("analyze");
@@ -207,6 +209,62 @@ fn prepare_postgres(url: &str, ddl: &str, n: usize, k: usize) {
 #[cfg(not(feature = "postgres"))]
 fn prepare_postgres(_: &str, _: &str, _: usize, _: usize) {
     panic!("built without the postgres feature: cargo run --release -p deletable-bench --features postgres");
+}
+
+/// What the prepared `b` rows' `data` takes: its length as text and what the database stores.
+#[derive(QueryableByName)]
+struct Stored {
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    text_bytes: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    stored_bytes: f64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total_bytes: i64,
+}
+
+/// One line on the prepared data's size, for the table's caption.
+pub fn stored_size(backend: Backend, target: &str) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let stored: Stored = diesel::sql_query(
+                "SELECT avg(length(CAST(data AS BLOB))) AS text_bytes, \
+                 avg(length(CAST(data AS BLOB))) AS stored_bytes, \
+                 (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()) \
+                 AS total_bytes FROM b",
+            )
+            .get_result(&mut sqlite(target))
+            .expect("measure the data");
+            format!(
+                "`b.data`: {:.0} bytes of JSON a row, stored as is (SQLite does not compress); the database file: {:.1} MB",
+                stored.text_bytes,
+                stored.total_bytes as f64 / 1e6
+            )
+        }
+        Backend::Postgres => stored_size_postgres(target),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn stored_size_postgres(url: &str) -> String {
+    let stored: Stored = diesel::sql_query(
+        "SELECT avg(octet_length(data))::float8 AS text_bytes, \
+         avg(pg_column_size(data))::float8 AS stored_bytes, \
+         pg_total_relation_size('b') AS total_bytes FROM b",
+    )
+    .get_result(&mut postgres(url))
+    .expect("measure the data");
+    format!(
+        "`b.data`: {:.0} bytes of JSON a row, stored in {:.0} bytes (`pg_column_size`, compressed: {:.1}×); table `b` with its TOAST and indexes: {:.1} MB",
+        stored.text_bytes,
+        stored.stored_bytes,
+        stored.text_bytes / stored.stored_bytes,
+        stored.total_bytes as f64 / 1e6
+    )
+}
+
+#[cfg(not(feature = "postgres"))]
+fn stored_size_postgres(_: &str) -> String {
+    unreachable!("a PostgreSQL run needs the postgres feature")
 }
 
 /// The process's peak resident set, from the kernel.

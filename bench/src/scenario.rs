@@ -108,7 +108,8 @@ hooks_for!(diesel::SqliteConnection);
 #[cfg(feature = "postgres")]
 hooks_for!(diesel::PgConnection);
 
-/// The DDL, with the foreign keys' action (`ON DELETE CASCADE` for the native method).
+/// The DDL, with the foreign keys' action (`ON DELETE CASCADE` for the native method), and the
+/// table of documents the `b` rows draw their `data` from while the scenario is built.
 pub fn ddl(action: &str) -> String {
     format!(
         "CREATE TABLE a (id INTEGER PRIMARY KEY);
@@ -117,24 +118,62 @@ pub fn ddl(action: &str) -> String {
          CREATE INDEX b_a_id ON b (a_id);
          CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER NOT NULL,
              FOREIGN KEY (b_id) REFERENCES b (id) {action});
-         CREATE INDEX c_b_id ON c (b_id);"
+         CREATE INDEX c_b_id ON c (b_id);
+         CREATE TABLE documents (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
     )
 }
 
+diesel::table! { documents (id) { id -> Integer, body -> Text, } }
+
+/// The seed of the documents: the same data for every run, method and backend.
+const SEED: u64 = 2026;
+
+/// The rows of `documents`, in chunks of one `INSERT` each.
+pub fn document_rows() -> Vec<Vec<(i32, String)>> {
+    let rows: Vec<(i32, String)> = (0..crate::documents::DISTINCT)
+        .map(|index| (index as i32, crate::documents::document(SEED, index)))
+        .collect();
+    rows.chunks(100).map(<[_]>::to_vec).collect()
+}
+
+/// Inserts the documents on a connection: `documents` holds them while the rows are built.
+macro_rules! insert_documents {
+    ($conn:expr) => {{
+        use diesel::prelude::*;
+        use $crate::scenario::documents;
+        for chunk in $crate::scenario::document_rows() {
+            let values: Vec<_> = chunk
+                .iter()
+                .map(|(id, body)| (documents::id.eq(*id), documents::body.eq(body)))
+                .collect();
+            diesel::insert_into(documents::table)
+                .values(values)
+                .execute($conn)
+                .expect("insert the documents");
+        }
+    }};
+}
+pub(crate) use insert_documents;
+
 /// The rows: `a` 1 with `n` `b` rows of ~4 KB JSON and `k` `c` rows per `b`; `a` 2 with 10 `b`
 /// rows and their `c` rows, which stay. `seq` is the backend's row source for `1..=count` as
-/// column `x`, and `pad` its expression for 4,000 characters.
-pub fn fill_sql(n: usize, k: usize, seq: impl Fn(usize) -> String, pad: &str) -> Vec<String> {
-    let json = format!("'{{\"id\": ' || x || ', \"payload\": \"' || {pad} || '\"}}'");
+/// column `x`. Each `b` row's `data` is one of the documents with the row's id put first; the
+/// documents' table is dropped at the end.
+pub fn fill_sql(n: usize, k: usize, seq: impl Fn(usize) -> String) -> Vec<String> {
+    let distinct = crate::documents::DISTINCT;
     vec![
         "INSERT INTO a (id) VALUES (1), (2)".to_owned(),
         format!(
-            "INSERT INTO b (id, a_id, data) SELECT x, CASE WHEN x <= {n} THEN 1 ELSE 2 END, {json} FROM {}",
+            "INSERT INTO b (id, a_id, data) \
+             SELECT x, CASE WHEN x <= {n} THEN 1 ELSE 2 END, \
+                 '{{\"id\": ' || x || ', ' || substr(documents.body, 2) \
+             FROM {} JOIN documents ON documents.id = x % {distinct}",
             seq(n + 10)
         ),
         format!(
             "INSERT INTO c (id, b_id) SELECT x, (x - 1) / {k} + 1 FROM {}",
             seq((n + 10) * k)
         ),
+        "DROP TABLE documents".to_owned(),
     ]
 }
