@@ -235,8 +235,9 @@ pub fn stored_size(backend: Backend, target: &str) -> String {
             .get_result(&mut sqlite(target))
             .expect("measure the data");
             format!(
-                "`b.data`: {:.0} bytes of JSON a row, stored as is (SQLite does not compress); the database file: {:.1} MB",
+                "`b.data`: {:.0} bytes of JSON a row, stored in {:.0} (SQLite does not compress); the database file: {:.1} MB",
                 stored.text_bytes,
+                stored.stored_bytes,
                 stored.total_bytes as f64 / 1e6
             )
         }
