@@ -2,15 +2,17 @@
 //! loaded three times, once under native `ON DELETE CASCADE / SET NULL` constraints (deleted with
 //! a plain `DELETE` of the roots), once under plain constraints (deleted by `deletable`), and once
 //! under the native constraints again but deleted by `deletable` (which, on PostgreSQL, leaves the
-//! declared cascades to the database). After each case every table must hold exactly the same
-//! rows in all three, and both `deletable` deletes must report the same counts.
+//! declared cascades to the database), and once more under plain constraints deleted by
+//! `deletable` in chunked mode, with a random chunk size of 1 to 4 rows. After each case every
+//! table must hold exactly the same rows in all four, and the `deletable` deletes must report the
+//! same counts.
 //!
 //! The seed is random per run and printed; set `DELETABLE_SEED` to replay one.
 
 // The models mirror their tables; the tests read only some of the fields.
 #![allow(dead_code)]
 
-use deletable::Deletable;
+use deletable::{Deletable, DeleteOptions};
 use deletable_tests::rng::Rng;
 use deletable_tests::{backends, TestDb};
 use diesel::prelude::*;
@@ -260,12 +262,15 @@ backends! {
         let Some(mut native) = Db::open(&schema(true)) else { return };
         let Some(mut plain) = Db::open(&schema(false)) else { return };
         let Some(mut declared) = Db::open(&schema(true)) else { return };
+        let Some(mut chunked) = Db::open(&schema(false)) else { return };
         let base = base_seed();
         println!("{}: {CASES} cases from DELETABLE_SEED={base}", Db::BACKEND);
         for case in 0..CASES {
             let seed = base.wrapping_add(case);
-            let Case { fixtures, root, keys, by_filter } = random_case(&mut Rng::new(seed));
-            for db in [&mut native, &mut plain, &mut declared] {
+            let mut rng = Rng::new(seed);
+            let Case { fixtures, root, keys, by_filter } = random_case(&mut rng);
+            let chunk_size = 1 + rng.below(4) as usize;
+            for db in [&mut native, &mut plain, &mut declared, &mut chunked] {
                 // InnoDB checks a self-reference row by row: detach the subtasks first.
                 db.exec("UPDATE tasks SET parent_id = NULL");
                 for table in TABLES {
@@ -282,18 +287,27 @@ backends! {
                 Root::Tasks => "tasks",
             };
             native.exec(&format!("DELETE FROM {table} WHERE id IN ({})", list.join(", ")));
-            let delete = |conn: &mut <Db as TestDb>::Conn| match (&root, by_filter) {
-                (Root::Owners, false) => Owner::delete_by_ids(&keys, conn),
-                (Root::Owners, true) => Owner::delete_where(owners::id.eq_any(keys.clone()), conn),
-                (Root::Projects, false) => Project::delete_by_ids(&keys, conn),
-                (Root::Projects, true) => {
-                    Project::delete_where(projects::id.eq_any(keys.clone()), conn)
+            let delete = |conn: &mut <Db as TestDb>::Conn, options: &DeleteOptions| match (&root, by_filter) {
+                (Root::Owners, false) => Owner::delete_by_ids_with(&keys, options, conn),
+                (Root::Owners, true) => {
+                    Owner::delete_where_with(owners::id.eq_any(keys.clone()), options, conn)
                 }
-                (Root::Tasks, false) => Task::delete_by_ids(&keys, conn),
-                (Root::Tasks, true) => Task::delete_where(tasks::id.eq_any(keys.clone()), conn),
+                (Root::Projects, false) => Project::delete_by_ids_with(&keys, options, conn),
+                (Root::Projects, true) => {
+                    Project::delete_where_with(projects::id.eq_any(keys.clone()), options, conn)
+                }
+                (Root::Tasks, false) => Task::delete_by_ids_with(&keys, options, conn),
+                (Root::Tasks, true) => {
+                    Task::delete_where_with(tasks::id.eq_any(keys.clone()), options, conn)
+                }
             };
-            let reports = [delete(plain.conn()), delete(declared.conn())];
-            let [plain_report, declared_report] = reports.map(|result| {
+            let one_transaction = DeleteOptions::default();
+            let reports = [
+                delete(plain.conn(), &one_transaction),
+                delete(declared.conn(), &one_transaction),
+                delete(chunked.conn(), &DeleteOptions::chunked(chunk_size)),
+            ];
+            let [plain_report, declared_report, chunked_report] = reports.map(|result| {
                 result.unwrap_or_else(|error| {
                     panic!("case seed {seed} (replay with DELETABLE_SEED={seed}): {error}\n{fixtures:#?}")
                 })
@@ -301,6 +315,11 @@ backends! {
             assert_eq!(
                 declared_report, plain_report,
                 "case seed {seed} (replay with DELETABLE_SEED={seed}): reports differ"
+            );
+            assert_eq!(
+                chunked_report, plain_report,
+                "case seed {seed} (replay with DELETABLE_SEED={seed}): chunks of {chunk_size} \
+                 report otherwise than one transaction"
             );
             for query in SNAPSHOT {
                 let expected = native.pairs(query);
@@ -314,6 +333,12 @@ backends! {
                     plain.pairs(query),
                     expected,
                     "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?}: {query}\n{fixtures:#?}"
+                );
+                assert_eq!(
+                    chunked.pairs(query),
+                    expected,
+                    "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?} \
+                     in chunks of {chunk_size}: {query}\n{fixtures:#?}"
                 );
             }
         }

@@ -32,6 +32,7 @@ mod plan;
 mod planner;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
 mod pools;
+mod progress;
 mod query;
 mod report;
 mod runner;
@@ -54,6 +55,7 @@ pub use hooks::DeleteHooks;
 pub use model::Action;
 pub use options::DeleteOptions;
 pub use plan::{Plan, PlanStatement};
+pub use progress::{Progress, TableProgress};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;

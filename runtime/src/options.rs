@@ -1,5 +1,9 @@
 //! The options of one delete call.
 
+use std::sync::Arc;
+
+use crate::progress::{Progress, ProgressCallback};
+
 /// Options of one delete call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -17,6 +21,16 @@ pub struct DeleteOptions {
     /// with it; what it did elsewhere (a message sent, a file written) was not. `false` by
     /// default.
     pub retry_hooks: bool,
+    /// Chunked mode: the operation runs in transactions of at most this many rows each instead
+    /// of one transaction. Every protect and restrict check of the whole operation runs
+    /// first; then each table's rows go chunk by chunk, children before parents, each chunk
+    /// in a transaction of its own with everything it cascades to, so that every committed
+    /// state is consistent. A chunked operation that stopped half-way (an error, a killed
+    /// process) is finished by running the same call again. Inside a caller's transaction the
+    /// chunks are savepoints, and nothing is committed before the caller commits. `None`
+    /// (one transaction) by default; see the guide's section on chunked mode.
+    pub chunk_size: Option<usize>,
+    progress: Option<ProgressCallback>,
 }
 
 impl DeleteOptions {
@@ -37,5 +51,48 @@ impl DeleteOptions {
     pub fn with_retried_hooks(mut self, retry: bool) -> Self {
         self.retry_hooks = retry;
         self
+    }
+
+    /// Options for a chunked operation: transactions of at most `size` rows each (see
+    /// [`chunk_size`](DeleteOptions::chunk_size)).
+    ///
+    /// ```
+    /// let options = deletable::DeleteOptions::chunked(10_000);
+    /// assert_eq!(options.chunk_size, Some(10_000));
+    /// ```
+    pub fn chunked(size: usize) -> Self {
+        DeleteOptions::default().in_chunks(size)
+    }
+
+    /// These options, with transactions of at most `size` rows each (at least 1).
+    pub fn in_chunks(mut self, size: usize) -> Self {
+        self.chunk_size = Some(size.max(1));
+        self
+    }
+
+    /// These options, with `callback` told of a chunked operation's [`Progress`]: once its
+    /// checks have passed and its rows are counted, then after each chunk it commits. An
+    /// operation in one transaction does not call it.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let done = Arc::new(AtomicU64::new(0));
+    /// let seen = Arc::clone(&done);
+    /// let options = deletable::DeleteOptions::chunked(5_000)
+    ///     .on_progress(move |progress| seen.store(progress.done(), Ordering::Relaxed));
+    /// # let _ = (options, done);
+    /// ```
+    pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(ProgressCallback(Arc::new(callback)));
+        self
+    }
+
+    /// Tells the progress callback, if any.
+    pub(crate) fn report_progress(&self, progress: &Progress) {
+        if let Some(callback) = &self.progress {
+            (callback.0)(progress);
+        }
     }
 }

@@ -47,6 +47,19 @@ pub struct Plan {
     pub(crate) vias: &'static [Via],
     /// The statements, in execution order: every check first, then updates and deletes.
     pub(crate) steps: &'static [Step],
+    /// Every plan of the schema, so that a chunked delete can run the plan of a node's own
+    /// model on a chunk of its rows.
+    pub(crate) schema: SchemaPlans,
+}
+
+/// The plans of a schema, one per model; its `Debug` does not print them (each holds this).
+#[derive(Clone, Copy)]
+pub(crate) struct SchemaPlans(pub(crate) &'static [Plan]);
+
+impl fmt::Debug for SchemaPlans {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SchemaPlans({} plans)", self.0.len())
+    }
 }
 
 /// A table whose rows the delete removes.
@@ -130,6 +143,12 @@ impl Plan {
     /// The node of the model being deleted.
     pub(crate) fn root(&self) -> usize {
         self.nodes.len() - 1
+    }
+
+    /// The plan of a node's own model: a delete of some of the node's rows, with everything
+    /// they cascade to.
+    pub(crate) fn node_plan(&self, node: usize) -> &'static Plan {
+        crate::planner::plan_of(self.schema.0, self.node_model(node).table)
     }
 
     /// The model of a node.

@@ -7,7 +7,7 @@
 //! indices, so the per-model work compares integers, never names.
 
 use crate::model::{ForeignKey, ModelMeta, Rule};
-use crate::plan::{CheckKind, Node, Plan, Step, Via};
+use crate::plan::{CheckKind, Node, Plan, SchemaPlans, Step, Via};
 
 /// Sentinel for "no node".
 const NONE: usize = usize::MAX;
@@ -781,13 +781,14 @@ const fn range<T>(items: &'static [T], (start, end): (usize, usize)) -> &'static
 }
 
 impl PlanTable {
-    /// Every model's plan, indexed by model.
-    pub const fn plans<const M: usize>(&self) -> [Plan; M] {
+    /// Every model's plan, indexed by model; `schema` is the static that holds them.
+    pub const fn plans<const M: usize>(&self, schema: &'static [Plan]) -> [Plan; M] {
         let mut plans = [Plan {
             models: self.models,
             nodes: &[],
             vias: &[],
             steps: &[],
+            schema: SchemaPlans(schema),
         }; M];
         let mut m = 0;
         while m < M {

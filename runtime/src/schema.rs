@@ -63,7 +63,7 @@ macro_rules! schema {
             };
             // A `static`, not one `const` per model: a constant's value is validated deeply, so
             // per-model constants would each walk every model's metadata again.
-            static PLAN_LIST: [$crate::Plan; MODEL_COUNT] = TABLE.plans::<{ MODEL_COUNT }>();
+            static PLAN_LIST: [$crate::Plan; MODEL_COUNT] = TABLE.plans::<{ MODEL_COUNT }>(&PLAN_LIST);
             /// Reaches each model's hooks by the model's table.
             pub struct __DeletableSchema;
 

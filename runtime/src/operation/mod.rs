@@ -11,6 +11,7 @@
 
 mod batches;
 mod checks;
+mod chunks;
 mod database_cascade;
 mod delete;
 mod port;
@@ -35,8 +36,9 @@ use crate::value::SqlValue;
 /// How many times a delete runs before a transient error is reported.
 const ATTEMPTS: u32 = 3;
 
-/// Runs one operation on `plan` from `roots` through `port`, in one transaction (a savepoint
-/// inside a caller's), retried when a concurrent writer broke a transaction it owns.
+/// Runs one operation on `plan` from `roots` through `port`: in one transaction (a savepoint
+/// inside a caller's), retried when a concurrent writer broke a transaction it owns, or in
+/// chunks (`options.chunk_size`), each in a transaction of its own.
 pub(crate) async fn run<F, P: Port<F>>(
     plan: &Plan,
     roots: Roots<'_, F>,
@@ -55,21 +57,56 @@ pub(crate) async fn run<F, P: Port<F>>(
         mode,
         mark: SqlValue::Text(crate::mark::operation_timestamp()),
     };
-    // Our own transaction is retried when a concurrent writer broke it (see `is_transient`).
-    // Inside a caller's transaction the caller decides: the database may have rolled all of it
-    // back. A plan with hooks is retried only where the caller allows hooks to run again.
-    let retries =
-        port.transaction_depth() == Some(0) && (options.retry_hooks || !operation.has_hooks());
-    let mut attempt = 1;
-    loop {
-        match operation.in_transaction(&roots, port).await {
-            Err(Abort::Error(error)) if retries && attempt < ATTEMPTS && is_transient(&error) => {
-                port.pause(pause_before_retry(attempt)).await;
-                attempt += 1;
-            }
-            result => return result,
+    match options.chunk_size {
+        Some(size) if mode == Mode::Delete => {
+            operation
+                .materialize_roots(&roots, Body::Chunks(size.max(1)), port)
+                .await
         }
+        _ => operation.retried(&roots, Whole, port).await,
     }
+}
+
+/// What one transaction of an operation does: the whole operation, or a part of a chunked
+/// one. (A type each, not one enum, so that the chunks' transactions, run from inside the
+/// operation, are not the function that runs it.)
+trait Unit<F, P: Port<F>>: Copy {
+    /// What it gives back.
+    type Output;
+
+    /// Runs it, in the transaction [`Operation::retried`] opened.
+    fn run(
+        self,
+        operation: &Operation<'_>,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> impl std::future::Future<Output = Result<Self::Output, Abort>>;
+}
+
+/// The whole operation, in one transaction.
+#[derive(Debug, Clone, Copy)]
+struct Whole;
+
+impl<F, P: Port<F>> Unit<F, P> for Whole {
+    type Output = DeleteReport;
+
+    async fn run(
+        self,
+        operation: &Operation<'_>,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<DeleteReport, Abort> {
+        operation.attempt(roots, port).await
+    }
+}
+
+/// What an operation does once its roots are in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// Its steps, in the caller's transaction.
+    Steps,
+    /// Its chunks, each in a transaction of its own, of at most this many rows.
+    Chunks(usize),
 }
 
 /// One operation: the plan, the caller's options, what it does to the rows it reaches, and
@@ -82,21 +119,48 @@ pub(crate) struct Operation<'p> {
 }
 
 impl Operation<'_> {
-    /// One attempt, in a transaction of its own: committed on success, rolled back on any
-    /// error or panic.
-    async fn in_transaction<F, P: Port<F>>(
+    /// Runs `unit` in a transaction of its own, again when a concurrent writer broke it (see
+    /// `is_transient`). Inside a caller's transaction the caller decides: the database may
+    /// have rolled all of it back. A plan with hooks is retried only where the caller allows
+    /// hooks to run again.
+    async fn retried<F, P: Port<F>, U: Unit<F, P>>(
         &self,
         roots: &Roots<'_, F>,
+        unit: U,
         port: &mut P,
-    ) -> Result<DeleteReport, Abort> {
-        port.begin().await?;
-        match self.attempt(roots, port).await {
-            Ok(report) => {
-                port.commit().await?;
-                Ok(report)
+    ) -> Result<U::Output, Abort> {
+        let retries =
+            port.transaction_depth() == Some(0) && (self.options.retry_hooks || !self.has_hooks());
+        let mut attempt = 1;
+        loop {
+            match self.in_transaction(roots, unit, port).await {
+                Err(Abort::Error(error))
+                    if retries && attempt < ATTEMPTS && is_transient(&error) =>
+                {
+                    port.pause(pause_before_retry(attempt)).await;
+                    attempt += 1;
+                }
+                result => return result,
             }
-            // As Diesel's `Connection::transaction`: the first error is the one reported, unless
-            // the rollback fails otherwise than on a transaction manager already broken.
+        }
+    }
+
+    /// One attempt of `unit`, in a transaction of its own: committed on success, rolled back
+    /// on any error or panic.
+    async fn in_transaction<F, P: Port<F>, U: Unit<F, P>>(
+        &self,
+        roots: &Roots<'_, F>,
+        unit: U,
+        port: &mut P,
+    ) -> Result<U::Output, Abort> {
+        port.begin().await?;
+        match unit.run(self, roots, port).await {
+            Ok(done) => {
+                port.commit().await?;
+                Ok(done)
+            }
+            // As Diesel's `Connection::transaction`: the first error is the one reported,
+            // unless the rollback fails otherwise than on a transaction manager already broken.
             Err(failure) => match port.rollback().await {
                 Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(failure),
                 Err(rollback_error) => match failure {
@@ -107,23 +171,38 @@ impl Operation<'_> {
         }
     }
 
+    /// The whole operation in the transaction [`retried`](Operation::retried) opened.
     async fn attempt<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
         port: &mut P,
     ) -> Result<DeleteReport, Abort> {
+        self.take_write_lock(port).await?;
+        let report = self.materialize_roots(roots, Body::Steps, port).await?;
+        self.check_transaction(port).await?;
+        Ok(report)
+    }
+
+    /// Takes the database's write lock before anything is read, where the backend has one.
+    async fn take_write_lock<F, P: Port<F>>(&self, port: &mut P) -> Result<(), Abort> {
         if port.dialect().write_lock_first {
             let kind = StatementKind::TakeWriteLock;
-            port.execute(Statement::new(self.plan, roots, kind)).await?;
+            port.execute(Statement::new(self.plan, &Roots::<F>::Keys(&[]), kind))
+                .await?;
         }
-        let report = self.materialize_roots(roots, port).await?;
-        // A hook may have caught a database error and returned `Ok`: on PostgreSQL the
-        // transaction is then aborted, and its `COMMIT` would roll it back without an error.
+        Ok(())
+    }
+
+    /// Before a commit: a hook may have caught a database error and returned `Ok`; on
+    /// PostgreSQL the transaction is then aborted, and its `COMMIT` would roll it back without
+    /// an error.
+    async fn check_transaction<F, P: Port<F>>(&self, port: &mut P) -> Result<(), Abort> {
         if self.has_hooks() && port.dialect().error_aborts_transaction {
             let kind = StatementKind::CheckTransaction;
-            port.execute(Statement::new(self.plan, roots, kind)).await?;
+            port.execute(Statement::new(self.plan, &Roots::<F>::Keys(&[]), kind))
+                .await?;
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Whether any table of the plan goes through hooks (then in several statements).

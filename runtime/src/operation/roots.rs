@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::report::DeleteReport;
 use crate::sql::statement::{Roots, Statement, StatementKind};
 
-use super::{Abort, Operation, Port};
+use super::{Abort, Body, Operation, Port};
 
 /// Gives each temporary table of a process its own name, so a delete run from inside another
 /// (a hook's) never collides with it.
@@ -22,10 +22,12 @@ pub(super) fn temp_table_name(purpose: &str) -> String {
 }
 
 impl Operation<'_> {
-    /// Runs the operation from `roots`, first copied into a temporary table where needed.
+    /// Runs the operation's `body` from `roots`, first copied into a temporary table where
+    /// needed.
     pub(super) async fn materialize_roots<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
+        body: Body,
         port: &mut P,
     ) -> Result<DeleteReport, Abort> {
         let plan = self.plan;
@@ -37,27 +39,43 @@ impl Operation<'_> {
             Roots::Filter(_)
                 if plan.steps.len() > 1 || self.has_hooks() || !dialect.changed_table_readable =>
             {
-                self.with_root_tables(roots, None, port).await
+                self.with_root_tables(roots, None, body, port).await
             }
             // Too many keys to bind in every statement: bind them once, into a table.
             Roots::Keys(keys)
                 if keys.len() * plan.root_references() + plan.binds_besides_root_keys()
                     > dialect.max_bind_params =>
             {
-                self.with_root_tables(&Roots::Keys(&[]), Some(keys), port)
+                self.with_root_tables(&Roots::Keys(&[]), Some(keys), body, port)
                     .await
             }
-            _ => self.steps(roots, port).await,
+            _ => self.body(roots, body, port).await,
         }
     }
 
-    /// Runs the operation from root keys put in a temporary table, then drops the table: the
-    /// keys of the root rows `source` selects (none, for `Keys(&[])`), then `keys`. A backend that cannot read one
-    /// temporary table twice in a statement gets a copy per reference.
+    /// Runs the operation's `body` from roots in place.
+    async fn body<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        body: Body,
+        port: &mut P,
+    ) -> Result<DeleteReport, Abort> {
+        match body {
+            Body::Steps => self.steps(roots, port).await,
+            Body::Chunks(size) => self.chunks(roots, size, port).await,
+        }
+    }
+
+    /// Runs the operation's `body` from root keys put in a temporary table, then drops the
+    /// table: the keys of the root rows `source` selects (none, for `Keys(&[])`), then `keys`.
+    /// A backend that cannot read one temporary table twice in a statement gets a copy per
+    /// reference. For chunks the table is created outside their transactions and lives until
+    /// the last one has committed.
     async fn with_root_tables<F, P: Port<F>>(
         &self,
         source: &Roots<'_, F>,
         keys: Option<&[crate::value::SqlValue]>,
+        body: Body,
         port: &mut P,
     ) -> Result<DeleteReport, Abort> {
         let plan = self.plan;
@@ -89,26 +107,29 @@ impl Operation<'_> {
                 port.execute(Statement::new(plan, &no_roots, kind)).await?;
                 created += 1;
             }
-            self.steps(&Roots::<F>::Table(&names), port).await
+            self.body(&Roots::<F>::Table(&names), body, port).await
         }
         .await;
         // After an error or a hook's panic the tables are dropped all the same (a rollback
         // keeps them on MySQL and MariaDB, and a pooled session would collect them).
-        self.drop_temp_tables(&names[..created], outcome.is_ok(), port)
+        let in_rollback = body == Body::Steps;
+        self.drop_temp_tables(&names[..created], outcome.is_ok(), in_rollback, port)
             .await?;
         outcome
     }
 
-    /// Drops temporary tables of the operation. After a failure the rollback drops them, except
-    /// where temporary tables outlive a rollback (MySQL): there they are dropped too, and an
-    /// error doing so gives way to the failure being reported.
+    /// Drops temporary tables of the operation. After a failure the rollback drops those
+    /// created in its transaction (`in_rollback`), except where temporary tables outlive a
+    /// rollback (MySQL): there they are dropped too, and an error doing so gives way to the
+    /// failure being reported.
     pub(super) async fn drop_temp_tables<F, P: Port<F>>(
         &self,
         names: &[String],
         succeeded: bool,
+        in_rollback: bool,
         port: &mut P,
     ) -> Result<(), Abort> {
-        if !succeeded && port.dialect().temp_tables_transactional {
+        if !succeeded && in_rollback && port.dialect().temp_tables_transactional {
             return Ok(());
         }
         let no_roots = Roots::<F>::Keys(&[]);

@@ -93,7 +93,7 @@ impl Operation<'_> {
                 .await
         }
         .await;
-        self.drop_temp_tables(std::slice::from_ref(&name), deleted.is_ok(), port)
+        self.drop_temp_tables(std::slice::from_ref(&name), deleted.is_ok(), true, port)
             .await?;
         deleted
     }

@@ -178,6 +178,55 @@ pub enum StatementKind {
     /// Run a [`Step::Delete`]: through every cascade edge into the node (`None`), or through
     /// one of them (`Some(index)` into the node's vias), for backends that delete by join.
     Delete(Step, Option<usize>),
+    /// Create an empty temporary table (`name`) for keys of the rows of model `model` (an index
+    /// into the plan's models), in columns named as its key: one chunk of a chunked operation.
+    CreateKeyTable {
+        /// The model.
+        model: usize,
+        /// The table's name.
+        name: String,
+    },
+    /// Insert into that table the keys of the next chunk: the first `limit` rows, by key, of
+    /// those `rows` selects.
+    FillChunk {
+        /// The table's name.
+        name: String,
+        /// The rows the chunk is taken from.
+        rows: ChunkRows,
+        /// The chunk size.
+        limit: usize,
+    },
+    /// Count the rows `rows` selects: a chunked operation's totals.
+    CountChunkRows(ChunkRows),
+    /// Run a [`Step::Update`] on the rows whose keys the chunk table `name` holds.
+    UpdateChunk {
+        /// The update.
+        step: Step,
+        /// The value it sets.
+        value: SqlValue,
+        /// The chunk table.
+        name: String,
+    },
+}
+
+/// The rows a chunked operation takes its chunks from.
+#[derive(Debug, Clone)]
+pub enum ChunkRows {
+    /// The rows a node deletes; with `leaves_only`, for a tree node, those whose children are
+    /// gone.
+    Node {
+        /// The node.
+        node: usize,
+        /// For a tree node: only rows without children.
+        leaves_only: bool,
+    },
+    /// The rows a [`Step::Update`] changes that do not hold its value yet.
+    Update {
+        /// The update.
+        step: Step,
+        /// The value it sets.
+        value: SqlValue,
+    },
 }
 
 impl StatementKind {
@@ -193,6 +242,9 @@ impl StatementKind {
                 | StatementKind::FillSubtreeTable(..)
                 | StatementKind::DetachSubtree(..)
                 | StatementKind::DeleteSubtree(..)
+                | StatementKind::CreateKeyTable { .. }
+                | StatementKind::FillChunk { .. }
+                | StatementKind::UpdateChunk { .. }
         )
     }
 }
@@ -390,17 +442,8 @@ where
                         out.push_sql(")");
                     }
                 }
-                let tree = plan.nodes[*node].tree.filter(|_| *leaves_only);
-                if let Some(tree) = tree {
-                    out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
-                    out.push_identifier(model.table)?;
-                    out.push_sql(" AS ");
-                    out.push_identifier(CHILD_ALIAS)?;
-                    out.push_sql(" WHERE ");
-                    push_column(&mut out, CHILD_ALIAS, tree)?;
-                    out.push_sql(" = ");
-                    push_column(&mut out, model.table, model.primary_key[0])?;
-                    out.push_sql(")");
+                if *leaves_only {
+                    self.push_leaf_condition(&mut out, *node)?;
                 }
                 out.push_sql(" ORDER BY ");
                 push_columns(&mut out, model.table, model.primary_key, false)?;
@@ -678,6 +721,58 @@ where
                 out.push_sql(")");
                 Ok(())
             }
+            StatementKind::CreateKeyTable { model, name } => {
+                let model = plan.models[*model];
+                out.push_sql("CREATE TEMPORARY TABLE ");
+                out.push_identifier(name)?;
+                out.push_sql(" AS SELECT ");
+                push_columns(&mut out, model.table, model.primary_key, true)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE 1 = 0");
+                Ok(())
+            }
+            StatementKind::FillChunk { name, rows, limit } => {
+                let model = self.chunk_model(rows)?;
+                self.push_verb(&mut out, "INSERT ");
+                out.push_sql("INTO ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                push_column_names(&mut out, model.primary_key)?;
+                out.push_sql(") SELECT ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                self.push_chunk_rows(&mut out, rows)?;
+                out.push_sql(" ORDER BY ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                out.push_sql(&format!(" LIMIT {limit}"));
+                Ok(())
+            }
+            StatementKind::CountChunkRows(rows) => {
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("COUNT(*)");
+                self.push_chunk_rows(&mut out, rows)
+            }
+            StatementKind::UpdateChunk { step, value, name } => {
+                let Step::Update { model, fk, .. } = *step else {
+                    return Err(misuse("UpdateChunk"));
+                };
+                let child = plan.models[model];
+                let column = plan.foreign_key(model, fk).column;
+                self.push_verb(&mut out, "UPDATE ");
+                out.push_identifier(child.table)?;
+                if DB::DELETE_BY_JOIN {
+                    push_join_on_table(&mut out, child, name)?;
+                    out.push_sql(" SET ");
+                    push_column(&mut out, child.table, column)?;
+                    out.push_sql(" = ");
+                    return DB::push_value(&mut out, value);
+                }
+                out.push_sql(" SET ");
+                out.push_identifier(column)?;
+                out.push_sql(" = ");
+                DB::push_value(&mut out, value)?;
+                push_where_in_table(&mut out, child, name)
+            }
             StatementKind::Delete(step, via) => {
                 let Step::Delete { node } = *step else {
                     return Err(misuse("Delete"));
@@ -728,6 +823,83 @@ where
 }
 
 impl<'a, F> Statement<'a, F> {
+    /// The model whose rows a chunk holds.
+    fn chunk_model(&self, rows: &ChunkRows) -> QueryResult<&'static ModelMeta> {
+        match *rows {
+            ChunkRows::Node { node, .. } => Ok(self.plan.node_model(node)),
+            ChunkRows::Update {
+                step: Step::Update { model, .. },
+                ..
+            } => Ok(self.plan.models[model]),
+            ChunkRows::Update { .. } => Err(misuse("ChunkRows::Update")),
+        }
+    }
+
+    /// ` FROM t WHERE <the rows chunks are taken from>`.
+    fn push_chunk_rows<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        rows: &'b ChunkRows,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let model = self.chunk_model(rows)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" WHERE ");
+        match rows {
+            ChunkRows::Node { node, leaves_only } => {
+                self.push_node_predicate(out, *node)?;
+                if *leaves_only {
+                    self.push_leaf_condition(out, *node)?;
+                }
+                Ok(())
+            }
+            ChunkRows::Update { step, value } => {
+                let Step::Update { model, fk, parent } = *step else {
+                    return Err(misuse("ChunkRows::Update"));
+                };
+                let column = self.plan.foreign_key(model, fk).column;
+                push_column(out, model_table(self.plan, model), column)?;
+                out.push_sql(" IN (");
+                self.push_node_keys(out, parent)?;
+                out.push_sql(")");
+                // A row already holding the value is done (and `set_null`'s `IN` skips it).
+                if !matches!(value, SqlValue::Null) {
+                    out.push_sql(" AND ");
+                    push_column(out, model_table(self.plan, model), column)?;
+                    out.push_sql(" <> ");
+                    DB::push_value(out, value)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// ` AND NOT EXISTS (<a child of the row>)`, for a tree node: the row is a leaf.
+    fn push_leaf_condition<DB: Dialect>(
+        &self,
+        out: &mut AstPass<'_, '_, DB>,
+        node: usize,
+    ) -> QueryResult<()> {
+        let Some(tree) = self.plan.nodes[node].tree else {
+            return Ok(());
+        };
+        let model = self.plan.node_model(node);
+        out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" AS ");
+        out.push_identifier(CHILD_ALIAS)?;
+        out.push_sql(" WHERE ");
+        push_column(out, CHILD_ALIAS, tree)?;
+        out.push_sql(" = ");
+        push_column(out, model.table, model.primary_key[0])?;
+        out.push_sql(")");
+        Ok(())
+    }
+
     /// Whether the plan walks a tree with a recursive query.
     fn walks_tree(&self) -> bool {
         self.plan.nodes.iter().any(|node| node.tree.is_some())
@@ -1231,6 +1403,11 @@ fn push_keys_predicate<'b, DB: Dialect>(
     }
     out.push_sql(")");
     Ok(())
+}
+
+/// The table of model `model` of a plan.
+fn model_table(plan: &Plan, model: usize) -> &'static str {
+    plan.models[model].table
 }
 
 /// The soft-delete column of a model a soft operation reaches.

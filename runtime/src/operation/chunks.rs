@@ -1,0 +1,336 @@
+//! Chunked mode: the checks of the whole operation, then each table's rows in chunks of at
+//! most a given number of rows, children before parents, each chunk in a transaction of its
+//! own. A chunk of a table's rows is deleted by the plan of the table's own model, from the
+//! chunk's keys: with everything it cascades to (rows a concurrent writer added since their
+//! table's turn) and after its own checks (a protected row added meanwhile stops the chunk
+//! before its parent goes). So every committed state is one a delete of some rows would
+//! leave, and running the same call again after an interruption finishes the job.
+
+use std::time::Instant;
+
+use crate::plan::Step;
+use crate::progress::{Progress, TableProgress};
+use crate::report::DeleteReport;
+use crate::sql::statement::{update_value, ChunkRows, Roots, Statement, StatementKind};
+
+use super::roots::temp_table_name;
+use super::{change_of, Abort, Operation, Port, Unit};
+
+/// One part of a chunked operation, from one step of its plan.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// A `set_null` or `set_default` update ([`Step::Update`]), chunk by chunk.
+    Update(Step),
+    /// A [`Step::Detach`]: references cleared before a loop's rows go, in one transaction.
+    Detach { node: usize, fk: usize },
+    /// A node's rows, chunk by chunk.
+    Delete { node: usize },
+}
+
+/// A chunked operation's checks, and the rows of each of its parts.
+#[derive(Debug, Clone, Copy)]
+struct Checks<'p>(&'p [Part]);
+
+impl<F, P: Port<F>> Unit<F, P> for Checks<'_> {
+    type Output = Vec<u64>;
+
+    async fn run(
+        self,
+        operation: &Operation<'_>,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<Vec<u64>, Abort> {
+        operation.checks(roots, self.0, port).await
+    }
+}
+
+/// The next chunk of at most `size` rows of a part.
+#[derive(Debug, Clone, Copy)]
+struct NextChunk {
+    part: Part,
+    size: usize,
+}
+
+impl<F, P: Port<F>> Unit<F, P> for NextChunk {
+    type Output = Option<Chunk>;
+
+    async fn run(
+        self,
+        operation: &Operation<'_>,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<Option<Chunk>, Abort> {
+        operation.chunk(roots, self.part, self.size, port).await
+    }
+}
+
+/// What one chunk did: its report and how many rows it took from its part.
+struct Chunk {
+    report: DeleteReport,
+    rows: usize,
+}
+
+impl Operation<'_> {
+    /// Runs the operation in chunks of at most `size` rows, from roots already in place.
+    pub(super) async fn chunks<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        size: usize,
+        port: &mut P,
+    ) -> Result<DeleteReport, Abort> {
+        let started = Instant::now();
+        let plan = self.plan;
+        let parts: Vec<Part> = plan
+            .steps
+            .iter()
+            .filter_map(|step| match *step {
+                Step::Check { .. } => None,
+                Step::Update { .. } => Some(Part::Update(*step)),
+                Step::Detach { node, fk } => Some(Part::Detach { node, fk }),
+                Step::Delete { node } => Some(Part::Delete { node }),
+            })
+            .collect();
+        let mut progress = Progress {
+            tables: parts.iter().map(|part| self.part_progress(*part)).collect(),
+            elapsed: started.elapsed(),
+            chunks: 0,
+        };
+        let totals = self.retried(roots, Checks(&parts), port).await?;
+        for (table, total) in progress.tables.iter_mut().zip(totals) {
+            table.total = total;
+        }
+        progress.elapsed = started.elapsed();
+        self.options.report_progress(&progress);
+
+        let mut report = DeleteReport::new(change_of(self.mode));
+        for (index, part) in parts.iter().enumerate() {
+            loop {
+                let unit = NextChunk { part: *part, size };
+                let Some(chunk) = self.retried(roots, unit, port).await? else {
+                    break;
+                };
+                progress.chunks += 1;
+                if let Part::Update(_) | Part::Detach { .. } = part {
+                    progress.tables[index].done += chunk.rows as u64;
+                }
+                for &(table, count) in chunk.report.per_table() {
+                    if let Some(entry) = progress
+                        .tables
+                        .iter_mut()
+                        .find(|entry| entry.table == table && entry.column.is_none())
+                    {
+                        entry.done += count;
+                    }
+                    report.record(table, count);
+                }
+                for entry in &mut progress.tables {
+                    entry.total = entry.total.max(entry.done);
+                }
+                progress.elapsed = started.elapsed();
+                self.options.report_progress(&progress);
+                // A short chunk took the part's last rows; a tree's leaves come in rounds, and
+                // a detachment is done at once.
+                let rounds =
+                    matches!(part, Part::Delete { node } if plan.nodes[*node].tree.is_some());
+                if matches!(part, Part::Detach { .. }) || (chunk.rows < size && !rounds) {
+                    break;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// The checks of the whole operation, and the rows of each part, read together in the
+    /// transaction [`retried`](Operation::retried) opened. No write lock: a writer that comes
+    /// after them meets each chunk's own checks.
+    async fn checks<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        parts: &[Part],
+        port: &mut P,
+    ) -> Result<Vec<u64>, Abort> {
+        self.check_blockers(roots, port).await?;
+        let mut totals = Vec::with_capacity(parts.len());
+        for part in parts {
+            totals.push(self.count_part(roots, *part, port).await?);
+        }
+        Ok(totals)
+    }
+
+    /// A part's line of the progress, before its total is counted.
+    fn part_progress(&self, part: Part) -> TableProgress {
+        let plan = self.plan;
+        let (table, column) = match part {
+            Part::Update(Step::Update { model, fk, .. }) => (
+                plan.models[model].table,
+                Some(plan.foreign_key(model, fk).column),
+            ),
+            Part::Detach { node, fk } => {
+                let model = plan.node_model(node);
+                (model.table, Some(model.foreign_keys[fk].column))
+            }
+            Part::Update(_) | Part::Delete { .. } => {
+                let Part::Delete { node } = part else {
+                    unreachable!("an update part holds an update step")
+                };
+                (plan.node_model(node).table, None)
+            }
+        };
+        TableProgress {
+            table,
+            column,
+            done: 0,
+            total: 0,
+        }
+    }
+
+    /// The rows a part will change, counted before the first chunk.
+    async fn count_part<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        part: Part,
+        port: &mut P,
+    ) -> Result<u64, Abort> {
+        let rows = match part {
+            Part::Update(step) => ChunkRows::Update {
+                step,
+                value: self.update_value(step),
+            },
+            Part::Detach { .. } => return Ok(0),
+            Part::Delete { node } => ChunkRows::Node {
+                node,
+                leaves_only: false,
+            },
+        };
+        let kind = StatementKind::CountChunkRows(rows);
+        let count = port.count(Statement::new(self.plan, roots, kind)).await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The value an update step sets.
+    fn update_value(&self, step: Step) -> crate::value::SqlValue {
+        match step {
+            Step::Update { model, fk, .. } => update_value(self.plan.foreign_key(model, fk).rule),
+            _ => crate::value::SqlValue::Null,
+        }
+    }
+
+    /// The next chunk of a part, in the transaction [`retried`](Operation::retried) opened;
+    /// `None` when the part has no row left.
+    async fn chunk<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        part: Part,
+        size: usize,
+        port: &mut P,
+    ) -> Result<Option<Chunk>, Abort> {
+        let plan = self.plan;
+        self.take_write_lock(port).await?;
+        if let Part::Detach { node, fk } = part {
+            let kind = StatementKind::DetachReferences { node, fk };
+            let rows = port.execute(Statement::new(plan, roots, kind)).await?;
+            let report = DeleteReport::new(change_of(self.mode));
+            return Ok(Some(Chunk { report, rows }));
+        }
+        let model = match part {
+            Part::Update(Step::Update { model, .. }) => model,
+            Part::Delete { node } => plan.nodes[node].model,
+            _ => return Ok(None),
+        };
+        let name = temp_table_name("chunk");
+        let kind = StatementKind::CreateKeyTable {
+            model,
+            name: name.clone(),
+        };
+        port.execute(Statement::new(plan, roots, kind)).await?;
+        let mut names = vec![name];
+        let outcome = self.fill_and_run(roots, part, size, &mut names, port).await;
+        self.drop_temp_tables(&names, outcome.is_ok(), true, port)
+            .await?;
+        outcome
+    }
+
+    /// Fills the chunk table `names[0]` from its part, then updates its rows, or deletes them
+    /// with everything they cascade to; copies of the table, for a backend that reads a
+    /// temporary table once per statement, are pushed to `names` as they are created.
+    async fn fill_and_run<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        part: Part,
+        size: usize,
+        names: &mut Vec<String>,
+        port: &mut P,
+    ) -> Result<Option<Chunk>, Abort> {
+        let plan = self.plan;
+        let fill = |rows| StatementKind::FillChunk {
+            name: names[0].clone(),
+            rows,
+            limit: size,
+        };
+        match part {
+            Part::Update(step) => {
+                let value = self.update_value(step);
+                let rows = ChunkRows::Update {
+                    step,
+                    value: value.clone(),
+                };
+                let filled = port
+                    .execute(Statement::new(plan, roots, fill(rows)))
+                    .await?;
+                if filled == 0 {
+                    return Ok(None);
+                }
+                let kind = StatementKind::UpdateChunk {
+                    step,
+                    value,
+                    name: names[0].clone(),
+                };
+                let rows = port.execute(Statement::new(plan, roots, kind)).await?;
+                let report = DeleteReport::new(change_of(self.mode));
+                Ok(Some(Chunk { report, rows }))
+            }
+            Part::Delete { node } => {
+                let tree = plan.nodes[node].tree.is_some();
+                let rows = |leaves_only| ChunkRows::Node { node, leaves_only };
+                let mut filled = port
+                    .execute(Statement::new(plan, roots, fill(rows(tree))))
+                    .await?;
+                // No leaf left, yet rows: they lead into loops in the data, which the plan of
+                // the chunk's rows breaks.
+                if filled == 0 && tree {
+                    filled = port
+                        .execute(Statement::new(plan, roots, fill(rows(false))))
+                        .await?;
+                }
+                if filled == 0 {
+                    return Ok(None);
+                }
+                let own = Operation {
+                    plan: plan.node_plan(node),
+                    options: self.options,
+                    mode: self.mode,
+                    mark: self.mark.clone(),
+                };
+                let copies = if port.dialect().temp_table_reopens {
+                    1
+                } else {
+                    own.plan.root_references().max(1)
+                };
+                let no_roots = Roots::<F>::Keys(&[]);
+                for copy in 1..copies {
+                    let name = format!("{}_{copy}", names[0]);
+                    let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
+                    port.execute(Statement::new(plan, &no_roots, kind)).await?;
+                    names.push(name);
+                }
+                let report = own.steps(&Roots::<F>::Table(names), port).await?;
+                own.check_transaction(port).await?;
+                Ok(Some(Chunk {
+                    report,
+                    rows: filled,
+                }))
+            }
+            Part::Detach { .. } => Ok(None),
+        }
+    }
+}
