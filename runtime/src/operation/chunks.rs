@@ -11,10 +11,16 @@ use std::time::Instant;
 use crate::plan::Step;
 use crate::progress::{Progress, TableProgress};
 use crate::report::DeleteReport;
-use crate::sql::statement::{update_value, ChunkRows, Roots, Statement, StatementKind};
+use crate::sql::statement::{
+    chunk_order_keys, update_value, ChunkRows, Roots, Statement, StatementKind,
+};
 
 use super::roots::temp_table_name;
 use super::{change_of, Abort, Operation, Port, Unit};
+
+/// The limit of a chunk that takes every row left (SQL's `LIMIT` takes a signed 64-bit
+/// integer on PostgreSQL).
+const ALL_ROWS: usize = i64::MAX as usize;
 
 /// One part of a chunked operation, from one step of its plan.
 #[derive(Debug, Clone, Copy)]
@@ -128,10 +134,9 @@ impl Operation<'_> {
                 }
                 progress.elapsed = started.elapsed();
                 self.options.report_progress(&progress);
-                // A short chunk took the part's last rows; a tree's leaves come in rounds, and
-                // a detachment is done at once.
-                let rounds =
-                    matches!(part, Part::Delete { node } if plan.nodes[*node].tree.is_some());
+                // A short chunk took the part's last rows, but where rows of the table
+                // reference each other they come in rounds; a detachment is done at once.
+                let rounds = matches!(part, Part::Delete { node } if self.ordered(*node));
                 if matches!(part, Part::Detach { .. }) || (chunk.rows < size && !rounds) {
                     break;
                 }
@@ -155,6 +160,14 @@ impl Operation<'_> {
             totals.push(self.count_part(roots, *part, port).await?);
         }
         Ok(totals)
+    }
+
+    /// Whether a node's chunks take the rows no other row of its table references first
+    /// ([`ChunkRows::Node`]).
+    fn ordered(&self, node: usize) -> bool {
+        chunk_order_keys(self.plan.node_model(node))
+            .next()
+            .is_some()
     }
 
     /// A part's line of the progress, before its total is counted.
@@ -290,17 +303,20 @@ impl Operation<'_> {
                 Ok(Some(Chunk { report, rows }))
             }
             Part::Delete { node } => {
-                let tree = plan.nodes[node].tree.is_some();
+                let ordered = self.ordered(node);
                 let rows = |leaves_only| ChunkRows::Node { node, leaves_only };
                 let mut filled = port
-                    .execute(Statement::new(plan, roots, fill(rows(tree))))
+                    .execute(Statement::new(plan, roots, fill(rows(ordered))))
                     .await?;
-                // No leaf left, yet rows: they lead into loops in the data, which the plan of
-                // the chunk's rows breaks.
-                if filled == 0 && tree {
-                    filled = port
-                        .execute(Statement::new(plan, roots, fill(rows(false))))
-                        .await?;
+                // No row left that no other references, yet rows: each leads into a loop in
+                // the data. They go together, as the one-transaction mode deletes them.
+                if filled == 0 && ordered {
+                    let all = StatementKind::FillChunk {
+                        name: names[0].clone(),
+                        rows: rows(false),
+                        limit: ALL_ROWS,
+                    };
+                    filled = port.execute(Statement::new(plan, roots, all)).await?;
                 }
                 if filled == 0 {
                     return Ok(None);

@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text};
 use diesel::QueryResult;
 
-use crate::model::{ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind};
+use crate::model::{ForeignKey, ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
 use crate::sql::dialect::{push_column, CascadeEdge, Dialect, KeyColumn};
 use crate::value::SqlValue;
@@ -212,12 +212,14 @@ pub enum StatementKind {
 /// The rows a chunked operation takes its chunks from.
 #[derive(Debug, Clone)]
 pub enum ChunkRows {
-    /// The rows a node deletes; with `leaves_only`, for a tree node, those whose children are
-    /// gone.
+    /// The rows a node deletes; with `leaves_only`, only those no other row of the node's table
+    /// references through a key to that table the database checks as rows go: its `tree` key
+    /// (a child goes before its parent), or a `restrict` or `do_nothing` one (a row whose
+    /// referencing rows the same operation deletes goes after them).
     Node {
         /// The node.
         node: usize,
-        /// For a tree node: only rows without children.
+        /// Only rows no other row references.
         leaves_only: bool,
     },
     /// The rows a [`Step::Update`] changes that do not hold its value yet.
@@ -852,8 +854,23 @@ impl<'a, F> Statement<'a, F> {
         match rows {
             ChunkRows::Node { node, leaves_only } => {
                 self.push_node_predicate(out, *node)?;
-                if *leaves_only {
-                    self.push_leaf_condition(out, *node)?;
+                if !*leaves_only {
+                    return Ok(());
+                }
+                for fk in chunk_order_keys(model) {
+                    out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
+                    out.push_identifier(model.table)?;
+                    out.push_sql(" AS ");
+                    out.push_identifier(CHILD_ALIAS)?;
+                    out.push_sql(" WHERE ");
+                    push_column(out, CHILD_ALIAS, fk.column)?;
+                    out.push_sql(" = ");
+                    push_column(out, model.table, model.primary_key[0])?;
+                    out.push_sql(" AND ");
+                    push_column(out, CHILD_ALIAS, model.primary_key[0])?;
+                    out.push_sql(" <> ");
+                    push_column(out, model.table, model.primary_key[0])?;
+                    out.push_sql(")");
                 }
                 Ok(())
             }
@@ -1258,6 +1275,12 @@ impl<'a, F> Statement<'a, F> {
         } else {
             let table = model.table;
             let vias = self.plan.node_vias(node);
+            // Several edges: `(a OR b)`, so that a condition after it (`AND`) holds for all.
+            let several =
+                mark.is_none() && vias.iter().filter(|via| self.reaches(via.parent)).count() > 1;
+            if several {
+                out.push_sql("(");
+            }
             let mut first = true;
             for via in vias.iter().filter(|via| self.reaches(via.parent)) {
                 if !first {
@@ -1292,6 +1315,9 @@ impl<'a, F> Statement<'a, F> {
             }
             if first {
                 out.push_sql("1 = 0");
+            }
+            if several {
+                out.push_sql(")");
             }
         }
         if let Some(mark) = mark {
@@ -1403,6 +1429,15 @@ fn push_keys_predicate<'b, DB: Dialect>(
     }
     out.push_sql(")");
     Ok(())
+}
+
+/// The foreign keys of a model to its own table that order its chunks: its `tree` key, and
+/// its `restrict` and `do_nothing` keys, which the database checks as rows go.
+pub fn chunk_order_keys(model: &ModelMeta) -> impl Iterator<Item = &ForeignKey> + '_ {
+    model.foreign_keys.iter().filter(move |fk| {
+        fk.parent_table == model.table
+            && (fk.tree || matches!(fk.rule, Rule::Restrict | Rule::DoNothing))
+    })
 }
 
 /// The table of model `model` of a plan.
