@@ -32,6 +32,20 @@ pub struct SqliteLikeDb<C> {
 /// A test database on SQLite through Diesel's `SqliteConnection`.
 pub type SqliteDb = SqliteLikeDb<SqliteConnection>;
 
+impl SqliteDb {
+    /// A database in the file at `path`, created anew with `schema`, for a test that reaches it
+    /// from another process too.
+    pub fn open_file(path: &std::path::Path, schema: &str) -> Self {
+        let _ = std::fs::remove_file(path);
+        let url = path.to_str().expect("a UTF-8 path");
+        let mut conn = SqliteConnection::establish(url).expect("open the SQLite file");
+        conn.batch_execute(schema).expect("create the test schema");
+        let log = StatementLog::default();
+        conn.set_instrumentation(log.clone());
+        SqliteLikeDb { conn, log }
+    }
+}
+
 /// A row of two integers, `a` and `b`, read by [`TestDb::pairs`](crate::TestDb::pairs).
 #[derive(QueryableByName)]
 pub struct Pair {
