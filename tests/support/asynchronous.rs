@@ -59,6 +59,11 @@ impl crate::sqlite::SqliteFamily for Blocking<AsyncSqlite> {
         let _entered = runtime().enter();
         Blocking::from(SyncConnectionWrapper::new(crate::sqlite::connect()))
     }
+
+    fn file(path: &str) -> Self {
+        let _entered = runtime().enter();
+        Blocking::from(SyncConnectionWrapper::new(crate::sqlite::connect_to(path)))
+    }
 }
 
 /// A test database on SQLite through the asynchronous runner.

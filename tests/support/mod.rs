@@ -61,6 +61,12 @@ pub trait TestDb: Sized {
     /// is not configured on this machine.
     fn open(schema: &str) -> Option<Self>;
 
+    /// A fresh database with `schema`, which [`connect_again`](TestDb::connect_again) reaches
+    /// on every backend (on SQLite, a file instead of memory).
+    fn open_shared(schema: &str) -> Option<Self> {
+        Self::open(schema)
+    }
+
     /// Another connection to the same database (for concurrency tests).
     fn connect_again(&self) -> Self::Conn;
 

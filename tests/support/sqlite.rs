@@ -15,11 +15,18 @@ where
 {
     /// A new in-memory database with foreign keys enforced.
     fn memory() -> Self;
+
+    /// A connection to the database in the file at `path`, with foreign keys enforced.
+    fn file(path: &str) -> Self;
 }
 
 impl SqliteFamily for SqliteConnection {
     fn memory() -> Self {
         connect()
+    }
+
+    fn file(path: &str) -> Self {
+        connect_to(path)
     }
 }
 
@@ -27,6 +34,8 @@ impl SqliteFamily for SqliteConnection {
 pub struct SqliteLikeDb<C> {
     conn: C,
     log: StatementLog,
+    /// The file of a database other connections reach ([`TestDb::open_shared`]).
+    file: Option<std::path::PathBuf>,
 }
 
 /// A test database on SQLite through Diesel's `SqliteConnection`.
@@ -42,7 +51,19 @@ impl SqliteDb {
         conn.batch_execute(schema).expect("create the test schema");
         let log = StatementLog::default();
         conn.set_instrumentation(log.clone());
-        SqliteLikeDb { conn, log }
+        SqliteLikeDb {
+            conn,
+            log,
+            file: Some(path.to_owned()),
+        }
+    }
+}
+
+impl<C> Drop for SqliteLikeDb<C> {
+    fn drop(&mut self) {
+        if let Some(path) = &self.file {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -56,8 +77,15 @@ pub struct Pair {
 }
 
 pub(crate) fn connect() -> SqliteConnection {
-    let mut conn = SqliteConnection::establish(":memory:").expect("open in-memory SQLite");
-    conn.batch_execute("PRAGMA foreign_keys = ON;")
+    connect_to(":memory:")
+}
+
+/// A connection to the database at `path` (or `:memory:`), foreign keys enforced; one that
+/// finds the database locked waits for it.
+pub(crate) fn connect_to(path: &str) -> SqliteConnection {
+    let mut conn = SqliteConnection::establish(path)
+        .unwrap_or_else(|error| panic!("open SQLite at {path}: {error}"));
+    conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
         .expect("enable foreign keys");
     conn
 }
@@ -75,11 +103,31 @@ where
         conn.batch_execute(schema).expect("create the test schema");
         let log = StatementLog::default();
         conn.set_instrumentation(log.clone());
-        Some(SqliteLikeDb { conn, log })
+        Some(SqliteLikeDb {
+            conn,
+            log,
+            file: None,
+        })
+    }
+
+    fn open_shared(schema: &str) -> Option<Self> {
+        let path = std::env::temp_dir().join(format!("{}.sqlite", crate::unique_name()));
+        let mut conn = C::file(path.to_str().expect("a UTF-8 path"));
+        conn.batch_execute(schema).expect("create the test schema");
+        let log = StatementLog::default();
+        conn.set_instrumentation(log.clone());
+        Some(SqliteLikeDb {
+            conn,
+            log,
+            file: Some(path),
+        })
     }
 
     fn connect_again(&self) -> C {
-        panic!("an in-memory SQLite database has one connection")
+        match &self.file {
+            Some(path) => C::file(path.to_str().expect("a UTF-8 path")),
+            None => panic!("an in-memory SQLite database has one connection"),
+        }
     }
 
     fn conn(&mut self) -> &mut C {

@@ -1,0 +1,337 @@
+//! Chunked mode (`DeleteOptions::chunked`): chunk boundaries (1 row, exactly a chunk, one past
+//! it), the progress it reports, a hook that refuses the k-th chunk, and writers that insert
+//! rows while it runs, on every backend and both runners.
+
+// The models mirror their tables; the tests read only some of the fields.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+
+use deletable::{Deletable, DeleteError, DeleteOptions, HookStage, Progress};
+use deletable_tests::{backends, open, TestDb};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+mod schema {
+    diesel::table! { owners (id) { id -> Integer, } }
+    diesel::table! { posts (id) { id -> Integer, owner_id -> Integer, } }
+    diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
+    diesel::table! { pins (id) { id -> Integer, post_id -> Integer, } }
+    diesel::table! { likes (id) { id -> Integer, post_id -> Nullable<Integer>, } }
+}
+use schema::*;
+
+#[derive(Deletable)]
+#[diesel(table_name = owners)]
+struct Owner {
+    id: i32,
+}
+
+/// Hooked (keys), three rows a batch: more than a chunk of two.
+#[derive(Deletable)]
+#[diesel(table_name = posts, belongs_to(Owner))]
+#[deletable(hooks = keys, batch_size = 3)]
+struct Post {
+    id: i32,
+    #[on_delete(cascade)]
+    owner_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = comments, belongs_to(Post))]
+struct Comment {
+    id: i32,
+    #[on_delete(cascade)]
+    post_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = pins, belongs_to(Post))]
+struct Pin {
+    id: i32,
+    #[on_delete(protect)]
+    post_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = likes, belongs_to(Post))]
+struct Like {
+    id: i32,
+    #[on_delete(set_null)]
+    post_id: Option<i32>,
+}
+
+deletable::schema!(Owner, Post, Comment, Pin, Like);
+
+/// What the hooks of this thread's test saw, and the call of `before_delete` to refuse.
+#[derive(Default)]
+struct Script {
+    batches: Vec<Vec<i32>>,
+    refuse_call: Option<usize>,
+}
+
+thread_local! {
+    static SCRIPT: RefCell<Script> = RefCell::new(Script::default());
+}
+
+fn script<T>(f: impl FnOnce(&mut Script) -> T) -> T {
+    SCRIPT.with(|script| f(&mut script.borrow_mut()))
+}
+
+deletable_tests::hooks! {
+impl for Post {
+    fn before_delete(conn, rows: &[i32]) {
+        let call = script(|s| {
+            s.batches.push(rows.to_vec());
+            s.batches.len()
+        });
+        if script(|s| s.refuse_call) == Some(call) {
+            return Err(format!("call {call} refused").into());
+        }
+        let values: Vec<String> = rows.iter().map(|id| format!("({id})")).collect();
+        conn.exec(&format!("INSERT INTO audit (post_id) VALUES {}", values.join(", "))).await?;
+        Ok(())
+    }
+}
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE owners (id INTEGER PRIMARY KEY);
+    CREATE TABLE posts (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owners (id));
+    CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts (id));
+    CREATE TABLE pins (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts (id));
+    CREATE TABLE likes (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id));
+    CREATE TABLE audit (post_id INTEGER NOT NULL);
+";
+
+/// Owner 1 with `posts` posts (ids from 1), each with two comments and one like; owner 2 with
+/// one post, comment and like, which stay.
+fn load<D: TestDb>(db: &mut D, posts: i32) {
+    db.exec("INSERT INTO owners (id) VALUES (1), (2)");
+    let mut post_rows: Vec<String> = (1..=posts).map(|id| format!("({id}, 1)")).collect();
+    post_rows.push("(1000, 2)".to_owned());
+    db.exec(&format!(
+        "INSERT INTO posts (id, owner_id) VALUES {}",
+        post_rows.join(", ")
+    ));
+    let mut comment_rows: Vec<String> = (1..=2 * posts)
+        .map(|id| format!("({id}, {})", (id + 1) / 2))
+        .collect();
+    comment_rows.push("(1000, 1000)".to_owned());
+    db.exec(&format!(
+        "INSERT INTO comments (id, post_id) VALUES {}",
+        comment_rows.join(", ")
+    ));
+    let mut like_rows: Vec<String> = (1..=posts).map(|id| format!("({id}, {id})")).collect();
+    like_rows.push("(1000, 1000)".to_owned());
+    db.exec(&format!(
+        "INSERT INTO likes (id, post_id) VALUES {}",
+        like_rows.join(", ")
+    ));
+}
+
+/// Every progress report a call gives, kept for the test.
+fn recorded(options: DeleteOptions) -> (DeleteOptions, Arc<Mutex<Vec<Progress>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let options = options.on_progress(move |progress| sink.lock().unwrap().push(progress.clone()));
+    (options, seen)
+}
+
+/// The rows the progress says each chunk did, per table (or `table.column`), in order.
+fn chunk_sizes(reports: &[Progress], name: &str) -> Vec<u64> {
+    let done = |progress: &Progress| {
+        progress
+            .tables
+            .iter()
+            .filter(|table| match table.column {
+                Some(column) => format!("{}.{column}", table.table) == name,
+                None => table.table == name,
+            })
+            .map(|table| table.done)
+            .sum::<u64>()
+    };
+    reports
+        .windows(2)
+        .map(|pair| done(&pair[1]) - done(&pair[0]))
+        .filter(|&rows| rows > 0)
+        .collect()
+}
+
+const SIZE: usize = 4;
+
+/// Runs `sql` on `writer` from a thread of its own: a progress callback runs inside the
+/// asynchronous runner's executor, where a blocking connection cannot wait.
+fn write<C: SimpleConnection + Send>(writer: &Mutex<C>, sql: &str) -> QueryResult<()> {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| writer.lock().unwrap().batch_execute(sql))
+            .join()
+            .unwrap()
+    })
+}
+
+backends! {
+    /// 1 post, exactly a chunk of them, one past it: the same rows go as in one transaction,
+    /// each table in chunks of at most `SIZE` rows, and the progress ends with every total
+    /// done.
+    #[test]
+    fn chunk_boundaries() {
+        for posts in [1, SIZE as i32, SIZE as i32 + 1] {
+            script(|s| *s = Script::default());
+            let mut db = open!(SCHEMA);
+            load(&mut db, posts);
+            let (options, seen) = recorded(DeleteOptions::chunked(SIZE));
+            let report = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap();
+            let posts = posts as u64;
+            assert_eq!(
+                report.per_table(),
+                &[("comments", 2 * posts), ("posts", posts), ("owners", 1)],
+                "{posts} posts"
+            );
+            assert_eq!(db.count("posts"), 1);
+            assert_eq!(db.count("comments"), 1);
+            assert_eq!(db.count("likes"), posts as i64 + 1, "likes are kept, cleared");
+            assert_eq!(
+                db.pairs("SELECT id AS a, post_id AS b FROM likes WHERE post_id IS NOT NULL"),
+                vec![(1000, Some(1000))]
+            );
+            let seen = seen.lock().unwrap();
+            let split = |rows: u64| -> Vec<u64> {
+                let full = rows / SIZE as u64;
+                let mut chunks = vec![SIZE as u64; full as usize];
+                if rows % SIZE as u64 > 0 {
+                    chunks.push(rows % SIZE as u64);
+                }
+                chunks
+            };
+            assert_eq!(chunk_sizes(&seen, "likes.post_id"), split(posts), "{posts} posts");
+            assert_eq!(chunk_sizes(&seen, "comments"), split(2 * posts), "{posts} posts");
+            assert_eq!(chunk_sizes(&seen, "posts"), split(posts), "{posts} posts");
+            assert_eq!(chunk_sizes(&seen, "owners"), vec![1]);
+            let last = seen.last().unwrap();
+            assert_eq!(last.done(), last.total(), "{last:?}");
+            assert_eq!(last.done(), 4 * posts + 1, "likes, comments, posts and the owner");
+            // The first report comes before any chunk, with the totals counted.
+            assert_eq!((seen[0].done(), seen[0].total(), seen[0].chunks), (0, 4 * posts + 1, 0));
+            assert_eq!(last.chunks as usize, seen.len() - 1);
+            // A hook batch never spans two chunks.
+            let batches = script(|s| s.batches.clone());
+            assert!(batches.iter().all(|batch| batch.len() <= SIZE), "{batches:?}");
+            assert_eq!(batches.concat(), (1..=posts as i32).collect::<Vec<_>>());
+        }
+    }
+
+    /// A hook refusing the third chunk of posts: the two before it are committed, the third
+    /// and the rest are not, and the error is the hook's. The same call again finishes, and
+    /// the audit the hook writes has each post once.
+    #[test]
+    fn a_hook_refusing_the_kth_chunk() {
+        script(|s| *s = Script { refuse_call: Some(3), ..Script::default() });
+        let mut db = open!(SCHEMA);
+        load(&mut db, 9);
+        let options = DeleteOptions::chunked(2);
+        let error = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap_err();
+        assert!(
+            matches!(error, DeleteError::Hook { stage: HookStage::BeforeDelete, table: "posts", .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            db.pairs("SELECT id AS a, NULL AS b FROM posts ORDER BY id"),
+            [5, 6, 7, 8, 9, 1000].map(|id| (id, None)).to_vec(),
+            "posts 1 to 4 went in two chunks, the third refused"
+        );
+        assert_eq!(db.count("comments"), 1, "the comments went before the posts");
+        assert_eq!(db.count("owners"), 2);
+        assert_eq!(db.count("audit"), 4);
+
+        script(|s| s.refuse_call = None);
+        let report = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("posts", 5), ("owners", 1)]);
+        assert_eq!(
+            db.pairs("SELECT post_id AS a, COUNT(*) AS b FROM audit GROUP BY post_id ORDER BY post_id"),
+            (1..=9).map(|id| (id, Some(1))).collect::<Vec<_>>()
+        );
+    }
+
+    /// A protected row inserted by another connection while the delete runs (after its first
+    /// chunk of posts) stops it with the usual error, before the pinned post goes: what went
+    /// stays gone, the rest stays.
+    #[test]
+    fn a_protected_row_inserted_midway_stops_it_before_its_parent() {
+        script(|s| *s = Script::default());
+        let Some(mut db) = Db::open_shared(SCHEMA) else { return };
+        load(&mut db, 6);
+        let writer = Mutex::new(db.connect_again());
+        let inserted = Mutex::new(false);
+        let options = DeleteOptions::chunked(2).on_progress(move |progress| {
+            let posts = progress.tables.iter().find(|t| t.table == "posts" && t.column.is_none());
+            let mut inserted = inserted.lock().unwrap();
+            if posts.is_some_and(|posts| posts.done > 0) && !*inserted {
+                write(&writer, "INSERT INTO pins (id, post_id) VALUES (1, 5)").unwrap();
+                *inserted = true;
+            }
+        });
+        let error = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap_err();
+        let DeleteError::Protected { blockers, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!((blockers[0].table, blockers[0].column, blockers[0].count), ("pins", "post_id", 1));
+        // Posts 1 and 2 went before the pin, 3 and 4 after it (none of them pinned); the
+        // chunk of 5 and 6 meets it.
+        assert_eq!(
+            db.pairs("SELECT id AS a, NULL AS b FROM posts ORDER BY id"),
+            [5, 6, 1000].map(|id| (id, None)).to_vec()
+        );
+        assert_eq!(db.count("comments"), 1, "the comments went first");
+        assert_eq!(db.count("owners"), 2);
+        assert_eq!(db.count("pins"), 1);
+    }
+
+    /// Comments added by another connection under posts about to go, after the comments' own
+    /// turn: each goes with its post's chunk, and the report counts them.
+    #[test]
+    fn a_child_inserted_after_its_tables_turn_goes_with_its_parent() {
+        script(|s| *s = Script::default());
+        let Some(mut db) = Db::open_shared(SCHEMA) else { return };
+        load(&mut db, 6);
+        let writer = Mutex::new(db.connect_again());
+        let inserted = Mutex::new(0);
+        let options = DeleteOptions::chunked(2).on_progress(move |progress| {
+            let done = |name: &str| {
+                progress
+                    .tables
+                    .iter()
+                    .find(|t| t.table == name && t.column.is_none())
+                    .map_or(0, |t| t.done)
+            };
+            let mut inserted = inserted.lock().unwrap();
+            // The comments are done; posts 1 and 2 are gone: add comments under 2 and 6.
+            if done("comments") == 12 && done("posts") == 2 && *inserted == 0 {
+                let refused = write(&writer, "INSERT INTO comments (id, post_id) VALUES (500, 2)");
+                assert!(refused.is_err(), "post 2 is gone: its reference fails");
+                write(&writer, "INSERT INTO comments (id, post_id) VALUES (501, 6), (502, 6)")
+                    .unwrap();
+                *inserted = 2;
+            }
+        });
+        let report = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap();
+        assert_eq!(report.per_table(), &[("comments", 14), ("posts", 6), ("owners", 1)]);
+        assert_eq!(db.pairs("SELECT id AS a, post_id AS b FROM comments"), vec![(1000, Some(1000))]);
+    }
+
+    /// Keys that match nothing: nothing happens, and the progress says so.
+    #[test]
+    fn nothing_to_delete() {
+        let mut db = open!(SCHEMA);
+        load(&mut db, 2);
+        let (options, seen) = recorded(DeleteOptions::chunked(SIZE));
+        let report = Owner::delete_by_ids_with(&[7], &options, db.conn()).unwrap();
+        assert_eq!(report.total(), 0);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!((seen[0].done(), seen[0].total()), (0, 0));
+        assert_eq!(db.count("posts"), 3);
+    }
+}
