@@ -49,6 +49,8 @@ where
         statements: counter.0.load(Ordering::Relaxed),
         peak_kb: methods::peak_rss_kb(),
         deleted: 0,
+        longest: counter.longest(),
+        writer_wait: None,
     }
 }
 

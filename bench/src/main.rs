@@ -23,8 +23,10 @@ mod documents;
 mod methods;
 mod plot;
 mod scenario;
+mod writer;
 
-use std::process::Command;
+use std::io::BufRead;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use methods::{Backend, Method, Outcome};
@@ -36,6 +38,8 @@ struct Options {
     runs: usize,
     methods: Vec<Method>,
     url: String,
+    /// Whether a concurrent writer runs beside each delete.
+    writer: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -47,6 +51,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         methods: Method::available(),
         url: std::env::var("PG_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
+        writer: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -72,6 +77,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                     .collect::<Result<_, _>>()?
             }
             "--url" => options.url = value.clone(),
+            "--writer" => options.writer = value == "on",
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -92,6 +98,10 @@ fn main() {
         }
         return;
     }
+    if args.first().map(String::as_str) == Some("writer") {
+        writer::run(Backend::parse(&args[1]).expect("backend"), &args[2]);
+        return;
+    }
     if args.first().map(String::as_str) == Some("child") {
         // Runs one delete on prepared data and prints its outcome: the parent's measurement.
         let backend = Backend::parse(&args[1]).expect("backend");
@@ -103,7 +113,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async] [--url URL]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on]");
             std::process::exit(2);
         }
     };
@@ -115,8 +125,13 @@ fn main() {
         options.k,
         options.runs
     );
-    println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted |");
-    println!("|---:|---|---:|---:|---:|---:|");
+    if options.writer {
+        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest transaction (ms) | writer's worst wait (ms) |");
+        println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+    } else {
+        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest transaction (ms) |");
+        println!("|---:|---|---:|---:|---:|---:|---:|");
+    }
     let mut sizes = Vec::new();
     for &n in &options.sizes {
         // Runs alternate between the methods, so a slow spell of the machine (a checkpoint, the
@@ -138,23 +153,33 @@ fn main() {
                         methods::stored_size(options.backend, &target)
                     ));
                 }
+                let writer = options
+                    .writer
+                    .then(|| start_writer(options.backend, &target));
                 let output = Command::new(std::env::current_exe().expect("own path"))
                     .args(["child", options.backend.name(), method.name(), &target])
                     .output()
                     .expect("run the child");
+                let writer_wait = writer.map(stop_writer);
                 if !output.status.success() {
                     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
                     panic!("{} failed at N = {n}", method.name());
                 }
-                let outcome = Outcome::from_line(String::from_utf8_lossy(&output.stdout).trim())
-                    .expect("the child's outcome");
+                let mut outcome =
+                    Outcome::from_line(String::from_utf8_lossy(&output.stdout).trim())
+                        .expect("the child's outcome");
+                outcome.writer_wait = writer_wait;
                 eprintln!(
-                    "  N={n} {} run {}: {:.3} s, {:.1} MB, {} statements (data built in {:.1} s)",
+                    "  N={n} {} run {}: {:.3} s, {:.1} MB, {} statements, longest transaction {:.1} ms{} (data built in {:.1} s)",
                     method.name(),
                     run + 1,
                     outcome.seconds,
                     outcome.peak_kb as f64 / 1024.0,
                     outcome.statements,
+                    outcome.longest * 1e3,
+                    outcome
+                        .writer_wait
+                        .map_or_else(String::new, |wait| format!(", writer's worst wait {:.1} ms", wait * 1e3)),
                     prepared.as_secs_f64()
                 );
                 if options.backend == Backend::Sqlite {
@@ -167,13 +192,17 @@ fn main() {
         }
         for (method, outcomes) in options.methods.iter().zip(&mut outcomes) {
             let median = Outcome::median(outcomes);
+            let writer = median
+                .writer_wait
+                .map_or_else(String::new, |wait| format!(" {:.1} |", wait * 1e3));
             println!(
-                "| {n} | {} | {:.3} | {:.1} | {} | {} |",
+                "| {n} | {} | {:.3} | {:.1} | {} | {} | {:.1} |{writer}",
                 method.name(),
                 median.seconds,
                 median.peak_kb as f64 / 1024.0,
                 median.statements,
-                median.deleted
+                median.deleted,
+                median.longest * 1e3
             );
         }
     }
@@ -182,4 +211,31 @@ fn main() {
         println!("- {line}");
     }
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Starts the concurrent writer on `target` and waits until it is connected.
+fn start_writer(backend: methods::Backend, target: &str) -> std::process::Child {
+    let mut writer = Command::new(std::env::current_exe().expect("own path"))
+        .args(["writer", backend.name(), target])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the writer");
+    let mut line = String::new();
+    std::io::BufReader::new(writer.stdout.as_mut().expect("piped"))
+        .read_line(&mut line)
+        .expect("the writer's first line");
+    assert_eq!(line.trim(), "ready", "the writer did not start");
+    writer
+}
+
+/// Stops the writer (closing its input) and reads its worst wait, in seconds.
+fn stop_writer(mut writer: std::process::Child) -> f64 {
+    drop(writer.stdin.take());
+    let output = writer.wait_with_output().expect("wait for the writer");
+    assert!(output.status.success(), "the writer failed");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("the writer's worst wait")
 }

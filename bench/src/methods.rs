@@ -1,10 +1,10 @@
 //! The methods under test, the data they run on, and the child process that runs one of them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use deletable::Deletable;
+use deletable::{Deletable, DeleteOptions};
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 
@@ -46,10 +46,11 @@ pub enum Method {
     DeletableHookKeys,
     DeletableDeclared,
     DeletableAsync,
+    DeletableChunked,
 }
 
 impl Method {
-    pub const ALL: [Method; 8] = [
+    pub const ALL: [Method; 9] = [
         Method::Native,
         Method::Naive,
         Method::Pages,
@@ -58,6 +59,7 @@ impl Method {
         Method::DeletableHookKeys,
         Method::DeletableDeclared,
         Method::DeletableAsync,
+        Method::DeletableChunked,
     ];
 
     /// The methods this build can run: `deletable-async` needs the `async` feature.
@@ -85,6 +87,7 @@ impl Method {
             Method::DeletableHookKeys => "deletable-hook-keys",
             Method::DeletableDeclared => "deletable-declared",
             Method::DeletableAsync => "deletable-async",
+            Method::DeletableChunked => "deletable-chunked",
         }
     }
 }
@@ -96,13 +99,17 @@ pub struct Outcome {
     pub statements: usize,
     pub peak_kb: u64,
     pub deleted: i64,
+    /// The longest transaction (or statement outside one), in seconds.
+    pub longest: f64,
+    /// The worst wait of the concurrent writer's inserts, in seconds, when one ran.
+    pub writer_wait: Option<f64>,
 }
 
 impl Outcome {
     pub fn to_line(self) -> String {
         format!(
-            "{} {} {} {}",
-            self.seconds, self.statements, self.peak_kb, self.deleted
+            "{} {} {} {} {}",
+            self.seconds, self.statements, self.peak_kb, self.deleted, self.longest
         )
     }
 
@@ -113,6 +120,8 @@ impl Outcome {
             statements: parts.next()?.parse().ok()?,
             peak_kb: parts.next()?.parse().ok()?,
             deleted: parts.next()?.parse().ok()?,
+            longest: parts.next()?.parse().ok()?,
+            writer_wait: None,
         })
     }
 
@@ -123,14 +132,55 @@ impl Outcome {
     }
 }
 
-/// Counts the statements a connection starts.
+/// Counts the statements a connection starts, and times its transactions: the longest, from
+/// `BEGIN` to `COMMIT` or `ROLLBACK`, or a statement outside any.
 #[derive(Clone, Default)]
-pub struct Counter(pub Arc<AtomicUsize>);
+pub struct Counter(pub Arc<AtomicUsize>, Arc<Mutex<Clock>>);
+
+#[derive(Default)]
+struct Clock {
+    depth: u32,
+    started: Option<Instant>,
+    longest: f64,
+}
+
+impl Counter {
+    /// The longest transaction so far, in seconds.
+    pub fn longest(&self) -> f64 {
+        self.1.lock().expect("the clock").longest
+    }
+}
 
 impl Instrumentation for Counter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        let mut clock = self.1.lock().expect("the clock");
+        let close = |clock: &mut Clock| {
+            if let Some(started) = clock.started.take() {
+                clock.longest = clock.longest.max(started.elapsed().as_secs_f64());
+            }
+        };
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.0.fetch_add(1, Ordering::Relaxed);
+                if clock.depth == 0 {
+                    clock.started = Some(Instant::now());
+                }
+            }
+            InstrumentationEvent::FinishQuery { .. } if clock.depth == 0 => close(&mut clock),
+            InstrumentationEvent::BeginTransaction { depth, .. } => {
+                if depth.get() == 1 {
+                    clock.started = Some(Instant::now());
+                }
+                clock.depth = depth.get();
+            }
+            InstrumentationEvent::CommitTransaction { depth, .. }
+            | InstrumentationEvent::RollbackTransaction { depth, .. } => {
+                clock.depth = depth.get() - 1;
+                if clock.depth == 0 {
+                    close(&mut clock);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -318,6 +368,10 @@ macro_rules! measure {
             Method::DeletableHookKeys => {
                 keyed::A::delete_by_ids(&[1], conn).expect("deletable with a keys-only hook");
             }
+            Method::DeletableChunked => {
+                let options = DeleteOptions::chunked(DeleteOptions::DEFAULT_CHUNK_SIZE);
+                plain::A::delete_by_ids_with(&[1], &options, conn).expect("deletable, chunked");
+            }
             Method::DeletableAsync => {
                 panic!("built without the async feature: cargo run --release -p deletable-bench --features async")
             }
@@ -325,12 +379,15 @@ macro_rules! measure {
         let seconds = started.elapsed().as_secs_f64();
         let statements = counter.0.load(Ordering::Relaxed);
         let peak_kb = peak_rss_kb();
+        let longest = counter.longest();
         conn.set_instrumentation(Counter::default());
         Outcome {
             seconds,
             statements,
             peak_kb,
             deleted: before - rows_of!(&mut *conn),
+            longest,
+            writer_wait: None,
         }
     }};
 }

@@ -34,6 +34,11 @@ pub struct DeleteOptions {
 }
 
 impl DeleteOptions {
+    /// A chunk size that keeps each transaction short (tens of milliseconds a chunk on SQLite
+    /// and PostgreSQL on a small server, with rows of a few KB; see the README's benchmark)
+    /// while the per-chunk work stays a small part of the whole.
+    pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
+
     /// Options with every hooked table of the call read in batches of `size` rows.
     pub fn batch_size(size: usize) -> Self {
         DeleteOptions {
