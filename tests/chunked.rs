@@ -201,7 +201,7 @@ backends! {
             let split = |rows: u64| -> Vec<u64> {
                 let full = rows / SIZE as u64;
                 let mut chunks = vec![SIZE as u64; full as usize];
-                if rows % SIZE as u64 > 0 {
+                if !rows.is_multiple_of(SIZE as u64) {
                     chunks.push(rows % SIZE as u64);
                 }
                 chunks

@@ -50,6 +50,7 @@ where
         peak_kb: methods::peak_rss_kb(),
         deleted: 0,
         longest: counter.longest(),
+        longest_read: counter.longest_read(),
         writer_wait: None,
     }
 }

@@ -78,6 +78,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             }
             "--url" => options.url = value.clone(),
             "--writer" => options.writer = value == "on",
+            // Read by the children that run `deletable-chunked`.
+            "--chunk" => std::env::set_var("DELETABLE_BENCH_CHUNK", value),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -113,7 +115,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on] [--chunk ROWS]");
             std::process::exit(2);
         }
     };
@@ -126,11 +128,11 @@ fn main() {
         options.runs
     );
     if options.writer {
-        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest transaction (ms) | writer's worst wait (ms) |");
-        println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest writing transaction (ms) | longest read (ms) | writer's worst wait (ms) |");
+        println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     } else {
-        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest transaction (ms) |");
-        println!("|---:|---|---:|---:|---:|---:|---:|");
+        println!("| N | method | wall time (s) | peak RSS (MB) | statements | rows deleted | longest writing transaction (ms) | longest read (ms) |");
+        println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     }
     let mut sizes = Vec::new();
     for &n in &options.sizes {
@@ -161,6 +163,9 @@ fn main() {
                     .output()
                     .expect("run the child");
                 let writer_wait = writer.map(stop_writer);
+                if std::env::var_os("DELETABLE_BENCH_TRACE").is_some() {
+                    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+                }
                 if !output.status.success() {
                     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
                     panic!("{} failed at N = {n}", method.name());
@@ -170,13 +175,14 @@ fn main() {
                         .expect("the child's outcome");
                 outcome.writer_wait = writer_wait;
                 eprintln!(
-                    "  N={n} {} run {}: {:.3} s, {:.1} MB, {} statements, longest transaction {:.1} ms{} (data built in {:.1} s)",
+                    "  N={n} {} run {}: {:.3} s, {:.1} MB, {} statements, longest writing transaction {:.1} ms, read {:.1} ms{} (data built in {:.1} s)",
                     method.name(),
                     run + 1,
                     outcome.seconds,
                     outcome.peak_kb as f64 / 1024.0,
                     outcome.statements,
                     outcome.longest * 1e3,
+                    outcome.longest_read * 1e3,
                     outcome
                         .writer_wait
                         .map_or_else(String::new, |wait| format!(", writer's worst wait {:.1} ms", wait * 1e3)),
@@ -196,13 +202,14 @@ fn main() {
                 .writer_wait
                 .map_or_else(String::new, |wait| format!(" {:.1} |", wait * 1e3));
             println!(
-                "| {n} | {} | {:.3} | {:.1} | {} | {} | {:.1} |{writer}",
+                "| {n} | {} | {:.3} | {:.1} | {} | {} | {:.1} | {:.1} |{writer}",
                 method.name(),
                 median.seconds,
                 median.peak_kb as f64 / 1024.0,
                 median.statements,
                 median.deleted,
-                median.longest * 1e3
+                median.longest * 1e3,
+                median.longest_read * 1e3
             );
         }
     }

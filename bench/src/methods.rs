@@ -99,8 +99,10 @@ pub struct Outcome {
     pub statements: usize,
     pub peak_kb: u64,
     pub deleted: i64,
-    /// The longest transaction (or statement outside one), in seconds.
+    /// The longest transaction (or statement outside one) that wrote, in seconds.
     pub longest: f64,
+    /// The longest that only read, in seconds.
+    pub longest_read: f64,
     /// The worst wait of the concurrent writer's inserts, in seconds, when one ran.
     pub writer_wait: Option<f64>,
 }
@@ -108,8 +110,13 @@ pub struct Outcome {
 impl Outcome {
     pub fn to_line(self) -> String {
         format!(
-            "{} {} {} {} {}",
-            self.seconds, self.statements, self.peak_kb, self.deleted, self.longest
+            "{} {} {} {} {} {}",
+            self.seconds,
+            self.statements,
+            self.peak_kb,
+            self.deleted,
+            self.longest,
+            self.longest_read
         )
     }
 
@@ -121,6 +128,7 @@ impl Outcome {
             peak_kb: parts.next()?.parse().ok()?,
             deleted: parts.next()?.parse().ok()?,
             longest: parts.next()?.parse().ok()?,
+            longest_read: parts.next()?.parse().ok()?,
             writer_wait: None,
         })
     }
@@ -132,8 +140,10 @@ impl Outcome {
     }
 }
 
-/// Counts the statements a connection starts, and times its transactions: the longest, from
-/// `BEGIN` to `COMMIT` or `ROLLBACK`, or a statement outside any.
+/// Counts the statements a connection starts, and times its transactions (from `BEGIN` to
+/// `COMMIT` or `ROLLBACK`, or a statement outside any): the longest that writes to the
+/// scenario's tables (or takes SQLite's write lock), and the longest that only reads them
+/// (and writes the library's own temporary tables, named `deletable_...`).
 #[derive(Clone, Default)]
 pub struct Counter(pub Arc<AtomicUsize>, Arc<Mutex<Clock>>);
 
@@ -141,35 +151,78 @@ pub struct Counter(pub Arc<AtomicUsize>, Arc<Mutex<Clock>>);
 struct Clock {
     depth: u32,
     started: Option<Instant>,
-    longest: f64,
+    writes: bool,
+    longest_write: f64,
+    longest_read: f64,
+    /// With `DELETABLE_BENCH_TRACE` set: each statement's start and text, to print its time.
+    trace: Option<(Instant, String)>,
+}
+
+impl Clock {
+    fn close(&mut self) {
+        if let Some(started) = self.started.take() {
+            let elapsed = started.elapsed().as_secs_f64();
+            let longest = match self.writes {
+                true => &mut self.longest_write,
+                false => &mut self.longest_read,
+            };
+            *longest = longest.max(elapsed);
+        }
+        self.writes = false;
+    }
+}
+
+/// Whether a statement writes to a table of the scenario.
+fn writes(sql: &str) -> bool {
+    let sql = sql.trim_start();
+    let temporary = sql.contains("\"deletable_") || sql.contains("`deletable_");
+    sql.starts_with("DELETE")
+        || sql.starts_with("UPDATE")
+        || (sql.starts_with("INSERT") && !temporary)
 }
 
 impl Counter {
-    /// The longest transaction so far, in seconds.
+    /// The longest transaction that wrote, in seconds.
     pub fn longest(&self) -> f64 {
-        self.1.lock().expect("the clock").longest
+        self.1.lock().expect("the clock").longest_write
+    }
+
+    /// The longest transaction or statement that only read, in seconds.
+    pub fn longest_read(&self) -> f64 {
+        self.1.lock().expect("the clock").longest_read
     }
 }
 
 impl Instrumentation for Counter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         let mut clock = self.1.lock().expect("the clock");
-        let close = |clock: &mut Clock| {
-            if let Some(started) = clock.started.take() {
-                clock.longest = clock.longest.max(started.elapsed().as_secs_f64());
-            }
-        };
         match event {
-            InstrumentationEvent::StartQuery { .. } => {
+            InstrumentationEvent::StartQuery { query, .. } => {
                 self.0.fetch_add(1, Ordering::Relaxed);
                 if clock.depth == 0 {
                     clock.started = Some(Instant::now());
                 }
+                let sql = query.to_string();
+                if writes(&sql) {
+                    clock.writes = true;
+                }
+                if std::env::var_os("DELETABLE_BENCH_TRACE").is_some() {
+                    clock.trace = Some((Instant::now(), sql));
+                }
             }
-            InstrumentationEvent::FinishQuery { .. } if clock.depth == 0 => close(&mut clock),
+            InstrumentationEvent::FinishQuery { .. } => {
+                if let Some((started, sql)) = clock.trace.take() {
+                    let text: String = sql.chars().take(150).collect();
+                    eprintln!("{:8.1} ms  {text}", started.elapsed().as_secs_f64() * 1e3);
+                }
+                if clock.depth == 0 {
+                    clock.close();
+                }
+            }
             InstrumentationEvent::BeginTransaction { depth, .. } => {
                 if depth.get() == 1 {
                     clock.started = Some(Instant::now());
+                    clock.writes = false;
                 }
                 clock.depth = depth.get();
             }
@@ -177,7 +230,7 @@ impl Instrumentation for Counter {
             | InstrumentationEvent::RollbackTransaction { depth, .. } => {
                 clock.depth = depth.get() - 1;
                 if clock.depth == 0 {
-                    close(&mut clock);
+                    clock.close();
                 }
             }
             _ => {}
@@ -332,12 +385,24 @@ pub fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// The chunk size of `deletable-chunked`: `--chunk`, passed on by the parent, or the default.
+pub fn chunk_size() -> usize {
+    std::env::var("DELETABLE_BENCH_CHUNK")
+        .ok()
+        .and_then(|size| size.parse().ok())
+        .unwrap_or(DeleteOptions::DEFAULT_CHUNK_SIZE)
+}
+
 /// The rows of `a`, `b` and `c` together, on any backend's synchronous connection.
 macro_rules! rows_of {
     ($conn:expr) => {{
         let conn = $conn;
         let a: i64 = a::table.count().get_result(conn).expect("count a");
-        let b: i64 = b::table.count().get_result(conn).expect("count b");
+        let b: i64 = b::table
+            .filter(b::id.lt(crate::writer::FIRST_ID))
+            .count()
+            .get_result(conn)
+            .expect("count b");
         let c: i64 = c::table.count().get_result(conn).expect("count c");
         a + b + c
     }};
@@ -369,7 +434,7 @@ macro_rules! measure {
                 keyed::A::delete_by_ids(&[1], conn).expect("deletable with a keys-only hook");
             }
             Method::DeletableChunked => {
-                let options = DeleteOptions::chunked(DeleteOptions::DEFAULT_CHUNK_SIZE);
+                let options = DeleteOptions::chunked(chunk_size());
                 plain::A::delete_by_ids_with(&[1], &options, conn).expect("deletable, chunked");
             }
             Method::DeletableAsync => {
@@ -379,7 +444,7 @@ macro_rules! measure {
         let seconds = started.elapsed().as_secs_f64();
         let statements = counter.0.load(Ordering::Relaxed);
         let peak_kb = peak_rss_kb();
-        let longest = counter.longest();
+        let (longest, longest_read) = (counter.longest(), counter.longest_read());
         conn.set_instrumentation(Counter::default());
         Outcome {
             seconds,
@@ -387,6 +452,7 @@ macro_rules! measure {
             peak_kb,
             deleted: before - rows_of!(&mut *conn),
             longest,
+            longest_read,
             writer_wait: None,
         }
     }};

@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection;
 use crate::methods::{self, Backend};
 
 /// The writer's rows take ids from here, above the scenario's.
-const FIRST_ID: i64 = 100_000_000;
+pub const FIRST_ID: i32 = 100_000_000;
 
 /// Runs the writer on `target` until its standard input closes, then prints the longest insert
 /// in seconds. It prints `ready` once connected.
@@ -35,7 +35,7 @@ pub fn run(backend: Backend, target: &str) {
     println!("ready");
     let mut longest = Duration::ZERO;
     let mut next = Instant::now();
-    let mut id = FIRST_ID;
+    let mut id = i64::from(FIRST_ID);
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
         insert(&format!(

@@ -14,6 +14,7 @@ use crate::report::DeleteReport;
 use crate::sql::statement::{
     chunk_order_keys, update_value, ChunkRows, Roots, Statement, StatementKind,
 };
+use crate::value::SqlValue;
 
 use super::roots::temp_table_name;
 use super::{change_of, Abort, Operation, Port, Unit};
@@ -50,14 +51,29 @@ impl<F, P: Port<F>> Unit<F, P> for Checks<'_> {
     }
 }
 
-/// The next chunk of at most `size` rows of a part.
+/// The next chunk of at most `size` rows of a part, from `source`.
 #[derive(Debug, Clone, Copy)]
-struct NextChunk {
+struct NextChunk<'k> {
     part: Part,
     size: usize,
+    source: Source<'k>,
 }
 
-impl<F, P: Port<F>> Unit<F, P> for NextChunk {
+/// Where a chunk's rows come from.
+#[derive(Debug, Clone, Copy)]
+enum Source<'k> {
+    /// The part's rows as they are now: the first `size` by key.
+    Rows,
+    /// The keys numbered `after + 1` to `through` in the key table `keys`, filled when the
+    /// part began: each chunk then reads `size` keys instead of the part's whole selection.
+    Keys {
+        keys: &'k str,
+        after: usize,
+        through: usize,
+    },
+}
+
+impl<F, P: Port<F>> Unit<F, P> for NextChunk<'_> {
     type Output = Option<Chunk>;
 
     async fn run(
@@ -66,8 +82,15 @@ impl<F, P: Port<F>> Unit<F, P> for NextChunk {
         roots: &Roots<'_, F>,
         port: &mut P,
     ) -> Result<Option<Chunk>, Abort> {
-        operation.chunk(roots, self.part, self.size, port).await
+        operation.chunk(roots, self, port).await
     }
+}
+
+/// A chunked operation's progress and report as its chunks commit.
+struct Tally {
+    started: Instant,
+    progress: Progress,
+    report: DeleteReport,
 }
 
 /// What one chunk did: its report and how many rows it took from its part.
@@ -105,44 +128,160 @@ impl Operation<'_> {
         for (table, total) in progress.tables.iter_mut().zip(totals) {
             table.total = total;
         }
-        progress.elapsed = started.elapsed();
-        self.options.report_progress(&progress);
-
-        let mut report = DeleteReport::new(change_of(self.mode));
-        for (index, part) in parts.iter().enumerate() {
-            loop {
-                let unit = NextChunk { part: *part, size };
-                let Some(chunk) = self.retried(roots, unit, port).await? else {
-                    break;
-                };
-                progress.chunks += 1;
-                if let Part::Update(_) | Part::Detach { .. } = part {
-                    progress.tables[index].done += chunk.rows as u64;
-                }
-                for &(table, count) in chunk.report.per_table() {
-                    if let Some(entry) = progress
-                        .tables
-                        .iter_mut()
-                        .find(|entry| entry.table == table && entry.column.is_none())
-                    {
-                        entry.done += count;
+        // The key tables of the nodes that have them, each dropped at the end whatever
+        // happens: filled now, after the checks, since a node's rows are those of its parents,
+        // which go after it.
+        let mut key_tables: Vec<Option<String>> = vec![None; parts.len()];
+        let outcome = async {
+            for (index, part) in parts.iter().enumerate() {
+                if let Part::Delete { node } = *part {
+                    if !self.ordered(node) {
+                        let keys = temp_table_name("keys");
+                        let name = keys.clone();
+                        let kind = StatementKind::CreateNodeKeys { node, name };
+                        port.execute(Statement::new(plan, roots, kind)).await?;
+                        key_tables[index] = Some(keys.clone());
+                        let count = self.number_keys(roots, node, &keys, port).await?;
+                        progress.tables[index].total = count as u64;
                     }
-                    report.record(table, count);
-                }
-                for entry in &mut progress.tables {
-                    entry.total = entry.total.max(entry.done);
-                }
-                progress.elapsed = started.elapsed();
-                self.options.report_progress(&progress);
-                // A short chunk took the part's last rows, but where rows of the table
-                // reference each other they come in rounds; a detachment is done at once.
-                let rounds = matches!(part, Part::Delete { node } if self.ordered(*node));
-                if matches!(part, Part::Detach { .. }) || (chunk.rows < size && !rounds) {
-                    break;
                 }
             }
+            progress.elapsed = started.elapsed();
+            self.options.report_progress(&progress);
+
+            let mut tally = Tally {
+                started,
+                progress,
+                report: DeleteReport::new(change_of(self.mode)),
+            };
+            for (index, part) in parts.iter().enumerate() {
+                match (*part, &key_tables[index]) {
+                    (Part::Delete { node }, Some(keys)) => {
+                        let count = tally.progress.tables[index].total as usize;
+                        self.numbered_part(
+                            roots,
+                            index,
+                            node,
+                            (keys, count),
+                            size,
+                            &mut tally,
+                            port,
+                        )
+                        .await?;
+                    }
+                    _ => {
+                        self.part_in_rounds(roots, index, *part, size, &mut tally, port)
+                            .await?
+                    }
+                }
+            }
+            Ok(tally.report)
         }
-        Ok(report)
+        .await;
+        let created: Vec<String> = key_tables.into_iter().flatten().collect();
+        self.drop_temp_tables(&created, outcome.is_ok(), false, port)
+            .await?;
+        outcome
+    }
+
+    /// Numbers the keys of a node's rows into its key table, and indexes them: how many.
+    async fn number_keys<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        node: usize,
+        keys: &str,
+        port: &mut P,
+    ) -> Result<usize, Abort> {
+        let plan = self.plan;
+        let name = keys.to_owned();
+        let kind = StatementKind::NumberNodeKeys { node, name };
+        let count = port.execute(Statement::new(plan, roots, kind)).await?;
+        let kind = StatementKind::IndexNodeKeys(keys.to_owned());
+        port.execute(Statement::new(plan, roots, kind)).await?;
+        Ok(count)
+    }
+
+    /// Runs a part chunk by chunk from its rows as they are when each chunk begins: until a
+    /// chunk comes short, or where rows of the table reference each other (they come in
+    /// rounds), until none is left; a detachment at once.
+    async fn part_in_rounds<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        index: usize,
+        part: Part,
+        size: usize,
+        tally: &mut Tally,
+        port: &mut P,
+    ) -> Result<(), Abort> {
+        let rounds = matches!(part, Part::Delete { node } if self.ordered(node));
+        loop {
+            let source = Source::Rows;
+            let unit = NextChunk { part, size, source };
+            let Some(chunk) = self.retried(roots, unit, port).await? else {
+                return Ok(());
+            };
+            let rows = chunk.rows;
+            self.record(index, part, chunk, tally);
+            if matches!(part, Part::Detach { .. }) || (rows < size && !rounds) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Runs a node's part from its key table (`keys`, holding `count` keys): the keys of the
+    /// node's rows numbered in key order, so each chunk reads its own keys by number instead of
+    /// selecting from the node's rows again. Rows a concurrent writer adds later are not in the
+    /// table: they go with their parent's chunk, which deletes what its rows cascade to.
+    async fn numbered_part<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        index: usize,
+        node: usize,
+        (keys, count): (&str, usize),
+        size: usize,
+        tally: &mut Tally,
+        port: &mut P,
+    ) -> Result<(), Abort> {
+        let part = Part::Delete { node };
+        let mut after = 0;
+        while after < count {
+            let through = count.min(after + size);
+            let source = Source::Keys {
+                keys,
+                after,
+                through,
+            };
+            let unit = NextChunk { part, size, source };
+            if let Some(chunk) = self.retried(roots, unit, port).await? {
+                self.record(index, part, chunk, tally);
+            }
+            after = through;
+        }
+        Ok(())
+    }
+
+    /// Adds a committed chunk to the progress and the report, and tells the caller.
+    fn record(&self, index: usize, part: Part, chunk: Chunk, tally: &mut Tally) {
+        let progress = &mut tally.progress;
+        progress.chunks += 1;
+        if let Part::Update(_) | Part::Detach { .. } = part {
+            progress.tables[index].done += chunk.rows as u64;
+        }
+        for &(table, count) in chunk.report.per_table() {
+            if let Some(entry) = progress
+                .tables
+                .iter_mut()
+                .find(|entry| entry.table == table && entry.column.is_none())
+            {
+                entry.done += count;
+            }
+            tally.report.record(table, count);
+        }
+        for entry in &mut progress.tables {
+            entry.total = entry.total.max(entry.done);
+        }
+        progress.elapsed = tally.started.elapsed();
+        self.options.report_progress(progress);
     }
 
     /// The checks of the whole operation, and the rows of each part, read together in the
@@ -210,6 +349,8 @@ impl Operation<'_> {
                 value: self.update_value(step),
             },
             Part::Detach { .. } => return Ok(0),
+            // Counted as its key table is filled.
+            Part::Delete { node } if !self.ordered(node) => return Ok(0),
             Part::Delete { node } => ChunkRows::Node {
                 node,
                 leaves_only: false,
@@ -233,19 +374,18 @@ impl Operation<'_> {
     async fn chunk<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
-        part: Part,
-        size: usize,
+        next: NextChunk<'_>,
         port: &mut P,
     ) -> Result<Option<Chunk>, Abort> {
         let plan = self.plan;
         self.take_write_lock(port).await?;
-        if let Part::Detach { node, fk } = part {
+        if let Part::Detach { node, fk } = next.part {
             let kind = StatementKind::DetachReferences { node, fk };
             let rows = port.execute(Statement::new(plan, roots, kind)).await?;
             let report = DeleteReport::new(change_of(self.mode));
             return Ok(Some(Chunk { report, rows }));
         }
-        let model = match part {
+        let model = match next.part {
             Part::Update(Step::Update { model, .. }) => model,
             Part::Delete { node } => plan.nodes[node].model,
             _ => return Ok(None),
@@ -257,7 +397,7 @@ impl Operation<'_> {
         };
         port.execute(Statement::new(plan, roots, kind)).await?;
         let mut names = vec![name];
-        let outcome = self.fill_and_run(roots, part, size, &mut names, port).await;
+        let outcome = self.fill_and_run(roots, next, &mut names, port).await;
         self.drop_temp_tables(&names, outcome.is_ok(), true, port)
             .await?;
         outcome
@@ -269,12 +409,12 @@ impl Operation<'_> {
     async fn fill_and_run<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
-        part: Part,
-        size: usize,
+        next: NextChunk<'_>,
         names: &mut Vec<String>,
         port: &mut P,
     ) -> Result<Option<Chunk>, Abort> {
         let plan = self.plan;
+        let NextChunk { part, size, source } = next;
         let fill = |rows| StatementKind::FillChunk {
             name: names[0].clone(),
             rows,
@@ -305,9 +445,21 @@ impl Operation<'_> {
             Part::Delete { node } => {
                 let ordered = self.ordered(node);
                 let rows = |leaves_only| ChunkRows::Node { node, leaves_only };
-                let mut filled = port
-                    .execute(Statement::new(plan, roots, fill(rows(ordered))))
-                    .await?;
+                let first = match source {
+                    Source::Rows => fill(rows(ordered)),
+                    Source::Keys {
+                        keys,
+                        after,
+                        through,
+                    } => StatementKind::FillChunkFromKeys {
+                        node,
+                        name: names[0].clone(),
+                        keys: keys.to_owned(),
+                        after: SqlValue::BigInt(after as i64),
+                        through: SqlValue::BigInt(through as i64),
+                    },
+                };
+                let mut filled = port.execute(Statement::new(plan, roots, first)).await?;
                 // No row left that no other references, yet rows: each leads into a loop in
                 // the data. They go together, as the one-transaction mode deletes them.
                 if filled == 0 && ordered {

@@ -198,6 +198,38 @@ pub enum StatementKind {
     },
     /// Count the rows `rows` selects: a chunked operation's totals.
     CountChunkRows(ChunkRows),
+    /// Create an empty temporary table (`name`) for the keys of a node's rows, each with its
+    /// number in key order (column `deletable_row`): where a chunked operation takes its chunks
+    /// from.
+    CreateNodeKeys {
+        /// The node.
+        node: usize,
+        /// The table's name.
+        name: String,
+    },
+    /// Fill that table: the keys of every row the node deletes, numbered 1, 2, ... in key order.
+    NumberNodeKeys {
+        /// The node.
+        node: usize,
+        /// The table's name.
+        name: String,
+    },
+    /// Index a table of numbered keys by number.
+    IndexNodeKeys(String),
+    /// Insert into the chunk table `name` the keys numbered `after + 1` to `through` in the key
+    /// table `keys` of node `node`.
+    FillChunkFromKeys {
+        /// The node.
+        node: usize,
+        /// The chunk table.
+        name: String,
+        /// The key table.
+        keys: String,
+        /// The number of the last key of the chunk before.
+        after: SqlValue,
+        /// The number of the chunk's last key.
+        through: SqlValue,
+    },
     /// Run a [`Step::Update`] on the rows whose keys the chunk table `name` holds.
     UpdateChunk {
         /// The update.
@@ -247,6 +279,10 @@ impl StatementKind {
                 | StatementKind::CreateKeyTable { .. }
                 | StatementKind::FillChunk { .. }
                 | StatementKind::UpdateChunk { .. }
+                | StatementKind::CreateNodeKeys { .. }
+                | StatementKind::NumberNodeKeys { .. }
+                | StatementKind::IndexNodeKeys(_)
+                | StatementKind::FillChunkFromKeys { .. }
         )
     }
 }
@@ -267,6 +303,9 @@ const JOIN_ALIAS: &str = "deletable_keys";
 
 /// The alias of a tree table's rows when a batch looks for their children.
 const CHILD_ALIAS: &str = "deletable_child";
+
+/// The column of a key table ([`StatementKind::CreateNodeKeys`]) that numbers its keys.
+const ROW_NUMBER: &str = "deletable_row";
 
 /// The alias of the derived table that locks the root rows.
 const LOCKED_ALIAS: &str = "deletable_locked";
@@ -748,6 +787,72 @@ where
                 push_columns(&mut out, model.table, model.primary_key, false)?;
                 out.push_sql(&format!(" LIMIT {limit}"));
                 Ok(())
+            }
+            StatementKind::CreateNodeKeys { node, name } => {
+                let model = plan.node_model(*node);
+                out.push_sql("CREATE TEMPORARY TABLE ");
+                out.push_identifier(name)?;
+                out.push_sql(" AS SELECT ");
+                push_columns(&mut out, model.table, model.primary_key, true)?;
+                out.push_sql(", 0 AS ");
+                out.push_identifier(ROW_NUMBER)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE 1 = 0");
+                Ok(())
+            }
+            StatementKind::NumberNodeKeys { node, name } => {
+                let model = plan.node_model(*node);
+                self.push_verb(&mut out, "INSERT ");
+                out.push_sql("INTO ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                push_column_names(&mut out, model.primary_key)?;
+                out.push_sql(", ");
+                out.push_identifier(ROW_NUMBER)?;
+                out.push_sql(") SELECT ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                out.push_sql(", ROW_NUMBER() OVER (ORDER BY ");
+                push_columns(&mut out, model.table, model.primary_key, false)?;
+                out.push_sql(") FROM ");
+                out.push_identifier(model.table)?;
+                out.push_sql(" WHERE ");
+                self.push_node_predicate(&mut out, *node)
+            }
+            StatementKind::IndexNodeKeys(name) => {
+                out.push_sql("CREATE INDEX ");
+                out.push_identifier(&format!("{name}_row"))?;
+                out.push_sql(" ON ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                out.push_identifier(ROW_NUMBER)?;
+                out.push_sql(")");
+                Ok(())
+            }
+            StatementKind::FillChunkFromKeys {
+                node,
+                name,
+                keys,
+                after,
+                through,
+            } => {
+                let model = plan.node_model(*node);
+                out.push_sql("INSERT INTO ");
+                out.push_identifier(name)?;
+                out.push_sql(" (");
+                push_column_names(&mut out, model.primary_key)?;
+                out.push_sql(") SELECT ");
+                push_columns(&mut out, keys, model.primary_key, false)?;
+                out.push_sql(" FROM ");
+                out.push_identifier(keys)?;
+                out.push_sql(" WHERE ");
+                push_column(&mut out, keys, ROW_NUMBER)?;
+                out.push_sql(" > ");
+                DB::push_value(&mut out, after)?;
+                out.push_sql(" AND ");
+                push_column(&mut out, keys, ROW_NUMBER)?;
+                out.push_sql(" <= ");
+                DB::push_value(&mut out, through)
             }
             StatementKind::CountChunkRows(rows) => {
                 self.push_verb(&mut out, "SELECT ");
