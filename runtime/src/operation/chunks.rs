@@ -86,6 +86,14 @@ impl<F, P: Port<F>> Unit<F, P> for NextChunk<'_> {
     }
 }
 
+/// A node's key table: its name, and how many keys it holds.
+#[derive(Debug, Clone, Copy)]
+struct KeyTable<'k> {
+    node: usize,
+    name: &'k str,
+    count: usize,
+}
+
 /// A chunked operation's progress and report as its chunks commit.
 struct Tally {
     started: Instant,
@@ -156,18 +164,11 @@ impl Operation<'_> {
             };
             for (index, part) in parts.iter().enumerate() {
                 match (*part, &key_tables[index]) {
-                    (Part::Delete { node }, Some(keys)) => {
+                    (Part::Delete { node }, Some(name)) => {
                         let count = tally.progress.tables[index].total as usize;
-                        self.numbered_part(
-                            roots,
-                            index,
-                            node,
-                            (keys, count),
-                            size,
-                            &mut tally,
-                            port,
-                        )
-                        .await?;
+                        let table = KeyTable { node, name, count };
+                        self.numbered_part(roots, (index, table), size, &mut tally, port)
+                            .await?;
                     }
                     _ => {
                         self.part_in_rounds(roots, index, *part, size, &mut tally, port)
@@ -228,26 +229,24 @@ impl Operation<'_> {
         }
     }
 
-    /// Runs a node's part from its key table (`keys`, holding `count` keys): the keys of the
-    /// node's rows numbered in key order, so each chunk reads its own keys by number instead of
-    /// selecting from the node's rows again. Rows a concurrent writer adds later are not in the
-    /// table: they go with their parent's chunk, which deletes what its rows cascade to.
+    /// Runs a node's part (the `index`-th) from its key table: the keys of the node's rows
+    /// numbered in key order, so each chunk reads its own keys by number instead of selecting
+    /// from the node's rows again. Rows a concurrent writer adds later are not in the table:
+    /// they go with their parent's chunk, which deletes what its rows cascade to.
     async fn numbered_part<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
-        index: usize,
-        node: usize,
-        (keys, count): (&str, usize),
+        (index, table): (usize, KeyTable<'_>),
         size: usize,
         tally: &mut Tally,
         port: &mut P,
     ) -> Result<(), Abort> {
-        let part = Part::Delete { node };
+        let part = Part::Delete { node: table.node };
         let mut after = 0;
-        while after < count {
-            let through = count.min(after + size);
+        while after < table.count {
+            let through = table.count.min(after + size);
             let source = Source::Keys {
-                keys,
+                keys: table.name,
                 after,
                 through,
             };
