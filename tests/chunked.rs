@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
-use deletable::{Deletable, DeleteError, DeleteOptions, HookStage, Progress};
+use deletable::{Deletable, DeleteError, DeleteOptions, HookStage, Progress, SoftDelete};
 use deletable_tests::{backends, open, TestDb};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -19,6 +19,8 @@ mod schema {
     diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
     diesel::table! { pins (id) { id -> Integer, post_id -> Integer, } }
     diesel::table! { likes (id) { id -> Integer, post_id -> Nullable<Integer>, } }
+    diesel::table! { folders (id) { id -> Integer, deleted -> Bool, } }
+    diesel::table! { files (id) { id -> Integer, folder_id -> Integer, deleted -> Bool, } }
 }
 use schema::*;
 
@@ -62,7 +64,26 @@ struct Like {
     post_id: Option<i32>,
 }
 
-deletable::schema!(Owner, Post, Comment, Pin, Like);
+/// Soft-deletable, with soft-deletable children: what `purge_deleted` hard-deletes.
+#[derive(Deletable)]
+#[diesel(table_name = folders)]
+struct Folder {
+    id: i32,
+    #[soft_delete]
+    deleted: bool,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = files, belongs_to(Folder))]
+struct File {
+    id: i32,
+    #[on_delete(cascade)]
+    folder_id: i32,
+    #[soft_delete]
+    deleted: bool,
+}
+
+deletable::schema!(Owner, Post, Comment, Pin, Like, Folder, File);
 
 /// What the hooks of this thread's test saw, and the call of `before_delete` to refuse.
 #[derive(Default)]
@@ -103,6 +124,9 @@ const SCHEMA: &str = "
     CREATE TABLE pins (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts (id));
     CREATE TABLE likes (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id));
     CREATE TABLE audit (post_id INTEGER NOT NULL);
+    CREATE TABLE folders (id INTEGER PRIMARY KEY, deleted BOOLEAN NOT NULL);
+    CREATE TABLE files (id INTEGER PRIMARY KEY, folder_id INTEGER NOT NULL REFERENCES folders (id),
+        deleted BOOLEAN NOT NULL);
 ";
 
 /// Owner 1 with `posts` posts (ids from 1), each with two comments and one like; owner 2 with
@@ -319,6 +343,30 @@ backends! {
         let report = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap();
         assert_eq!(report.per_table(), &[("comments", 14), ("posts", 6), ("owners", 1)]);
         assert_eq!(db.pairs("SELECT id AS a, post_id AS b FROM comments"), vec![(1000, Some(1000))]);
+    }
+
+    /// A purge of the soft-deleted folders in chunks: their files go first, four a chunk,
+    /// then the folders; the live folder and its files stay.
+    #[test]
+    fn a_purge_in_chunks() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO folders (id, deleted) VALUES (1, TRUE), (2, FALSE), (3, TRUE)");
+        let files: Vec<String> = (1..=10)
+            .map(|id| format!("({id}, {}, FALSE)", [1, 2, 3][id % 3]))
+            .collect();
+        db.exec(&format!("INSERT INTO files (id, folder_id, deleted) VALUES {}", files.join(", ")));
+        let (options, seen) = recorded(DeleteOptions::chunked(4));
+        let report = Folder::purge_deleted_with((), &options, db.conn()).unwrap();
+        // Folders 1 and 3 hold files 3, 6, 9 and 2, 5, 8; folder 2 holds 1, 4, 7 and 10.
+        assert_eq!(report.per_table(), &[("files", 6), ("folders", 2)]);
+        assert_eq!(db.pairs("SELECT id AS a, NULL AS b FROM folders"), vec![(2, None)]);
+        assert_eq!(
+            db.pairs("SELECT id AS a, NULL AS b FROM files ORDER BY id"),
+            [1, 4, 7, 10].map(|id| (id, None)).to_vec()
+        );
+        let seen = seen.lock().unwrap();
+        assert_eq!(chunk_sizes(&seen, "files"), vec![4, 2]);
+        assert_eq!(chunk_sizes(&seen, "folders"), vec![2]);
     }
 
     /// Keys that match nothing: nothing happens, and the progress says so.

@@ -463,6 +463,23 @@ pub trait AsyncSoftDelete: SoftDelete {
     {
         <Self as AsyncDeletable>::delete_where(Self::purge_filter(older_than), conn)
     }
+
+    /// [`SoftDelete::purge_deleted_with`]: the purge with options.
+    fn purge_deleted_with<'a, C>(
+        older_than: Self::Cutoff,
+        options: DeleteOptions,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<DeleteReport, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self::PurgeFilter:
+            Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        <Self as AsyncDeletable>::delete_where_with(Self::purge_filter(older_than), options, conn)
+    }
 }
 
 impl<M: SoftDelete> AsyncSoftDelete for M {}

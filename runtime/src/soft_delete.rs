@@ -236,6 +236,23 @@ pub trait SoftDelete: Deletable {
     {
         Self::delete_where(Self::purge_filter(older_than), conn)
     }
+
+    /// [`purge_deleted`](SoftDelete::purge_deleted) with options: with
+    /// [`DeleteOptions::chunked`], a purge of any size in transactions of bounded size.
+    fn purge_deleted_with<C>(
+        older_than: Self::Cutoff,
+        options: &DeleteOptions,
+        conn: &mut C,
+    ) -> Result<DeleteReport, DeleteError>
+    where
+        C: DeleteConnection,
+        Self::PurgeFilter: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        Self::delete_where_with(Self::purge_filter(older_than), options, conn)
+    }
 }
 
 fn soft<M, C, F>(

@@ -397,6 +397,27 @@ pub trait SoftDelete: deletable::SoftDelete {
             &mut **conn,
         ))
     }
+
+    /// [`AsyncSoftDelete::purge_deleted_with`].
+    fn purge_deleted_with<C>(
+        older_than: Self::Cutoff,
+        options: &DeleteOptions,
+        conn: &mut Blocking<C>,
+    ) -> Outcome
+    where
+        C: AsyncDeleteConnection,
+        Self::PurgeFilter:
+            Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        <Self::PurgeFilter as Expression>::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::purge_deleted_with(
+            older_than,
+            options.clone(),
+            &mut **conn,
+        ))
+    }
 }
 
 impl<M: deletable::SoftDelete> SoftDelete for M {}
