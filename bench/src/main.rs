@@ -80,6 +80,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--writer" => options.writer = value == "on",
             // Read by the children that run `deletable-chunked`.
             "--chunk" => std::env::set_var("DELETABLE_BENCH_CHUNK", value),
+            "--pause" => std::env::set_var("DELETABLE_BENCH_PAUSE", value),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -115,7 +116,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on] [--chunk ROWS]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on] [--chunk ROWS] [--pause MS]");
             std::process::exit(2);
         }
     };

@@ -244,7 +244,10 @@ pub const PG_SCHEMA: &str = "deletable_bench";
 pub fn sqlite(path: &str) -> SqliteConnection {
     let mut conn = SqliteConnection::establish(path).expect("open the SQLite file");
     conn.batch_execute(
-        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+        // A writer waits for the lock rather than fail, as an application sets it: between
+        // two chunks another writer may hold it.
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+         PRAGMA busy_timeout = 600000;",
     )
     .expect("configure SQLite");
     conn
@@ -393,6 +396,14 @@ pub fn chunk_size() -> usize {
         .unwrap_or(DeleteOptions::DEFAULT_CHUNK_SIZE)
 }
 
+/// The pause between chunks of `deletable-chunked`: `--pause` (in ms), passed on by the parent.
+pub fn chunk_pause() -> Option<std::time::Duration> {
+    std::env::var("DELETABLE_BENCH_PAUSE")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis)
+}
+
 /// The rows of `a`, `b` and `c` together, on any backend's synchronous connection.
 macro_rules! rows_of {
     ($conn:expr) => {{
@@ -434,7 +445,10 @@ macro_rules! measure {
                 keyed::A::delete_by_ids(&[1], conn).expect("deletable with a keys-only hook");
             }
             Method::DeletableChunked => {
-                let options = DeleteOptions::chunked(chunk_size());
+                let mut options = DeleteOptions::chunked(chunk_size());
+                if let Some(pause) = chunk_pause() {
+                    options = options.pausing_between_chunks(pause);
+                }
                 plain::A::delete_by_ids_with(&[1], &options, conn).expect("deletable, chunked");
             }
             Method::DeletableAsync => {

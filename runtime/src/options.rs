@@ -26,10 +26,17 @@ pub struct DeleteOptions {
     /// first; then each table's rows go chunk by chunk, children before parents, each chunk
     /// in a transaction of its own with everything it cascades to, so that every committed
     /// state is consistent. A chunked operation that stopped half-way (an error, a killed
-    /// process) is finished by running the same call again. Inside a caller's transaction the
+    /// process) is finished by running the same call again. On SQLite, give the connection a
+    /// `busy_timeout`: between two chunks another writer may take the database's lock. Inside a caller's transaction the
     /// chunks are savepoints, and nothing is committed before the caller commits. `None`
     /// (one transaction) by default; see the guide's section on chunked mode.
     pub chunk_size: Option<usize>,
+    /// In chunked mode, how long to wait after each chunk before the next: time in which other
+    /// writers take the locks first. On SQLite, where a writer waits for the whole database's
+    /// lock, a writer's busy handler sleeps between its attempts (up to 100 ms with
+    /// `busy_timeout`), and a chunk that begins at once after the last can keep it waiting for
+    /// many chunks; a pause as long as its sleeps lets it in. `None` by default.
+    pub chunk_pause: Option<std::time::Duration>,
     progress: Option<ProgressCallback>,
 }
 
@@ -72,6 +79,13 @@ impl DeleteOptions {
     /// These options, with transactions of at most `size` rows each (at least 1).
     pub fn in_chunks(mut self, size: usize) -> Self {
         self.chunk_size = Some(size.max(1));
+        self
+    }
+
+    /// These options, with a pause of `pause` after each chunk (see
+    /// [`chunk_pause`](DeleteOptions::chunk_pause)).
+    pub fn pausing_between_chunks(mut self, pause: std::time::Duration) -> Self {
+        self.chunk_pause = Some(pause);
         self
     }
 

@@ -197,8 +197,10 @@ impl Operation<'_> {
         let name = keys.to_owned();
         let kind = StatementKind::NumberNodeKeys { node, name };
         let count = port.execute(Statement::new(plan, roots, kind)).await?;
-        let kind = StatementKind::IndexNodeKeys(keys.to_owned());
-        port.execute(Statement::new(plan, roots, kind)).await?;
+        if !port.dialect().numbers_by_insertion {
+            let kind = StatementKind::IndexNodeKeys(keys.to_owned());
+            port.execute(Statement::new(plan, roots, kind)).await?;
+        }
         Ok(count)
     }
 
@@ -223,6 +225,7 @@ impl Operation<'_> {
             };
             let rows = chunk.rows;
             self.record(index, part, chunk, tally);
+            self.pause_after_chunk(port).await;
             if matches!(part, Part::Detach { .. }) || (rows < size && !rounds) {
                 return Ok(());
             }
@@ -253,10 +256,18 @@ impl Operation<'_> {
             let unit = NextChunk { part, size, source };
             if let Some(chunk) = self.retried(roots, unit, port).await? {
                 self.record(index, part, chunk, tally);
+                self.pause_after_chunk(port).await;
             }
             after = through;
         }
         Ok(())
+    }
+
+    /// Waits as the options ask after a committed chunk, so that other writers get the locks.
+    async fn pause_after_chunk<F, P: Port<F>>(&self, port: &mut P) {
+        if let Some(pause) = self.options.chunk_pause {
+            port.pause(pause).await;
+        }
     }
 
     /// Adds a committed chunk to the progress and the report, and tells the caller.

@@ -118,6 +118,12 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// fails, and its `COMMIT` rolls back without an error.
     const ERROR_ABORTS_TRANSACTION: bool = false;
 
+    /// The column that numbers a new table's rows in the order they were inserted, if the
+    /// backend has one (SQLite's `rowid`): a table of keys is then numbered by inserting them
+    /// in key order, with no window function and no index of its own, which on SQLite, in the
+    /// process's memory, costs less.
+    const INSERTION_NUMBER: Option<&'static str> = None;
+
     /// A boolean expression: whether the database's referential actions fire in this session and
     /// their deletes are counted per table.
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
@@ -268,6 +274,7 @@ pub struct DialectInfo {
     pub database_cascades: bool,
     pub changed_table_readable: bool,
     pub error_aborts_transaction: bool,
+    pub numbers_by_insertion: bool,
     /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`SqlDialect::key_declaration`].
@@ -292,6 +299,7 @@ impl DialectInfo {
             database_cascades: DB::DATABASE_CASCADES,
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
             error_aborts_transaction: DB::ERROR_ABORTS_TRANSACTION,
+            numbers_by_insertion: DB::INSERTION_NUMBER.is_some(),
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -404,6 +412,7 @@ impl SqlDialect for diesel::sqlite::Sqlite {
     const WRITE_LOCK_FIRST: bool = true;
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const ROW_LIST_PREFIX: &'static str = "VALUES ";
+    const INSERTION_NUMBER: Option<&'static str> = Some("rowid");
 
     fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,

@@ -207,14 +207,15 @@ pub enum StatementKind {
         /// The table's name.
         name: String,
     },
-    /// Fill that table: the keys of every row the node deletes, numbered 1, 2, ... in key order.
+    /// Fill that table: the keys of every row the node deletes, numbered 1, 2, ... in key order
+    /// (by the backend's insertion number, where it has one).
     NumberNodeKeys {
         /// The node.
         node: usize,
         /// The table's name.
         name: String,
     },
-    /// Index a table of numbered keys by number.
+    /// Index a table of numbered keys by number (on a backend without an insertion number).
     IndexNodeKeys(String),
     /// Insert into the chunk table `name` the keys numbered `after + 1` to `through` in the key
     /// table `keys` of node `node`.
@@ -794,8 +795,10 @@ where
                 out.push_identifier(name)?;
                 out.push_sql(" AS SELECT ");
                 push_columns(&mut out, model.table, model.primary_key, true)?;
-                out.push_sql(", 0 AS ");
-                out.push_identifier(ROW_NUMBER)?;
+                if DB::INSERTION_NUMBER.is_none() {
+                    out.push_sql(", 0 AS ");
+                    out.push_identifier(ROW_NUMBER)?;
+                }
                 out.push_sql(" FROM ");
                 out.push_identifier(model.table)?;
                 out.push_sql(" WHERE 1 = 0");
@@ -808,6 +811,16 @@ where
                 out.push_identifier(name)?;
                 out.push_sql(" (");
                 push_column_names(&mut out, model.primary_key)?;
+                if DB::INSERTION_NUMBER.is_some() {
+                    out.push_sql(") SELECT ");
+                    push_columns(&mut out, model.table, model.primary_key, false)?;
+                    out.push_sql(" FROM ");
+                    out.push_identifier(model.table)?;
+                    out.push_sql(" WHERE ");
+                    self.push_node_predicate(&mut out, *node)?;
+                    out.push_sql(" ORDER BY ");
+                    return push_columns(&mut out, model.table, model.primary_key, false);
+                }
                 out.push_sql(", ");
                 out.push_identifier(ROW_NUMBER)?;
                 out.push_sql(") SELECT ");
@@ -846,11 +859,12 @@ where
                 out.push_sql(" FROM ");
                 out.push_identifier(keys)?;
                 out.push_sql(" WHERE ");
-                push_column(&mut out, keys, ROW_NUMBER)?;
+                let number = DB::INSERTION_NUMBER.unwrap_or(ROW_NUMBER);
+                push_column(&mut out, keys, number)?;
                 out.push_sql(" > ");
                 DB::push_value(&mut out, after)?;
                 out.push_sql(" AND ");
-                push_column(&mut out, keys, ROW_NUMBER)?;
+                push_column(&mut out, keys, number)?;
                 out.push_sql(" <= ");
                 DB::push_value(&mut out, through)
             }
