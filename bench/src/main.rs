@@ -19,6 +19,7 @@
 
 #[cfg(feature = "async")]
 mod asynchronous;
+mod django;
 mod documents;
 mod methods;
 mod plot;
@@ -116,7 +117,7 @@ fn main() {
     let options = match parse_options(&args) {
         Ok(options) => options,
         Err(error) => {
-            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked] [--url URL] [--writer on] [--chunk ROWS] [--pause MS]");
+            eprintln!("{error}\nusage: deletable-bench [--backend sqlite|postgres] [--n 10000,100000] [--k 1] [--runs 3] [--methods native,naive,pages,deletable,deletable-hook,deletable-hook-keys,deletable-declared,deletable-async,deletable-chunked,django,django-receiver] [--url URL] [--writer on] [--chunk ROWS] [--pause MS]");
             std::process::exit(2);
         }
     };
@@ -159,10 +160,14 @@ fn main() {
                 let writer = options
                     .writer
                     .then(|| start_writer(options.backend, &target));
-                let output = Command::new(std::env::current_exe().expect("own path"))
-                    .args(["child", options.backend.name(), method.name(), &target])
-                    .output()
-                    .expect("run the child");
+                let output = if method.is_django() {
+                    django::run(options.backend, method, &target)
+                } else {
+                    Command::new(std::env::current_exe().expect("own path"))
+                        .args(["child", options.backend.name(), method.name(), &target])
+                        .output()
+                        .expect("run the child")
+                };
                 let writer_wait = writer.map(stop_writer);
                 if std::env::var_os("DELETABLE_BENCH_TRACE").is_some() {
                     eprint!("{}", String::from_utf8_lossy(&output.stderr));
@@ -217,6 +222,13 @@ fn main() {
     println!();
     for line in sizes {
         println!("- {line}");
+    }
+    if options.backend == Backend::Sqlite && options.methods.iter().any(|m| m.is_django()) {
+        println!(
+            "- Django runs on Python's SQLite {} (with `secure_delete` turned off, as in the Rust methods' SQLite {}), with the same pragmas",
+            django::sqlite_version(),
+            methods::sqlite_version()
+        );
     }
     let _ = std::fs::remove_dir_all(&work);
 }

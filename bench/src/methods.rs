@@ -47,10 +47,12 @@ pub enum Method {
     DeletableDeclared,
     DeletableAsync,
     DeletableChunked,
+    Django,
+    DjangoReceiver,
 }
 
 impl Method {
-    pub const ALL: [Method; 9] = [
+    pub const ALL: [Method; 11] = [
         Method::Native,
         Method::Naive,
         Method::Pages,
@@ -60,13 +62,17 @@ impl Method {
         Method::DeletableDeclared,
         Method::DeletableAsync,
         Method::DeletableChunked,
+        Method::Django,
+        Method::DjangoReceiver,
     ];
 
-    /// The methods this build can run: `deletable-async` needs the `async` feature.
+    /// The methods run when none are named: every Rust method this build can run
+    /// (`deletable-async` needs the `async` feature); Django's when asked for.
     pub fn available() -> Vec<Method> {
         Method::ALL
             .into_iter()
             .filter(|&method| method != Method::DeletableAsync || cfg!(feature = "async"))
+            .filter(|method| !method.is_django())
             .collect()
     }
 
@@ -88,7 +94,14 @@ impl Method {
             Method::DeletableDeclared => "deletable-declared",
             Method::DeletableAsync => "deletable-async",
             Method::DeletableChunked => "deletable-chunked",
+            Method::Django => "django",
+            Method::DjangoReceiver => "django-receiver",
         }
+    }
+
+    /// Whether a Python child (Django) runs the method rather than this binary.
+    pub fn is_django(self) -> bool {
+        matches!(self, Method::Django | Method::DjangoReceiver)
     }
 }
 
@@ -251,6 +264,19 @@ pub fn sqlite(path: &str) -> SqliteConnection {
     )
     .expect("configure SQLite");
     conn
+}
+
+/// The version of the SQLite the Rust methods bundle.
+pub fn sqlite_version() -> String {
+    #[derive(QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let mut conn = SqliteConnection::establish(":memory:").expect("open SQLite");
+    diesel::sql_query("SELECT sqlite_version() AS version")
+        .get_result::<Version>(&mut conn)
+        .map_or_else(|error| error.to_string(), |row| row.version)
 }
 
 #[cfg(feature = "postgres")]
@@ -453,6 +479,9 @@ macro_rules! measure {
             }
             Method::DeletableAsync => {
                 panic!("built without the async feature: cargo run --release -p deletable-bench --features async")
+            }
+            Method::Django | Method::DjangoReceiver => {
+                unreachable!("Django runs in a Python child")
             }
         }
         let seconds = started.elapsed().as_secs_f64();

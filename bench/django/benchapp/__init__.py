@@ -1,0 +1,1 @@
+"""The benchmark's tables as a Django app, so that Django sees the foreign keys into each."""
