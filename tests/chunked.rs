@@ -21,6 +21,7 @@ mod schema {
     diesel::table! { likes (id) { id -> Integer, post_id -> Nullable<Integer>, } }
     diesel::table! { folders (id) { id -> Integer, deleted -> Bool, } }
     diesel::table! { files (id) { id -> Integer, folder_id -> Integer, deleted -> Bool, } }
+    diesel::table! { categories (id) { id -> Integer, parent_id -> Nullable<Integer>, } }
 }
 use schema::*;
 
@@ -83,7 +84,16 @@ struct File {
     deleted: bool,
 }
 
-deletable::schema!(Owner, Post, Comment, Pin, Like, Folder, File);
+/// A tree: a filter over it selects other rows once some have gone.
+#[derive(Deletable)]
+#[diesel(table_name = categories)]
+struct Category {
+    id: i32,
+    #[on_delete(cascade, tree, references = Self)]
+    parent_id: Option<i32>,
+}
+
+deletable::schema!(Owner, Post, Comment, Pin, Like, Folder, File, Category);
 
 /// What the hooks of this thread's test saw, and the call of `before_delete` to refuse.
 #[derive(Default)]
@@ -127,6 +137,7 @@ const SCHEMA: &str = "
     CREATE TABLE folders (id INTEGER PRIMARY KEY, deleted BOOLEAN NOT NULL);
     CREATE TABLE files (id INTEGER PRIMARY KEY, folder_id INTEGER NOT NULL REFERENCES folders (id),
         deleted BOOLEAN NOT NULL);
+    CREATE TABLE categories (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES categories (id));
 ";
 
 /// Owner 1 with `posts` posts (ids from 1), each with two comments and one like; owner 2 with
@@ -367,6 +378,89 @@ backends! {
         let seen = seen.lock().unwrap();
         assert_eq!(chunk_sizes(&seen, "files"), vec![4, 2]);
         assert_eq!(chunk_sizes(&seen, "folders"), vec![2]);
+    }
+
+    /// A filter is read once, as in one transaction: the leaves of a tree (3, 4 and 5), not
+    /// the rows that become leaves as chunks of one row go.
+    #[test]
+    fn a_filter_is_read_once() {
+        let mut db = open!(SCHEMA);
+        db.exec("INSERT INTO categories (id, parent_id) VALUES (1, NULL), (2, 1), (3, 2), (4, 1), (5, NULL)");
+        let leaves = diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "NOT EXISTS (SELECT 1 FROM categories c2 WHERE c2.parent_id = categories.id)",
+        );
+        let report = Category::delete_where_with(leaves, &DeleteOptions::chunked(1), db.conn()).unwrap();
+        assert_eq!(report.total(), 3);
+        assert_eq!(
+            db.pairs("SELECT id AS a, parent_id AS b FROM categories ORDER BY id"),
+            vec![(1, None), (2, Some(1))]
+        );
+    }
+
+    /// Inside the caller's transaction, which then rolls back: nothing of the chunks stays,
+    /// nor the caller's own write (MySQL and MariaDB commit on `CREATE INDEX`: the key
+    /// tables declare their index as they are created).
+    #[test]
+    fn inside_a_transaction_the_caller_decides() {
+        let mut db = open!(SCHEMA);
+        load(&mut db, 5);
+        let before = db.counts(&["owners", "posts", "comments", "likes"]);
+        let outcome = db.conn().transaction::<(), diesel::result::Error, _>(|conn| {
+            conn.batch_execute("INSERT INTO owners (id) VALUES (3)")?;
+            Owner::delete_by_ids_with(&[1], &DeleteOptions::chunked(2), conn)
+                .expect("the chunked delete");
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+        assert!(outcome.is_err());
+        assert_eq!(db.counts(&["owners", "posts", "comments", "likes"]), before);
+        assert_eq!(db.count("likes"), 6);
+        assert_eq!(
+            db.pairs("SELECT COUNT(*) AS a, NULL AS b FROM likes WHERE post_id IS NULL"),
+            vec![(0, None)]
+        );
+    }
+
+    /// The largest chunk size there is: every table in one chunk.
+    #[test]
+    fn a_chunk_of_any_size() {
+        let mut db = open!(SCHEMA);
+        load(&mut db, 5);
+        let report = Owner::delete_by_ids_with(&[1], &DeleteOptions::chunked(usize::MAX), db.conn())
+            .unwrap();
+        assert_eq!(report.per_table(), &[("comments", 10), ("posts", 5), ("owners", 1)]);
+        assert_eq!(db.count("likes"), 6);
+    }
+
+    /// A progress callback that panics: the panic goes on to the caller, after the chunks
+    /// before it committed, and no temporary table of the call is left on the connection.
+    #[test]
+    fn a_panicking_callback_leaves_no_temporary_table() {
+        let mut db = open!(SCHEMA);
+        load(&mut db, 6);
+        db.log().clear();
+        let options = DeleteOptions::chunked(2).on_progress(|progress| {
+            if progress.chunks == 2 {
+                panic!("the progress bar broke");
+            }
+        });
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Owner::delete_by_ids_with(&[1], &options, db.conn())
+        }));
+        assert!(outcome.is_err(), "the panic goes on");
+        let created: Vec<String> = db
+            .log()
+            .statements()
+            .iter()
+            .filter_map(|sql| sql.split("CREATE TEMPORARY TABLE ").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(|name| name.trim_matches(|c| c == '"' || c == '`').to_owned())
+            .collect();
+        assert!(!created.is_empty());
+        for name in created {
+            let gone = db.conn().batch_execute(&format!("SELECT 1 FROM {name}")).is_err();
+            assert!(gone, "temporary table {name} is left");
+        }
+        assert_eq!(db.count("comments"), 9, "two chunks of comments went");
     }
 
     /// Keys that match nothing: nothing happens, and the progress says so.

@@ -27,7 +27,9 @@ pub struct DeleteOptions {
     /// in a transaction of its own with everything it cascades to, so that every committed
     /// state is consistent. A chunked operation that stopped half-way (an error, a killed
     /// process) is finished by running the same call again. On SQLite, give the connection a
-    /// `busy_timeout`: between two chunks another writer may take the database's lock. Inside a caller's transaction the
+    /// `busy_timeout`: between two chunks another writer may take the database's lock.
+    /// Deletes and purges only, for now: a soft delete or a restore runs in one transaction
+    /// whatever this says. Inside a caller's transaction the
     /// chunks are savepoints, and nothing is committed before the caller commits. `None`
     /// (one transaction) by default; see the guide's section on chunked mode.
     pub chunk_size: Option<usize>,
@@ -91,7 +93,8 @@ impl DeleteOptions {
 
     /// These options, with `callback` told of a chunked operation's [`Progress`]: once its
     /// checks have passed and its rows are counted, then after each chunk it commits. An
-    /// operation in one transaction does not call it.
+    /// operation in one transaction (a soft delete or a restore, for now, whatever the chunk
+    /// size) does not call it. A panic in it stops the operation after the chunks committed.
     ///
     /// ```
     /// use std::sync::atomic::{AtomicU64, Ordering};

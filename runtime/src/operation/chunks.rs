@@ -21,7 +21,7 @@ use super::{change_of, Abort, Operation, Port, Unit};
 
 /// The limit of a chunk that takes every row left (SQL's `LIMIT` takes a signed 64-bit
 /// integer on PostgreSQL).
-const ALL_ROWS: usize = i64::MAX as usize;
+pub(super) const ALL_ROWS: usize = i64::MAX as usize;
 
 /// One part of a chunked operation, from one step of its plan.
 #[derive(Debug, Clone, Copy)]
@@ -155,7 +155,7 @@ impl Operation<'_> {
                 }
             }
             progress.elapsed = started.elapsed();
-            self.options.report_progress(&progress);
+            self.tell(&progress)?;
 
             let mut tally = Tally {
                 started,
@@ -175,6 +175,20 @@ impl Operation<'_> {
                             .await?
                     }
                 }
+            }
+            // Rows counted at the start that went otherwise (with a parent, or by another
+            // writer): the totals end at what was done.
+            if tally
+                .progress
+                .tables
+                .iter()
+                .any(|table| table.total != table.done)
+            {
+                for table in &mut tally.progress.tables {
+                    table.total = table.done;
+                }
+                tally.progress.elapsed = started.elapsed();
+                self.tell(&tally.progress)?;
             }
             Ok(tally.report)
         }
@@ -197,7 +211,8 @@ impl Operation<'_> {
         let name = keys.to_owned();
         let kind = StatementKind::NumberNodeKeys { node, name };
         let count = port.execute(Statement::new(plan, roots, kind)).await?;
-        if !port.dialect().numbers_by_insertion {
+        let dialect = port.dialect();
+        if !dialect.numbers_by_insertion && !dialect.index_in_create_table {
             let kind = StatementKind::IndexNodeKeys(keys.to_owned());
             port.execute(Statement::new(plan, roots, kind)).await?;
         }
@@ -224,7 +239,7 @@ impl Operation<'_> {
                 return Ok(());
             };
             let rows = chunk.rows;
-            self.record(index, part, chunk, tally);
+            self.record(index, part, chunk, tally)?;
             self.pause_after_chunk(port).await;
             if matches!(part, Part::Detach { .. }) || (rows < size && !rounds) {
                 return Ok(());
@@ -255,7 +270,7 @@ impl Operation<'_> {
             };
             let unit = NextChunk { part, size, source };
             if let Some(chunk) = self.retried(roots, unit, port).await? {
-                self.record(index, part, chunk, tally);
+                self.record(index, part, chunk, tally)?;
                 self.pause_after_chunk(port).await;
             }
             after = through;
@@ -270,8 +285,23 @@ impl Operation<'_> {
         }
     }
 
+    /// Tells the caller's progress callback, if any; its panic becomes the operation's, after
+    /// the operation's temporary tables are dropped.
+    fn tell(&self, progress: &Progress) -> Result<(), Abort> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.options.report_progress(progress)
+        }))
+        .map_err(Abort::Panic)
+    }
+
     /// Adds a committed chunk to the progress and the report, and tells the caller.
-    fn record(&self, index: usize, part: Part, chunk: Chunk, tally: &mut Tally) {
+    fn record(
+        &self,
+        index: usize,
+        part: Part,
+        chunk: Chunk,
+        tally: &mut Tally,
+    ) -> Result<(), Abort> {
         let progress = &mut tally.progress;
         progress.chunks += 1;
         if let Part::Update(_) | Part::Detach { .. } = part {
@@ -291,7 +321,7 @@ impl Operation<'_> {
             entry.total = entry.total.max(entry.done);
         }
         progress.elapsed = tally.started.elapsed();
-        self.options.report_progress(progress);
+        self.tell(progress)
     }
 
     /// The checks of the whole operation, and the rows of each part, read together in the

@@ -60,7 +60,7 @@ pub(crate) async fn run<F, P: Port<F>>(
     match options.chunk_size {
         Some(size) if mode == Mode::Delete => {
             operation
-                .materialize_roots(&roots, Body::Chunks(size.max(1)), port)
+                .materialize_roots(&roots, Body::Chunks(size.clamp(1, chunks::ALL_ROWS)), port)
                 .await
         }
         _ => operation.retried(&roots, Whole, port).await,

@@ -36,8 +36,13 @@ impl Operation<'_> {
             // A filter is evaluated once, before anything changes: later statements would
             // otherwise see it select other rows (it may read the very tables the plan deletes
             // from).
+            // In chunks, too: each chunk would read the filter again, after rows it selects
+            // have gone.
             Roots::Filter(_)
-                if plan.steps.len() > 1 || self.has_hooks() || !dialect.changed_table_readable =>
+                if plan.steps.len() > 1
+                    || self.has_hooks()
+                    || !dialect.changed_table_readable
+                    || body != Body::Steps =>
             {
                 self.with_root_tables(roots, None, body, port).await
             }

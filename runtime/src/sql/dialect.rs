@@ -124,6 +124,10 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// process's memory, costs less.
     const INSERTION_NUMBER: Option<&'static str> = None;
 
+    /// Whether a table's indexes are declared in its `CREATE TABLE`: MySQL and MariaDB commit
+    /// the open transaction on `CREATE INDEX`, even on a temporary table.
+    const INDEX_IN_CREATE_TABLE: bool = false;
+
     /// A boolean expression: whether the database's referential actions fire in this session and
     /// their deletes are counted per table.
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
@@ -275,6 +279,7 @@ pub struct DialectInfo {
     pub changed_table_readable: bool,
     pub error_aborts_transaction: bool,
     pub numbers_by_insertion: bool,
+    pub index_in_create_table: bool,
     /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`SqlDialect::key_declaration`].
@@ -300,6 +305,7 @@ impl DialectInfo {
             changed_table_readable: DB::CHANGED_TABLE_READABLE,
             error_aborts_transaction: DB::ERROR_ABORTS_TRANSACTION,
             numbers_by_insertion: DB::INSERTION_NUMBER.is_some(),
+            index_in_create_table: DB::INDEX_IN_CREATE_TABLE,
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -589,6 +595,7 @@ impl SqlDialect for diesel::mysql::Mysql {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const INDEX_IN_CREATE_TABLE: bool = true;
     const TIMESTAMP_IN_SESSION_ZONE: bool = true;
     const CHANGED_TABLE_READABLE: bool = false;
     // `MysqlConnection` also reaches MariaDB servers: MariaDB runs this executable comment,
@@ -631,6 +638,7 @@ impl SqlDialect for diesel::mariadb::Mariadb {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const FOREIGN_KEYS_CHECKED_PER_ROW: bool = true;
     const DROP_TEMPORARY_TABLE: &'static str = "DROP TEMPORARY TABLE ";
+    const INDEX_IN_CREATE_TABLE: bool = true;
     const TIMESTAMP_IN_SESSION_ZONE: bool = true;
     const TREE_STATEMENT_PREFIX: &'static str =
         "SET STATEMENT max_recursive_iterations = 4294967295 FOR ";

@@ -793,6 +793,11 @@ where
                 let model = plan.node_model(*node);
                 out.push_sql("CREATE TEMPORARY TABLE ");
                 out.push_identifier(name)?;
+                if DB::INDEX_IN_CREATE_TABLE && DB::INSERTION_NUMBER.is_none() {
+                    out.push_sql(" (INDEX (");
+                    out.push_identifier(ROW_NUMBER)?;
+                    out.push_sql("))");
+                }
                 out.push_sql(" AS SELECT ");
                 push_columns(&mut out, model.table, model.primary_key, true)?;
                 if DB::INSERTION_NUMBER.is_none() {
