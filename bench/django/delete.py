@@ -34,9 +34,12 @@ def configure(backend, target):
             # The pragmas of the Rust methods' connections (WAL is kept in the file); Python's
             # SQLite is built with SECURE_DELETE on, which overwrites every deleted row: off,
             # as in the SQLite the Rust methods bundle.
+            # A transaction takes the write lock when it begins, as the Rust methods' do: one
+            # that reads first cannot write once the concurrent writer has committed.
             "OPTIONS": {
                 "init_command": "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
                 "PRAGMA busy_timeout = 600000; PRAGMA secure_delete = OFF;",
+                "transaction_mode": "IMMEDIATE",
             },
         }
     else:
