@@ -41,21 +41,25 @@ pub struct SqliteLikeDb<C> {
 /// A test database on SQLite through Diesel's `SqliteConnection`.
 pub type SqliteDb = SqliteLikeDb<SqliteConnection>;
 
+impl<C: SimpleConnection + diesel::Connection> SqliteLikeDb<C> {
+    /// The test database on `conn`, with `schema` created and its statements logged; `file`,
+    /// where other connections reach it.
+    fn with_schema(mut conn: C, schema: &str, file: Option<std::path::PathBuf>) -> Self {
+        conn.batch_execute(schema).expect("create the test schema");
+        let log = StatementLog::default();
+        conn.set_instrumentation(log.clone());
+        SqliteLikeDb { conn, log, file }
+    }
+}
+
 impl SqliteDb {
     /// A database in the file at `path`, created anew with `schema`, for a test that reaches it
     /// from another process too.
     pub fn open_file(path: &std::path::Path, schema: &str) -> Self {
         let _ = std::fs::remove_file(path);
         let url = path.to_str().expect("a UTF-8 path");
-        let mut conn = SqliteConnection::establish(url).expect("open the SQLite file");
-        conn.batch_execute(schema).expect("create the test schema");
-        let log = StatementLog::default();
-        conn.set_instrumentation(log.clone());
-        SqliteLikeDb {
-            conn,
-            log,
-            file: Some(path.to_owned()),
-        }
+        let conn = SqliteConnection::establish(url).expect("open the SQLite file");
+        SqliteLikeDb::with_schema(conn, schema, Some(path.to_owned()))
     }
 }
 
@@ -99,28 +103,13 @@ where
     const BACKEND: &'static str = "sqlite";
 
     fn open(schema: &str) -> Option<Self> {
-        let mut conn = C::memory();
-        conn.batch_execute(schema).expect("create the test schema");
-        let log = StatementLog::default();
-        conn.set_instrumentation(log.clone());
-        Some(SqliteLikeDb {
-            conn,
-            log,
-            file: None,
-        })
+        Some(SqliteLikeDb::with_schema(C::memory(), schema, None))
     }
 
     fn open_shared(schema: &str) -> Option<Self> {
         let path = std::env::temp_dir().join(format!("{}.sqlite", crate::unique_name()));
-        let mut conn = C::file(path.to_str().expect("a UTF-8 path"));
-        conn.batch_execute(schema).expect("create the test schema");
-        let log = StatementLog::default();
-        conn.set_instrumentation(log.clone());
-        Some(SqliteLikeDb {
-            conn,
-            log,
-            file: Some(path),
-        })
+        let conn = C::file(path.to_str().expect("a UTF-8 path"));
+        Some(SqliteLikeDb::with_schema(conn, schema, Some(path)))
     }
 
     fn connect_again(&self) -> C {

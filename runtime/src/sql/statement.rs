@@ -747,15 +747,9 @@ where
                 out.push_identifier(child.table)?;
                 if DB::DELETE_BY_JOIN && !self.is_literal(parent) {
                     self.push_join_on_keys(&mut out, child.table, column, parent)?;
-                    out.push_sql(" SET ");
-                    push_column(&mut out, child.table, column)?;
-                    out.push_sql(" = ");
-                    return DB::push_value(&mut out, value);
+                    return push_set(&mut out, (child.table, column), value, true);
                 }
-                out.push_sql(" SET ");
-                out.push_identifier(column)?;
-                out.push_sql(" = ");
-                DB::push_value(&mut out, value)?;
+                push_set(&mut out, (child.table, column), value, false)?;
                 out.push_sql(" WHERE ");
                 push_column(&mut out, child.table, column)?;
                 out.push_sql(" IN (");
@@ -888,15 +882,9 @@ where
                 out.push_identifier(child.table)?;
                 if DB::DELETE_BY_JOIN {
                     push_join_on_table(&mut out, child, name)?;
-                    out.push_sql(" SET ");
-                    push_column(&mut out, child.table, column)?;
-                    out.push_sql(" = ");
-                    return DB::push_value(&mut out, value);
+                    return push_set(&mut out, (child.table, column), value, true);
                 }
-                out.push_sql(" SET ");
-                out.push_identifier(column)?;
-                out.push_sql(" = ");
-                DB::push_value(&mut out, value)?;
+                push_set(&mut out, (child.table, column), value, false)?;
                 push_where_in_table(&mut out, child, name)
             }
             StatementKind::Delete(step, via) => {
@@ -1478,6 +1466,24 @@ impl<'a, F> Statement<'a, F> {
             }
         }
     }
+}
+
+/// ` SET column = <value>` of an `UPDATE` of `table`; after a join (MySQL's form) the column
+/// is qualified by its table.
+fn push_set<'b, DB: Dialect>(
+    out: &mut AstPass<'_, 'b, DB>,
+    (table, column): (&str, &str),
+    value: &'b SqlValue,
+    joined: bool,
+) -> QueryResult<()> {
+    out.push_sql(" SET ");
+    if joined {
+        push_column(out, table, column)?;
+    } else {
+        out.push_identifier(column)?;
+    }
+    out.push_sql(" = ");
+    DB::push_value(out, value)
 }
 
 /// ` INNER JOIN keys ON t.a = keys.a AND ...`: a table of keys named as the model's key columns.
