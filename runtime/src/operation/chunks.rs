@@ -361,12 +361,9 @@ impl Operation<'_> {
                 let model = plan.node_model(node);
                 (model.table, Some(model.foreign_keys[fk].column))
             }
-            Part::Update(_) | Part::Delete { .. } => {
-                let Part::Delete { node } = part else {
-                    unreachable!("an update part holds an update step")
-                };
-                (plan.node_model(node).table, None)
-            }
+            Part::Delete { node } => (plan.node_model(node).table, None),
+            // `chunks` makes an update part of an update step only.
+            Part::Update(_) => (plan.root_table(), None),
         };
         TableProgress {
             table,
