@@ -80,6 +80,21 @@ pub enum DeleteError {
         /// The hook's error.
         source: HookError,
     },
+    /// A chunked soft delete or restore that reaches a timestamp column was called without
+    /// [`DeleteOptions::mark`](crate::DeleteOptions::mark): a rerun after an interruption
+    /// could not give the rest of the rows the same mark. Nothing changed.
+    #[error(
+        "a chunked {operation} of `{table}` needs the operation's mark, so that a rerun marks \
+         the same rows alike: DeleteOptions::chunked(size).marked_at(mark), with the mark kept \
+         for a rerun"
+    )]
+    #[non_exhaustive]
+    MarkNeeded {
+        /// `soft delete` or `restore`.
+        operation: &'static str,
+        /// The root's table.
+        table: &'static str,
+    },
     /// The database refused a statement: Diesel's error is the
     /// [`source`](std::error::Error::source).
     #[error("database error during delete")]

@@ -21,19 +21,35 @@ pub fn operation_timestamp() -> String {
             Err(actual) => previous = actual,
         }
     };
+    format_micros(i64::try_from(micros).unwrap_or(i64::MAX))
+}
+
+/// A caller's mark ([`DeleteOptions::mark`](crate::DeleteOptions::mark)) in the same form, to
+/// the microsecond (truncated), before 1970 too.
+pub(crate) fn timestamp_of(instant: SystemTime) -> String {
+    let micros = match instant.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_micros()).unwrap_or(i64::MAX),
+        // Truncated toward the past, as after the epoch.
+        Err(before) => {
+            let before = before.duration();
+            let whole = i64::try_from(before.as_micros()).unwrap_or(i64::MAX);
+            let rest = u128::from(before.subsec_nanos() % 1_000 != 0);
+            -whole - i64::try_from(rest).unwrap_or(0)
+        }
+    };
     format_micros(micros)
 }
 
-fn format_micros(micros: u64) -> String {
-    let seconds = micros / 1_000_000;
-    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
+fn format_micros(micros: i64) -> String {
+    let seconds = micros.div_euclid(1_000_000);
+    let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:06}",
         of_day / 3_600,
         of_day / 60 % 60,
         of_day % 60,
-        micros % 1_000_000
+        micros.rem_euclid(1_000_000)
     )
 }
 
@@ -73,6 +89,19 @@ mod tests {
             format_micros(1_795_392_000_000_000),
             "2026-11-23 00:00:00.000000"
         );
+    }
+
+    #[test]
+    fn formats_a_callers_instant_before_and_after_the_epoch() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let after = UNIX_EPOCH + Duration::from_nanos(951_827_696_789_012_345);
+        assert_eq!(super::timestamp_of(after), "2000-02-29 12:34:56.789012");
+        let before = UNIX_EPOCH - Duration::from_micros(1);
+        assert_eq!(super::timestamp_of(before), "1969-12-31 23:59:59.999999");
+        let before = UNIX_EPOCH - Duration::from_nanos(1_500);
+        assert_eq!(super::timestamp_of(before), "1969-12-31 23:59:59.999998");
+        let before = UNIX_EPOCH - Duration::from_secs(86_400 * 365);
+        assert_eq!(super::timestamp_of(before), "1969-01-01 00:00:00.000000");
     }
 
     #[test]

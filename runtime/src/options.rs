@@ -28,8 +28,10 @@ pub struct DeleteOptions {
     /// state is consistent. A chunked operation that stopped half-way (an error, a killed
     /// process) is finished by running the same call again. On SQLite, give the connection a
     /// `busy_timeout`: between two chunks another writer may take the database's lock.
-    /// Deletes and purges only, for now: a soft delete or a restore runs in one transaction
-    /// whatever this says. Inside a caller's transaction the
+    /// A soft delete goes children first too; a restore goes parents first, so that no row
+    /// comes back under a parent that stays soft-deleted. Both need the operation's
+    /// [`mark`](DeleteOptions::mark) where they reach a timestamp column, so that a rerun marks
+    /// (or brings back) the same rows. Inside a caller's transaction the
     /// chunks are savepoints, and nothing is committed before the caller commits. `None`
     /// (one transaction) by default; see the guide's section on chunked mode.
     pub chunk_size: Option<usize>,
@@ -39,6 +41,18 @@ pub struct DeleteOptions {
     /// `busy_timeout`), and a chunk that begins at once after the last can keep it waiting for
     /// many chunks; a pause as long as its sleeps lets it in. `None` by default.
     pub chunk_pause: Option<std::time::Duration>,
+    /// The mark of a soft delete: the instant its timestamp columns are set to, instead of the
+    /// time the call began. In chunked mode, a restore brings back the rows marked with it
+    /// (as the column stores it: give whole seconds for a column without fractional seconds),
+    /// walking down from the roots, parents first. A chunked soft delete or restore that
+    /// reaches a timestamp column needs it (the call returns [`DeleteError::MarkNeeded`]
+    /// otherwise, before anything changes): rerun after an interruption, it gives the rest of
+    /// the rows the same mark, so a restore later brings back all of them. Keep it with the
+    /// job that runs the call. Ignored by a hard delete and by a `bool` flag. `None` by
+    /// default.
+    ///
+    /// [`DeleteError::MarkNeeded`]: crate::DeleteError::MarkNeeded
+    pub mark: Option<std::time::SystemTime>,
     progress: Option<ProgressCallback>,
 }
 
@@ -91,10 +105,24 @@ impl DeleteOptions {
         self
     }
 
+    /// These options, with [`mark`](DeleteOptions::mark) set to `mark`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// // Kept with the job, so that a rerun marks the rest of the rows alike.
+    /// let mark = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_000_000);
+    /// let options = deletable::DeleteOptions::chunked(5_000).marked_at(mark);
+    /// assert_eq!(options.mark, Some(mark));
+    /// ```
+    pub fn marked_at(mut self, mark: std::time::SystemTime) -> Self {
+        self.mark = Some(mark);
+        self
+    }
+
     /// These options, with `callback` told of a chunked operation's [`Progress`]: once its
     /// checks have passed and its rows are counted, then after each chunk it commits. An
-    /// operation in one transaction (a soft delete or a restore, for now, whatever the chunk
-    /// size) does not call it. A panic in it stops the operation after the chunks committed.
+    /// operation in one transaction does not call it. A panic in it stops the operation after the chunks committed.
     ///
     /// ```
     /// use std::sync::atomic::{AtomicU64, Ordering};

@@ -70,15 +70,19 @@ impl Operation<'_> {
 
     /// A restore's check: fails naming every root or descendant whose parent stays
     /// soft-deleted.
+    /// With `roots_only`, only the roots' own parents (a chunk of a chunked restore, whose
+    /// descendants come back in later chunks, after their other parents).
     pub(super) async fn check_restorable<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
+        roots_only: bool,
         port: &mut P,
     ) -> Result<(), Abort> {
         let plan = self.plan;
         let statement = |kind| Statement::new(plan, roots, kind).in_mode(self.mode);
         let mut parents = Vec::new();
-        for (node, fk) in plan.restore_checks() {
+        let checks = plan.restore_checks();
+        for (node, fk) in checks.filter(|&(node, _)| !roots_only || node == plan.root()) {
             let count = port
                 .count(statement(StatementKind::CountDeletedParents { node, fk }))
                 .await?;

@@ -5,6 +5,10 @@
 //! table's turn) and after its own checks (a protected row added meanwhile stops the chunk
 //! before its parent goes). So every committed state is one a delete of some rows would
 //! leave, and running the same call again after an interruption finishes the job.
+//!
+//! A soft delete goes the same way, marking instead of deleting. A restore goes parents
+//! first: each chunk brings back rows marked with the operation's mark whose parents are live
+//! again, so no row comes back under a parent that stays soft-deleted.
 
 use std::time::Instant;
 
@@ -12,7 +16,7 @@ use crate::plan::Step;
 use crate::progress::{Progress, TableProgress};
 use crate::report::DeleteReport;
 use crate::sql::statement::{
-    chunk_order_keys, update_value, ChunkRows, Roots, Statement, StatementKind,
+    chunk_order_keys, update_value, ChunkRows, Mode, Roots, Statement, StatementKind,
 };
 use crate::value::SqlValue;
 
@@ -30,8 +34,10 @@ enum Part {
     Update(Step),
     /// A [`Step::Detach`]: references cleared before a loop's rows go, in one transaction.
     Detach { node: usize, fk: usize },
-    /// A node's rows, chunk by chunk.
+    /// A node's rows, chunk by chunk: deleted, or in a soft delete, marked.
     Delete { node: usize },
+    /// A node's rows a restore brings back, chunk by chunk, after its parents'.
+    Restore { node: usize },
 }
 
 /// A chunked operation's checks, and the rows of each of its parts.
@@ -117,16 +123,25 @@ impl Operation<'_> {
     ) -> Result<DeleteReport, Abort> {
         let started = Instant::now();
         let plan = self.plan;
-        let parts: Vec<Part> = plan
+        let mut parts: Vec<Part> = plan
             .steps
             .iter()
-            .filter_map(|step| match *step {
-                Step::Check { .. } => None,
-                Step::Update { .. } => Some(Part::Update(*step)),
-                Step::Detach { node, fk } => Some(Part::Detach { node, fk }),
-                Step::Delete { node } => Some(Part::Delete { node }),
+            .filter_map(|step| match (*step, self.mode) {
+                (Step::Delete { node }, Mode::Delete) => Some(Part::Delete { node }),
+                (Step::Update { .. }, Mode::Delete) => Some(Part::Update(*step)),
+                (Step::Detach { node, fk }, Mode::Delete) => Some(Part::Detach { node, fk }),
+                (Step::Delete { node }, Mode::SoftDelete) if plan.soft_delete_reaches(node) => {
+                    Some(Part::Delete { node })
+                }
+                (Step::Delete { node }, Mode::Restore) if plan.soft_delete_reaches(node) => {
+                    Some(Part::Restore { node })
+                }
+                _ => None,
             })
             .collect();
+        if self.mode == Mode::Restore {
+            parts.reverse();
+        }
         let mut progress = Progress {
             tables: parts.iter().map(|part| self.part_progress(*part)).collect(),
             elapsed: started.elapsed(),
@@ -147,7 +162,7 @@ impl Operation<'_> {
                         let keys = temp_table_name("keys");
                         let name = keys.clone();
                         let kind = StatementKind::CreateNodeKeys { node, name };
-                        port.execute(Statement::new(plan, roots, kind)).await?;
+                        port.execute(self.chunk_statement(roots, kind)).await?;
                         key_tables[index] = Some(keys.clone());
                         let count = self.number_keys(roots, node, &keys, port).await?;
                         progress.tables[index].total = count as u64;
@@ -190,13 +205,31 @@ impl Operation<'_> {
                 tally.progress.elapsed = started.elapsed();
                 self.tell(&tally.progress)?;
             }
-            Ok(tally.report)
+            Ok(self.in_plan_order(&tally.report))
         }
         .await;
         let created: Vec<String> = key_tables.into_iter().flatten().collect();
         self.drop_temp_tables(&created, outcome.is_ok(), false, port)
             .await?;
         outcome
+    }
+
+    /// A report's tables in plan order (children first), as one transaction reports them,
+    /// whichever order the parts ran in (a restore's parents first).
+    fn in_plan_order(&self, report: &DeleteReport) -> DeleteReport {
+        let plan = self.plan;
+        let mut ordered = DeleteReport::new(change_of(self.mode));
+        let mut tables: Vec<&'static str> = Vec::new();
+        for step in plan.steps {
+            if let Step::Delete { node } = *step {
+                let table = plan.node_model(node).table;
+                if !tables.contains(&table) {
+                    tables.push(table);
+                    ordered.record(table, report.count(table));
+                }
+            }
+        }
+        ordered
     }
 
     /// Numbers the keys of a node's rows into its key table, and indexes them: how many.
@@ -210,7 +243,7 @@ impl Operation<'_> {
         let plan = self.plan;
         let name = keys.to_owned();
         let kind = StatementKind::NumberNodeKeys { node, name };
-        let count = port.execute(Statement::new(plan, roots, kind)).await?;
+        let count = port.execute(self.chunk_statement(roots, kind)).await?;
         let dialect = port.dialect();
         if !dialect.numbers_by_insertion && !dialect.index_in_create_table {
             let kind = StatementKind::IndexNodeKeys(keys.to_owned());
@@ -231,7 +264,11 @@ impl Operation<'_> {
         tally: &mut Tally,
         port: &mut P,
     ) -> Result<(), Abort> {
-        let rounds = matches!(part, Part::Delete { node } if self.ordered(node));
+        let rounds = match part {
+            Part::Delete { node } => self.ordered(node),
+            Part::Restore { node } => self.plan.nodes[node].tree.is_some(),
+            Part::Update(_) | Part::Detach { .. } => false,
+        };
         loop {
             let source = Source::Rows;
             let unit = NextChunk { part, size, source };
@@ -333,7 +370,11 @@ impl Operation<'_> {
         parts: &[Part],
         port: &mut P,
     ) -> Result<Vec<u64>, Abort> {
-        self.check_blockers(roots, port).await?;
+        if self.mode == Mode::Restore {
+            self.check_restorable(roots, false, port).await?;
+        } else {
+            self.check_blockers(roots, port).await?;
+        }
         let mut totals = Vec::with_capacity(parts.len());
         for part in parts {
             totals.push(self.count_part(roots, *part, port).await?);
@@ -342,11 +383,25 @@ impl Operation<'_> {
     }
 
     /// Whether a node's chunks take the rows no other row of its table references first
-    /// ([`ChunkRows::Node`]).
+    /// ([`ChunkRows::Node`]); in a soft delete, the rows no live row references through the
+    /// tree key (a chunk marks its rows' live subtrees with them).
     fn ordered(&self, node: usize) -> bool {
-        chunk_order_keys(self.plan.node_model(node))
-            .next()
-            .is_some()
+        let soft = self.mode == Mode::SoftDelete;
+        chunk_order_keys(self.plan.node_model(node)).any(|fk| !soft || fk.tree)
+    }
+
+    /// A statement of a chunked operation's own (not of a chunk's plan): in its mode, and in
+    /// a restore, walking down from the roots through live rows and rows with its mark.
+    fn chunk_statement<'s, F>(
+        &'s self,
+        roots: &'s Roots<'s, F>,
+        kind: StatementKind,
+    ) -> Statement<'s, F> {
+        let statement = Statement::new(self.plan, roots, kind).in_mode(self.mode);
+        match self.mode {
+            Mode::Restore => statement.walking_marks(self.mark.clone()),
+            Mode::Delete | Mode::SoftDelete => statement,
+        }
     }
 
     /// A part's line of the progress, before its total is counted.
@@ -361,7 +416,7 @@ impl Operation<'_> {
                 let model = plan.node_model(node);
                 (model.table, Some(model.foreign_keys[fk].column))
             }
-            Part::Delete { node } => (plan.node_model(node).table, None),
+            Part::Delete { node } | Part::Restore { node } => (plan.node_model(node).table, None),
             // `chunks` makes an update part of an update step only.
             Part::Update(_) => (plan.root_table(), None),
         };
@@ -392,9 +447,13 @@ impl Operation<'_> {
                 node,
                 leaves_only: false,
             },
+            Part::Restore { node } => ChunkRows::Restore {
+                node,
+                tops_only: false,
+            },
         };
         let kind = StatementKind::CountChunkRows(rows);
-        let count = port.count(Statement::new(self.plan, roots, kind)).await?;
+        let count = port.count(self.chunk_statement(roots, kind)).await?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
@@ -424,7 +483,7 @@ impl Operation<'_> {
         }
         let model = match next.part {
             Part::Update(Step::Update { model, .. }) => model,
-            Part::Delete { node } => plan.nodes[node].model,
+            Part::Delete { node } | Part::Restore { node } => plan.nodes[node].model,
             _ => return Ok(None),
         };
         let name = temp_table_name("chunk");
@@ -438,6 +497,37 @@ impl Operation<'_> {
         self.drop_temp_tables(&names, outcome.is_ok(), true, port)
             .await?;
         outcome
+    }
+
+    /// The operation on a chunk of `node`'s rows, whose keys are in the chunk table `names[0]`:
+    /// the plan of the node's own model from those keys. Copies of the table, for a backend
+    /// that reads a temporary table once per statement, are made and pushed to `names`.
+    async fn own<F, P: Port<F>>(
+        &self,
+        node: usize,
+        names: &mut Vec<String>,
+        port: &mut P,
+    ) -> Result<Operation<'_>, Abort> {
+        let plan = self.plan;
+        let own = Operation {
+            plan: plan.node_plan(node),
+            options: self.options,
+            mode: self.mode,
+            mark: self.mark.clone(),
+        };
+        let copies = if port.dialect().temp_table_reopens {
+            1
+        } else {
+            own.plan.root_references().max(1)
+        };
+        let no_roots = Roots::<F>::Keys(&[]);
+        for copy in 1..copies {
+            let name = format!("{}_{copy}", names[0]);
+            let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
+            port.execute(Statement::new(plan, &no_roots, kind)).await?;
+            names.push(name);
+        }
+        Ok(own)
     }
 
     /// Fills the chunk table `names[0]` from its part, then updates its rows, or deletes them
@@ -465,7 +555,7 @@ impl Operation<'_> {
                     value: value.clone(),
                 };
                 let filled = port
-                    .execute(Statement::new(plan, roots, fill(rows)))
+                    .execute(self.chunk_statement(roots, fill(rows)))
                     .await?;
                 if filled == 0 {
                     return Ok(None);
@@ -496,7 +586,7 @@ impl Operation<'_> {
                         through: SqlValue::BigInt(through as i64),
                     },
                 };
-                let mut filled = port.execute(Statement::new(plan, roots, first)).await?;
+                let mut filled = port.execute(self.chunk_statement(roots, first)).await?;
                 // No row left that no other references, yet rows: each leads into a loop in
                 // the data. They go together, as the one-transaction mode deletes them.
                 if filled == 0 && ordered {
@@ -505,31 +595,47 @@ impl Operation<'_> {
                         rows: rows(false),
                         limit: ALL_ROWS,
                     };
-                    filled = port.execute(Statement::new(plan, roots, all)).await?;
+                    filled = port.execute(self.chunk_statement(roots, all)).await?;
                 }
                 if filled == 0 {
                     return Ok(None);
                 }
-                let own = Operation {
-                    plan: plan.node_plan(node),
-                    options: self.options,
-                    mode: self.mode,
-                    mark: self.mark.clone(),
-                };
-                let copies = if port.dialect().temp_table_reopens {
-                    1
-                } else {
-                    own.plan.root_references().max(1)
-                };
-                let no_roots = Roots::<F>::Keys(&[]);
-                for copy in 1..copies {
-                    let name = format!("{}_{copy}", names[0]);
-                    let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
-                    port.execute(Statement::new(plan, &no_roots, kind)).await?;
-                    names.push(name);
-                }
+                let own = self.own(node, names, port).await?;
                 let report = own.steps(&Roots::<F>::Table(names), port).await?;
                 own.check_transaction(port).await?;
+                Ok(Some(Chunk {
+                    report,
+                    rows: filled,
+                }))
+            }
+            Part::Restore { node } => {
+                let tops_only = plan.nodes[node].tree.is_some();
+                let rows = |tops_only| ChunkRows::Restore { node, tops_only };
+                let mut filled = port
+                    .execute(self.chunk_statement(roots, fill(rows(tops_only))))
+                    .await?;
+                // Rows marked alike in a loop of the tree: none is the top; they come back
+                // together.
+                if filled == 0 && tops_only {
+                    let all = StatementKind::FillChunk {
+                        name: names[0].clone(),
+                        rows: rows(false),
+                        limit: ALL_ROWS,
+                    };
+                    filled = port.execute(self.chunk_statement(roots, all)).await?;
+                }
+                if filled == 0 {
+                    return Ok(None);
+                }
+                let own = self.own(node, names, port).await?;
+                let chunk = Roots::<F>::Table(names);
+                // The chunk's rows only: their descendants come back in later chunks, after
+                // every parent of theirs this restore brings back.
+                own.check_restorable(&chunk, true, port).await?;
+                let restored = own.node(&chunk, own.plan.root(), port).await?;
+                own.check_transaction(port).await?;
+                let mut report = DeleteReport::new(change_of(self.mode));
+                report.record(own.plan.root_table(), restored);
                 Ok(Some(Chunk {
                     report,
                     rows: filled,

@@ -51,14 +51,26 @@ pub(crate) async fn run<F, P: Port<F>>(
             return Ok(DeleteReport::new(change_of(mode)));
         }
     }
+    let mark = match options.mark {
+        Some(instant) => crate::mark::timestamp_of(instant),
+        None => crate::mark::operation_timestamp(),
+    };
     let operation = Operation {
         plan,
         options,
         mode,
-        mark: SqlValue::Text(crate::mark::operation_timestamp()),
+        mark: SqlValue::Text(mark),
     };
     match options.chunk_size {
-        Some(size) if mode == Mode::Delete => {
+        Some(size) => {
+            if mode != Mode::Delete && options.mark.is_none() && reaches_timestamp(plan) {
+                let operation = match mode {
+                    Mode::Restore => "restore",
+                    _ => "soft delete",
+                };
+                let table = plan.root_table();
+                return Err(DeleteError::MarkNeeded { operation, table }.into());
+            }
             operation
                 .materialize_roots(&roots, Body::Chunks(size.clamp(1, chunks::ALL_ROWS)), port)
                 .await
@@ -237,6 +249,14 @@ fn is_transient(error: &DeleteError) -> bool {
         DatabaseErrorKind::Unknown => info.message().starts_with("deadlock detected"),
         _ => false,
     }
+}
+
+/// Whether a soft delete or restore of the plan reaches a table marked with a timestamp.
+fn reaches_timestamp(plan: &Plan) -> bool {
+    (0..plan.nodes.len())
+        .filter(|&node| plan.soft_delete_reaches(node))
+        .filter_map(|node| plan.node_model(node).soft_delete)
+        .any(|mark| matches!(mark.kind, crate::model::SoftDeleteKind::Timestamp(_)))
 }
 
 /// What an operation's report says happened to its rows.

@@ -19,7 +19,7 @@ impl Operation<'_> {
         if self.mode == Mode::SoftDelete {
             self.check_blockers(roots, port).await?;
         } else {
-            self.check_restorable(roots, port).await?;
+            self.check_restorable(roots, false, port).await?;
         }
         let mut report = DeleteReport::new(super::change_of(self.mode));
         for step in plan.steps {

@@ -255,6 +255,15 @@ pub enum ChunkRows {
         /// Only rows no other row references.
         leaves_only: bool,
     },
+    /// The rows of a node a chunked restore brings back: those marked with the statement's
+    /// [walk mark](Statement::walking_marks) that its walk from the roots reaches; with
+    /// `tops_only`, only those whose `tree` parent does not carry that mark (parents first).
+    Restore {
+        /// The node.
+        node: usize,
+        /// Only rows whose tree parent is not one of them.
+        tops_only: bool,
+    },
     /// The rows a [`Step::Update`] changes that do not hold its value yet.
     Update {
         /// The update.
@@ -295,6 +304,9 @@ pub struct Statement<'a, F> {
     roots: &'a Roots<'a, F>,
     kind: StatementKind,
     mode: Mode,
+    /// In a chunked restore, the operation's mark: the walk from the roots passes live rows and
+    /// rows with this mark (parents come back first), instead of rows with their parent's mark.
+    walk_mark: Option<SqlValue>,
     /// Which copy of the root table the next reference reads, while rendering.
     next_root_table: AtomicUsize,
 }
@@ -322,6 +334,7 @@ impl<'a, F> Statement<'a, F> {
             roots,
             kind,
             mode: Mode::Delete,
+            walk_mark: None,
             next_root_table: AtomicUsize::new(0),
         }
     }
@@ -329,6 +342,13 @@ impl<'a, F> Statement<'a, F> {
     /// The statement in a soft-delete or restore operation.
     pub fn in_mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// The statement in a chunked restore of the rows marked `mark`: see
+    /// [`ChunkRows::Restore`].
+    pub fn walking_marks(mut self, mark: SqlValue) -> Self {
+        self.walk_mark = Some(mark);
         self
     }
 
@@ -940,7 +960,9 @@ impl<'a, F> Statement<'a, F> {
     /// The model whose rows a chunk holds.
     fn chunk_model(&self, rows: &ChunkRows) -> QueryResult<&'static ModelMeta> {
         match *rows {
-            ChunkRows::Node { node, .. } => Ok(self.plan.node_model(node)),
+            ChunkRows::Node { node, .. } | ChunkRows::Restore { node, .. } => {
+                Ok(self.plan.node_model(node))
+            }
             ChunkRows::Update {
                 step: Step::Update { model, .. },
                 ..
@@ -969,7 +991,10 @@ impl<'a, F> Statement<'a, F> {
                 if !*leaves_only {
                     return Ok(());
                 }
-                for fk in chunk_order_keys(model) {
+                // A soft delete orders by the tree only, and its marked rows stay: a row is
+                // a leaf when no live row of its subtree is left.
+                let soft = self.mode == Mode::SoftDelete;
+                for fk in chunk_order_keys(model).filter(|fk| !soft || fk.tree) {
                     out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
                     out.push_identifier(model.table)?;
                     out.push_sql(" AS ");
@@ -982,6 +1007,35 @@ impl<'a, F> Statement<'a, F> {
                     push_column(out, CHILD_ALIAS, model.primary_key[0])?;
                     out.push_sql(" <> ");
                     push_column(out, model.table, model.primary_key[0])?;
+                    if let (true, Some(mark)) = (soft, model.soft_delete) {
+                        out.push_sql(" AND ");
+                        push_mark_condition(out, CHILD_ALIAS, mark, false)?;
+                    }
+                    out.push_sql(")");
+                }
+                Ok(())
+            }
+            ChunkRows::Restore { node, tops_only } => {
+                let mark = soft_column(model)?;
+                self.push_node_predicate(out, *node)?;
+                out.push_sql(" AND ");
+                self.push_walk_mark(out, model.table, mark, false)?;
+                let tree = self.plan.nodes[*node].tree.filter(|_| *tops_only);
+                if let Some(tree) = tree {
+                    out.push_sql(" AND NOT EXISTS (SELECT 1 FROM ");
+                    out.push_identifier(model.table)?;
+                    out.push_sql(" AS ");
+                    out.push_identifier(CHILD_ALIAS)?;
+                    out.push_sql(" WHERE ");
+                    push_column(out, CHILD_ALIAS, model.primary_key[0])?;
+                    out.push_sql(" = ");
+                    push_column(out, model.table, tree)?;
+                    out.push_sql(" AND ");
+                    push_column(out, CHILD_ALIAS, model.primary_key[0])?;
+                    out.push_sql(" <> ");
+                    push_column(out, model.table, model.primary_key[0])?;
+                    out.push_sql(" AND ");
+                    self.push_walk_mark(out, CHILD_ALIAS, mark, false)?;
                     out.push_sql(")");
                 }
                 Ok(())
@@ -1289,7 +1343,7 @@ impl<'a, F> Statement<'a, F> {
             Mode::Delete => None,
             _ => Some(soft_column(model)?),
         };
-        let carry_mark = self.mode == Mode::Restore;
+        let carry_mark = self.mode == Mode::Restore && self.walk_mark.is_none();
         out.push_sql("WITH RECURSIVE ");
         out.push_identifier(&name)?;
         out.push_sql(" (");
@@ -1323,6 +1377,10 @@ impl<'a, F> Statement<'a, F> {
         out.push_sql(" = ");
         push_column(out, &name, key)?;
         match (self.mode, mark) {
+            (Mode::Restore, Some(mark)) if !carry_mark => {
+                out.push_sql(" WHERE ");
+                self.push_walk_mark(out, model.table, mark, true)?;
+            }
             (Mode::Restore, Some(mark)) => {
                 out.push_sql(" AND ");
                 push_column(out, model.table, mark.column)?;
@@ -1399,7 +1457,7 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql(" OR ");
                 }
                 first = false;
-                if self.mode == Mode::Restore {
+                if self.mode == Mode::Restore && self.walk_mark.is_none() {
                     // Exact restore: a child comes back with the parent only if the same
                     // operation marked both (the same mark).
                     let parent = self.plan.node_model(via.parent);
@@ -1413,6 +1471,18 @@ impl<'a, F> Statement<'a, F> {
                     push_column(out, parent.table, parent.primary_key[0])?;
                     out.push_sql(", ");
                     push_mark_as_instant(out, parent.table, parent_mark)?;
+                    out.push_sql(" FROM ");
+                    out.push_identifier(parent.table)?;
+                    out.push_sql(" WHERE ");
+                    self.push_node_predicate(out, via.parent)?;
+                    out.push_sql(")");
+                } else if self.mode == Mode::Restore {
+                    // A chunked restore's walk: the parent's rows it passes, the roots
+                    // included (their keys alone would pass them whatever their mark).
+                    let parent = self.plan.node_model(via.parent);
+                    push_column(out, table, via.column)?;
+                    out.push_sql(" IN (SELECT ");
+                    push_column(out, parent.table, parent.primary_key[0])?;
                     out.push_sql(" FROM ");
                     out.push_identifier(parent.table)?;
                     out.push_sql(" WHERE ");
@@ -1432,11 +1502,49 @@ impl<'a, F> Statement<'a, F> {
                 out.push_sql(")");
             }
         }
-        if let Some(mark) = mark {
-            out.push_sql(") AND ");
-            push_mark_condition(out, model.table, mark, self.mode == Mode::Restore)?;
+        match mark {
+            Some(mark) if self.mode == Mode::Restore && self.walk_mark.is_some() => {
+                out.push_sql(") AND ");
+                self.push_walk_mark(out, model.table, mark, true)?;
+            }
+            Some(mark) => {
+                out.push_sql(") AND ");
+                push_mark_condition(out, model.table, mark, self.mode == Mode::Restore)?;
+            }
+            None => {}
         }
         Ok(())
+    }
+
+    /// In a chunked restore, the rows of `table` marked with the operation's mark, or with
+    /// `or_live`, those and the live rows (the rows its walk passes).
+    fn push_walk_mark<'b, DB: Dialect>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        table: &str,
+        mark: SoftDeleteColumn,
+        or_live: bool,
+    ) -> QueryResult<()> {
+        let value = self.walk_mark.as_ref().ok_or_else(|| misuse("walk mark"))?;
+        match mark.kind {
+            SoftDeleteKind::Timestamp(column_type) => {
+                out.push_sql("(");
+                push_column(out, table, mark.column)?;
+                out.push_sql(" = ");
+                DB::push_timestamp(out, value, column_type)?;
+                if or_live {
+                    out.push_sql(" OR ");
+                    push_mark_condition(out, table, mark, false)?;
+                }
+                out.push_sql(")");
+                Ok(())
+            }
+            SoftDeleteKind::Flag if or_live => {
+                out.push_sql("1 = 1");
+                Ok(())
+            }
+            SoftDeleteKind::Flag => push_mark_condition(out, table, mark, true),
+        }
     }
 
     /// The condition on the root's table that selects the root rows.
