@@ -26,6 +26,11 @@ mod schema {
     diesel::table! {
         notes (id) { id -> Integer, task_id -> Integer, deleted_at -> Nullable<Timestamp>, }
     }
+    diesel::table! { boxes (id) { id -> Integer, deleted_at -> Nullable<Timestamp>, } }
+    diesel::table! { items (id) { id -> Integer, box_id -> Integer, hidden -> Bool, } }
+    diesel::table! {
+        parts (id) { id -> Integer, item_id -> Integer, deleted_at -> Nullable<Timestamp>, }
+    }
 }
 use schema::*;
 
@@ -61,7 +66,36 @@ struct Note {
     deleted_at: Option<NaiveDateTime>,
 }
 
-deletable::schema!(Project, Task, Note);
+/// A flag between two timestamps: a plan whose marks are not all instants.
+#[derive(Deletable)]
+#[diesel(table_name = boxes)]
+struct Crate {
+    id: i32,
+    #[soft_delete]
+    deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = items)]
+struct Item {
+    id: i32,
+    #[on_delete(cascade, references = Crate)]
+    box_id: i32,
+    #[soft_delete]
+    hidden: bool,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = parts)]
+struct Part {
+    id: i32,
+    #[on_delete(cascade, references = Item)]
+    item_id: i32,
+    #[soft_delete]
+    deleted_at: Option<NaiveDateTime>,
+}
+
+deletable::schema!(Project, Task, Note, Crate, Item, Part);
 
 /// The hook calls of this thread's test, and the call to refuse.
 #[derive(Default)]
@@ -126,6 +160,11 @@ fn open<D: TestDb>() -> Option<D> {
              project_id INTEGER NOT NULL REFERENCES projects (id),
              parent_id INTEGER REFERENCES tasks (id), deleted_at {timestamp});
          CREATE TABLE notes (id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL REFERENCES tasks (id),
+             deleted_at {timestamp});
+         CREATE TABLE boxes (id INTEGER PRIMARY KEY, deleted_at {timestamp});
+         CREATE TABLE items (id INTEGER PRIMARY KEY, box_id INTEGER NOT NULL REFERENCES boxes (id),
+             hidden BOOLEAN NOT NULL DEFAULT FALSE);
+         CREATE TABLE parts (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items (id),
              deleted_at {timestamp});"
     ))
 }
@@ -315,8 +354,8 @@ backends! {
         Task::soft_delete_by_ids_with(&[3], &earlier, db.conn()).unwrap();
         Project::soft_delete_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
         let other = DeleteOptions::chunked(2).marked_at(task_mark);
-        let report = Project::restore_by_ids_with(&[1], &other, db.conn()).unwrap();
-        assert_eq!(report.total(), 0, "{report}");
+        let error = Project::restore_by_ids_with(&[1], &other, db.conn()).unwrap_err();
+        assert!(matches!(error, DeleteError::OtherMark { rows: 1, .. }), "{error:?}");
         let report = Project::restore_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
         // Tasks 3, 6 and 7 and their notes (and note 2000) stay soft-deleted.
         assert_eq!(report.count_of::<Task>(), 4, "{report}");
@@ -332,5 +371,94 @@ backends! {
         assert_eq!(deleted(&mut db, "tasks"), vec![3, 6, 7]);
         assert_eq!(deleted(&mut db, "notes"), vec![3, 6, 7, 2000]);
         assert_eq!(live_under_deleted(&mut db), 0);
+    }
+
+    /// Marks compare as instants: soft-deleted in a session at +05:00, stopped, rerun and
+    /// restored from one at another offset, everything comes back. On MySQL and MariaDB a
+    /// `DATETIME` holds the session's wall time, whose instant only a session in the same zone
+    /// knows: there every session of the test is at the first offset (not UTC).
+    #[test]
+    fn a_mark_matches_whatever_the_session_time_zone() {
+        let zone = |db: &mut Db, offset: &str| match Db::BACKEND {
+            "mysql" | "mariadb" => db.exec(&format!("SET time_zone = '{offset}'")),
+            "postgres" => db.exec(&format!("SET TIME ZONE INTERVAL '{offset}' HOUR TO MINUTE")),
+            _ => {}
+        };
+        for (first, second) in [("+05:00", "+00:00"), ("-03:30", "+05:00")] {
+            let Some(mut db) = open::<Db>() else { return };
+            load(&mut db, 5);
+            zone(&mut db, "+00:00");
+            let before = state(&mut db);
+            zone(&mut db, first);
+            // Stopped after its first chunk, rerun in the other zone: the same mark.
+            script(|s| *s = Script { refuse_call: Some(2), ..Script::default() });
+            Project::soft_delete_by_ids_with(&[1], &chunked(2), db.conn()).unwrap_err();
+            script(|s| *s = Script::default());
+            let second = match Db::BACKEND {
+                "mysql" | "mariadb" => first,
+                _ => second,
+            };
+            zone(&mut db, second);
+            Project::soft_delete_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
+            let report = Project::restore_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
+            assert_eq!(report.count_of::<Task>(), 5, "{first} then {second}: {report}");
+            zone(&mut db, "+00:00");
+            assert_eq!(state(&mut db), before, "{first} then {second}");
+        }
+    }
+
+    /// Roots soft-deleted with another mark than the restore's are refused before anything
+    /// changes, not skipped: one transaction would have brought them back.
+    #[test]
+    fn a_chunked_restore_refuses_roots_with_another_mark() {
+        let Some(mut db) = open::<Db>() else { return };
+        load(&mut db, 3);
+        Project::soft_delete_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
+        let other = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        Project::soft_delete_by_ids_with(&[2], &chunked(2).marked_at(other), db.conn()).unwrap();
+        let marked = state(&mut db);
+        let error = Project::restore_by_ids_with(&[1, 2], &chunked(2), db.conn()).unwrap_err();
+        assert!(
+            matches!(error, DeleteError::OtherMark { table: "projects", rows: 1, .. }),
+            "{error:?}"
+        );
+        assert_eq!(state(&mut db), marked);
+        let report = Project::restore_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
+        assert_eq!(report.count_of::<Project>(), 1);
+        let other = DeleteOptions::chunked(2).marked_at(other);
+        let report = Project::restore_by_ids_with(&[2], &other, db.conn()).unwrap();
+        assert_eq!(report.total(), 3, "project 2, task 1000, note 1000: {report}");
+    }
+
+    /// A flag between timestamps: one transaction's restore brings back the flagged items
+    /// under the box and their parts with the box's mark (it compared a flag with an instant,
+    /// and failed, before), and chunked mode does the same.
+    #[test]
+    fn a_restore_through_a_flag_between_timestamps() {
+        for chunks in [None, Some(1)] {
+            let Some(mut db) = open::<Db>() else { return };
+            db.exec(
+                "INSERT INTO boxes (id) VALUES (1), (2);
+                 INSERT INTO items (id, box_id) VALUES (1, 1), (2, 1), (3, 2);
+                 INSERT INTO parts (id, item_id) VALUES (1, 1), (2, 2), (3, 2), (4, 3);",
+            );
+            let before = |db: &mut Db| {
+                (
+                    db.pairs("SELECT id AS a, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END AS b FROM boxes ORDER BY id"),
+                    db.pairs("SELECT id AS a, CASE WHEN hidden THEN 1 ELSE 0 END AS b FROM items ORDER BY id"),
+                    db.pairs("SELECT id AS a, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END AS b FROM parts ORDER BY id"),
+                )
+            };
+            let live = before(&mut db);
+            let options = match chunks {
+                Some(size) => chunked(size),
+                None => DeleteOptions::default().marked_at(mark()),
+            };
+            let report = Crate::soft_delete_by_ids_with(&[1], &options, db.conn()).unwrap();
+            assert_eq!(report.total(), 6, "{chunks:?}: {report}");
+            let report = Crate::restore_by_ids_with(&[1], &options, db.conn()).unwrap();
+            assert_eq!(report.total(), 6, "{chunks:?}: {report}");
+            assert_eq!(before(&mut db), live, "{chunks:?}");
+        }
     }
 }

@@ -95,6 +95,22 @@ pub enum DeleteError {
         /// The root's table.
         table: &'static str,
     },
+    /// A chunked restore was given root rows soft-deleted with another mark than its own
+    /// ([`DeleteOptions::mark`](crate::DeleteOptions::mark)): it brings back the rows of one
+    /// operation. Found before anything changed.
+    #[error(
+        "cannot restore: {rows} of the rows to restore in `{table}` {were} soft-deleted with \
+         another mark than the restore's; a chunked restore brings back one operation's rows: \
+         restore those with their own mark (DeleteOptions::marked_at)",
+        were = if *rows == 1 { "was" } else { "were" }
+    )]
+    #[non_exhaustive]
+    OtherMark {
+        /// The root's table.
+        table: &'static str,
+        /// How many of the roots carry another mark.
+        rows: u64,
+    },
     /// The database refused a statement: Diesel's error is the
     /// [`source`](std::error::Error::source).
     #[error("database error during delete")]

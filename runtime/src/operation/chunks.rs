@@ -372,6 +372,13 @@ impl Operation<'_> {
     ) -> Result<Vec<u64>, Abort> {
         if self.mode == Mode::Restore {
             self.check_restorable(roots, false, port).await?;
+            let kind = StatementKind::CountChunkRows(ChunkRows::RootsMarkedOtherwise);
+            let rows = port.count(self.chunk_statement(roots, kind)).await?;
+            if rows > 0 {
+                let table = self.plan.root_table();
+                let rows = u64::try_from(rows).unwrap_or(0);
+                return Err(crate::error::DeleteError::OtherMark { table, rows }.into());
+            }
         } else {
             self.check_blockers(roots, port).await?;
         }

@@ -202,6 +202,15 @@ pub trait SqlDialect: Backend + Sized + 'static {
         Ok(())
     }
 
+    /// A mark (UTC wall time, as text) as a value that compares with
+    /// [`push_timestamp_as_utc`](SqlDialect::push_timestamp_as_utc).
+    fn push_utc_instant<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+    ) -> QueryResult<()> {
+        Self::push_value(out, value)
+    }
+
     /// A column of soft-delete marks, as UTC wall time (so marks of columns of different types
     /// compare as instants).
     fn push_timestamp_as_utc(
@@ -562,6 +571,16 @@ impl SqlDialect for diesel::pg::Pg {
             out.push_sql(" AT TIME ZONE 'UTC'");
         }
         out.push_sql(")");
+        Ok(())
+    }
+
+    fn push_utc_instant<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        value: &'b SqlValue,
+    ) -> QueryResult<()> {
+        out.push_sql("CAST(");
+        Self::push_value(out, value)?;
+        out.push_sql(" AS TIMESTAMP)");
         Ok(())
     }
 

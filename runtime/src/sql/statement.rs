@@ -264,6 +264,9 @@ pub enum ChunkRows {
         /// Only rows whose tree parent is not one of them.
         tops_only: bool,
     },
+    /// The root rows a chunked restore was given that are soft-deleted with another mark
+    /// than its own.
+    RootsMarkedOtherwise,
     /// The rows a [`Step::Update`] changes that do not hold its value yet.
     Update {
         /// The update.
@@ -963,6 +966,7 @@ impl<'a, F> Statement<'a, F> {
             ChunkRows::Node { node, .. } | ChunkRows::Restore { node, .. } => {
                 Ok(self.plan.node_model(node))
             }
+            ChunkRows::RootsMarkedOtherwise => Ok(self.plan.node_model(self.plan.root())),
             ChunkRows::Update {
                 step: Step::Update { model, .. },
                 ..
@@ -1039,6 +1043,18 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql(")");
                 }
                 Ok(())
+            }
+            ChunkRows::RootsMarkedOtherwise => {
+                let mark = soft_column(model)?;
+                self.push_root_predicate(out)?;
+                out.push_sql(" AND ");
+                push_mark_condition(out, model.table, mark, true)?;
+                if let SoftDeleteKind::Flag = mark.kind {
+                    out.push_sql(" AND 1 = 0");
+                    return Ok(());
+                }
+                out.push_sql(" AND NOT ");
+                self.push_walk_mark(out, model.table, mark, false)
             }
             ChunkRows::Update { step, value } => {
                 let Step::Update { model, fk, parent } = *step else {
@@ -1457,9 +1473,21 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql(" OR ");
                 }
                 first = false;
-                if self.mode == Mode::Restore && self.walk_mark.is_none() {
+                let parent = self.plan.node_model(via.parent);
+                let both_timestamps = matches!(
+                    (
+                        mark.map(|mark| mark.kind),
+                        parent.soft_delete.map(|mark| mark.kind)
+                    ),
+                    (
+                        Some(SoftDeleteKind::Timestamp(_)),
+                        Some(SoftDeleteKind::Timestamp(_))
+                    )
+                );
+                if self.mode == Mode::Restore && self.walk_mark.is_none() && both_timestamps {
                     // Exact restore: a child comes back with the parent only if the same
-                    // operation marked both (the same mark).
+                    // operation marked both (the same mark). A flag carries no mark: a
+                    // flagged child comes back with its parent (below).
                     let parent = self.plan.node_model(via.parent);
                     let parent_mark = soft_column(parent)?;
                     let child_mark = mark.ok_or_else(|| misuse("restore"))?;
@@ -1478,8 +1506,8 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql(")");
                 } else if self.mode == Mode::Restore {
                     // A chunked restore's walk: the parent's rows it passes, the roots
-                    // included (their keys alone would pass them whatever their mark).
-                    let parent = self.plan.node_model(via.parent);
+                    // included (their keys alone would pass them whatever their mark); or a
+                    // restore through a flag: the parent's rows that come back.
                     push_column(out, table, via.column)?;
                     out.push_sql(" IN (SELECT ");
                     push_column(out, parent.table, parent.primary_key[0])?;
@@ -1527,11 +1555,12 @@ impl<'a, F> Statement<'a, F> {
     ) -> QueryResult<()> {
         let value = self.walk_mark.as_ref().ok_or_else(|| misuse("walk mark"))?;
         match mark.kind {
+            // As instants, whatever the session's time zone when each was written.
             SoftDeleteKind::Timestamp(column_type) => {
                 out.push_sql("(");
-                push_column(out, table, mark.column)?;
+                DB::push_timestamp_as_utc(out, table, mark.column, column_type)?;
                 out.push_sql(" = ");
-                DB::push_timestamp(out, value, column_type)?;
+                DB::push_utc_instant(out, value)?;
                 if or_live {
                     out.push_sql(" OR ");
                     push_mark_condition(out, table, mark, false)?;
