@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use deletable::{Deletable, DeleteError, DeleteOptions, HookStage, Progress, SoftDelete};
@@ -475,5 +476,53 @@ backends! {
         assert_eq!(seen.len(), 1);
         assert_eq!((seen[0].done(), seen[0].total()), (0, 0));
         assert_eq!(db.count("posts"), 3);
+    }
+
+    /// A writer inserting files under the folders a chunked delete removes, all along. A
+    /// chunk without hooks does not lock its rows first: a file inserted between its cascade
+    /// and its delete makes the delete fail on the foreign key, and the chunk runs again (on
+    /// MySQL and MariaDB the cascade's locks make the writer wait instead). The delete
+    /// finishes, every folder gone, and the foreign keys leave no file without its folder.
+    #[test]
+    fn a_writer_inserting_under_a_chunks_rows_all_along() {
+        let Some(mut db) = Db::open_shared(SCHEMA) else { return };
+        let folders = 40;
+        let folder_rows: Vec<String> = (1..=folders).map(|id| format!("({id}, FALSE)")).collect();
+        let file_rows: Vec<String> =
+            (1..=2 * folders).map(|id| format!("({id}, {}, FALSE)", (id + 1) / 2)).collect();
+        db.exec(&format!(
+            "INSERT INTO folders (id, deleted) VALUES {};
+             INSERT INTO files (id, folder_id, deleted) VALUES {};",
+            folder_rows.join(", "),
+            file_rows.join(", ")
+        ));
+        let mut writer = db.connect_again();
+        let stop = AtomicBool::new(false);
+        let (report, inserted) = std::thread::scope(|scope| {
+            let inserting = scope.spawn(|| {
+                let mut inserted = 0;
+                let mut id = 1_000;
+                while !stop.load(Ordering::Relaxed) {
+                    id += 1;
+                    let folder = id % folders + 1;
+                    let sql = format!(
+                        "INSERT INTO files (id, folder_id, deleted) VALUES ({id}, {folder}, FALSE)"
+                    );
+                    if writer.batch_execute(&sql).is_ok() {
+                        inserted += 1;
+                    }
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                inserted
+            });
+            let options = DeleteOptions::chunked(3);
+            let report = Folder::delete_where_with(folders::id.le(folders), &options, db.conn());
+            stop.store(true, Ordering::Relaxed);
+            (report, inserting.join().unwrap())
+        });
+        let report = report.unwrap();
+        assert_eq!(report.count("folders"), folders as u64, "{report}");
+        assert_eq!(db.count("folders"), 0);
+        assert_eq!(db.count("files"), 0, "{inserted} inserted meanwhile, all gone or refused");
     }
 }

@@ -488,6 +488,22 @@ impl Operation<'_> {
             let report = DeleteReport::new(change_of(self.mode));
             return Ok(Some(Chunk { report, rows }));
         }
+        if let (
+            Part::Delete { node },
+            Source::Keys {
+                keys,
+                after,
+                through,
+            },
+        ) = (next.part, next.source)
+        {
+            if port.dialect().temp_table_reopens {
+                return self
+                    .numbered_chunk(node, (keys, after, through), port)
+                    .await
+                    .map(Some);
+            }
+        }
         let model = match next.part {
             Part::Update(Step::Update { model, .. }) => model,
             Part::Delete { node } | Part::Restore { node } => plan.nodes[node].model,
@@ -516,12 +532,7 @@ impl Operation<'_> {
         port: &mut P,
     ) -> Result<Operation<'_>, Abort> {
         let plan = self.plan;
-        let own = Operation {
-            plan: plan.node_plan(node),
-            options: self.options,
-            mode: self.mode,
-            mark: self.mark.clone(),
-        };
+        let own = self.own_operation(node);
         let copies = if port.dialect().temp_table_reopens {
             1
         } else {
@@ -535,6 +546,42 @@ impl Operation<'_> {
             names.push(name);
         }
         Ok(own)
+    }
+
+    /// The operation on a chunk of `node`'s rows: the plan of the node's own model.
+    fn own_operation(&self, node: usize) -> Operation<'_> {
+        Operation {
+            plan: self.plan.node_plan(node),
+            options: self.options,
+            mode: self.mode,
+            mark: self.mark.clone(),
+            in_chunk: true,
+        }
+    }
+
+    /// A chunk of a node's rows from its key table, where a statement may read a temporary
+    /// table twice: the keys numbered `after + 1` to `through`, read in place (no chunk table
+    /// to create, fill and drop), deleted (or marked) with everything they cascade to.
+    async fn numbered_chunk<F, P: Port<F>>(
+        &self,
+        node: usize,
+        (keys, after, through): (&str, usize, usize),
+        port: &mut P,
+    ) -> Result<Chunk, Abort> {
+        let after_number = SqlValue::BigInt(i64::try_from(after).unwrap_or(i64::MAX));
+        let through_number = SqlValue::BigInt(i64::try_from(through).unwrap_or(i64::MAX));
+        let roots: Roots<'_, F> = Roots::Numbered {
+            keys,
+            after: &after_number,
+            through: &through_number,
+        };
+        let own = self.own_operation(node);
+        let report = own.steps(&roots, port).await?;
+        own.check_transaction(port).await?;
+        Ok(Chunk {
+            report,
+            rows: through - after,
+        })
     }
 
     /// Fills the chunk table `names[0]` from its part, then updates its rows, or deletes them

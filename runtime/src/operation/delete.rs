@@ -17,7 +17,16 @@ impl Operation<'_> {
     ) -> Result<DeleteReport, Abort> {
         let plan = self.plan;
         let dialect = port.dialect();
-        if dialect.locks_rows && (plan.steps.len() > 1 || self.has_hooks()) {
+        // The roots are locked first so that a writer inserting a child under one of them
+        // waits, then fails, rather than this delete failing on the child. A chunk without
+        // hooks does without: locking its thousands of rows costs a write each, and a chunk
+        // that fails so is run again (its rows' children found anew).
+        let lock = if self.in_chunk {
+            self.has_hooks()
+        } else {
+            plan.steps.len() > 1 || self.has_hooks()
+        };
+        if dialect.locks_rows && lock {
             let kind = StatementKind::LockRoots;
             port.count(Statement::new(plan, roots, kind)).await?;
         }

@@ -60,6 +60,7 @@ pub(crate) async fn run<F, P: Port<F>>(
         options,
         mode,
         mark: SqlValue::Text(mark),
+        in_chunk: false,
     };
     match options.chunk_size {
         Some(size) => {
@@ -121,13 +122,14 @@ pub(crate) enum Body {
     Chunks(usize),
 }
 
-/// One operation: the plan, the caller's options, what it does to the rows it reaches, and
-/// the mark a soft delete sets.
+/// One operation: the plan, the caller's options, what it does to the rows it reaches, the
+/// mark a soft delete sets, and whether it is a chunk of a chunked operation.
 pub(crate) struct Operation<'p> {
     plan: &'p Plan,
     options: &'p DeleteOptions,
     mode: Mode,
     mark: SqlValue,
+    in_chunk: bool,
 }
 
 impl Operation<'_> {

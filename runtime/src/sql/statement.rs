@@ -28,6 +28,17 @@ pub enum Roots<'a, F> {
     /// or for backends that cannot read a temporary table twice in one statement (MySQL), one
     /// copy per reference.
     Table(&'a [String]),
+    /// The keys numbered `after + 1` to `through` in a chunked operation's key table
+    /// ([`StatementKind::CreateNodeKeys`]), read in place (where a statement may read a
+    /// temporary table twice).
+    Numbered {
+        /// The key table.
+        keys: &'a str,
+        /// The number of the last key before them.
+        after: &'a SqlValue,
+        /// The number of their last key.
+        through: &'a SqlValue,
+    },
 }
 
 /// A filter that matches nothing: the filter type of calls whose roots are keys, and the
@@ -380,7 +391,9 @@ where
                 out.unsafe_to_cache_prepared();
             }
         }
-        if matches!(self.roots, Roots::Table(_)) || self.kind.names_temporary_table() {
+        if matches!(self.roots, Roots::Table(_) | Roots::Numbered { .. })
+            || self.kind.names_temporary_table()
+        {
             // Each operation names its temporary tables anew, so such a text never runs twice:
             // cached, it would stay prepared on the connection (and the server) for good.
             out.unsafe_to_cache_prepared();
@@ -1325,6 +1338,7 @@ impl<'a, F> Statement<'a, F> {
                     out.push_sql(" FROM ");
                     return out.push_identifier(name);
                 }
+                Roots::Numbered { .. } => return self.push_numbered_keys(out),
                 _ => {}
             }
         }
@@ -1601,7 +1615,47 @@ impl<'a, F> Statement<'a, F> {
                 out.push_sql(")");
                 Ok(())
             }
+            Roots::Numbered { .. } => {
+                push_key_tuple(out, root)?;
+                out.push_sql(" IN (");
+                self.push_numbered_keys(out)?;
+                out.push_sql(")");
+                Ok(())
+            }
         }
+    }
+
+    /// `SELECT <key> FROM keys WHERE number > after AND number <= through`: the root keys of
+    /// [`Roots::Numbered`].
+    fn push_numbered_keys<'b, DB: Dialect>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        let Roots::Numbered {
+            keys,
+            after,
+            through,
+        } = *self.roots
+        else {
+            return Err(misuse("numbered keys"));
+        };
+        if !DB::TEMP_TABLE_REOPENS {
+            return Err(misuse("numbered keys read more than once"));
+        }
+        let root = self.plan.node_model(self.plan.root());
+        let number = DB::INSERTION_NUMBER.unwrap_or(ROW_NUMBER);
+        out.push_sql("SELECT ");
+        push_columns(out, keys, root.primary_key, false)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(keys)?;
+        out.push_sql(" WHERE ");
+        push_column(out, keys, number)?;
+        out.push_sql(" > ");
+        DB::push_value(out, after)?;
+        out.push_sql(" AND ");
+        push_column(out, keys, number)?;
+        out.push_sql(" <= ");
+        DB::push_value(out, through)
     }
 }
 
