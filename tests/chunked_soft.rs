@@ -149,11 +149,7 @@ fn mark() -> SystemTime {
 }
 
 fn open<D: TestDb>() -> Option<D> {
-    let timestamp = if matches!(D::BACKEND, "mysql" | "mariadb") {
-        "DATETIME(6)"
-    } else {
-        "TIMESTAMP"
-    };
+    let timestamp = D::timestamp_type();
     D::open(&format!(
         "CREATE TABLE projects (id INTEGER PRIMARY KEY, deleted_at {timestamp});
          CREATE TABLE tasks (id INTEGER PRIMARY KEY,

@@ -61,11 +61,7 @@ deletable_tests::hooks! {
 deletable::schema!(Group, Member, Note);
 
 fn open<D: TestDb>() -> Option<D> {
-    let timestamp = if matches!(D::BACKEND, "mysql" | "mariadb") {
-        "DATETIME(6)"
-    } else {
-        "TIMESTAMP"
-    };
+    let timestamp = D::timestamp_type();
     D::open(&format!(
         "CREATE TABLE groups (id INTEGER PRIMARY KEY, deleted_at {timestamp});
          CREATE TABLE members (id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL,

@@ -58,11 +58,7 @@ deletable::schema!(Person, Article, Remark);
 const TABLES: &[&str] = &["people", "articles", "remarks"];
 
 fn open<D: TestDb>() -> Option<D> {
-    let timestamp = if matches!(D::BACKEND, "mysql" | "mariadb") {
-        "DATETIME(6)"
-    } else {
-        "TIMESTAMP"
-    };
+    let timestamp = D::timestamp_type();
     D::open(&format!(
         "CREATE TABLE people (id INTEGER PRIMARY KEY, deleted_at {timestamp});
          CREATE TABLE articles (id INTEGER PRIMARY KEY, deleted_at {timestamp});

@@ -57,6 +57,16 @@ pub trait TestDb: Sized {
     /// The backend's name, for messages.
     const BACKEND: &'static str;
 
+    /// The column type of a zoneless timestamp to the microsecond: MySQL's and MariaDB's
+    /// `TIMESTAMP` is another type (and `DATETIME` alone drops the fraction).
+    fn timestamp_type() -> &'static str {
+        if matches!(Self::BACKEND, "mysql" | "mariadb") {
+            "DATETIME(6)"
+        } else {
+            "TIMESTAMP"
+        }
+    }
+
     /// A fresh database with `schema` created in it; `None` (having printed why) when the backend
     /// is not configured on this machine.
     fn open(schema: &str) -> Option<Self>;

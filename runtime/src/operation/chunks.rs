@@ -548,6 +548,30 @@ impl Operation<'_> {
         Ok(own)
     }
 
+    /// Fills the chunk table `name` with `first`; when that finds no row, with every row of
+    /// `in_loops` (rows that lead into a loop in the data go together): how many.
+    async fn fill<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        name: &str,
+        first: StatementKind,
+        in_loops: Option<ChunkRows>,
+        port: &mut P,
+    ) -> Result<usize, Abort> {
+        let filled = port.execute(self.chunk_statement(roots, first)).await?;
+        match in_loops {
+            Some(rows) if filled == 0 => {
+                let all = StatementKind::FillChunk {
+                    name: name.to_owned(),
+                    rows,
+                    limit: ALL_ROWS,
+                };
+                port.execute(self.chunk_statement(roots, all)).await
+            }
+            _ => Ok(filled),
+        }
+    }
+
     /// The operation on a chunk of `node`'s rows: the plan of the node's own model.
     fn own_operation(&self, node: usize) -> Operation<'_> {
         Operation {
@@ -640,17 +664,10 @@ impl Operation<'_> {
                         through: SqlValue::BigInt(through as i64),
                     },
                 };
-                let mut filled = port.execute(self.chunk_statement(roots, first)).await?;
                 // No row left that no other references, yet rows: each leads into a loop in
                 // the data. They go together, as the one-transaction mode deletes them.
-                if filled == 0 && ordered {
-                    let all = StatementKind::FillChunk {
-                        name: names[0].clone(),
-                        rows: rows(false),
-                        limit: ALL_ROWS,
-                    };
-                    filled = port.execute(self.chunk_statement(roots, all)).await?;
-                }
+                let in_loops = ordered.then(|| rows(false));
+                let filled = self.fill(roots, &names[0], first, in_loops, port).await?;
                 if filled == 0 {
                     return Ok(None);
                 }
@@ -665,19 +682,11 @@ impl Operation<'_> {
             Part::Restore { node } => {
                 let tops_only = plan.nodes[node].tree.is_some();
                 let rows = |tops_only| ChunkRows::Restore { node, tops_only };
-                let mut filled = port
-                    .execute(self.chunk_statement(roots, fill(rows(tops_only))))
-                    .await?;
                 // Rows marked alike in a loop of the tree: none is the top; they come back
                 // together.
-                if filled == 0 && tops_only {
-                    let all = StatementKind::FillChunk {
-                        name: names[0].clone(),
-                        rows: rows(false),
-                        limit: ALL_ROWS,
-                    };
-                    filled = port.execute(self.chunk_statement(roots, all)).await?;
-                }
+                let in_loops = tops_only.then(|| rows(false));
+                let first = fill(rows(tops_only));
+                let filled = self.fill(roots, &names[0], first, in_loops, port).await?;
                 if filled == 0 {
                     return Ok(None);
                 }
