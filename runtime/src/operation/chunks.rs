@@ -497,7 +497,10 @@ impl Operation<'_> {
             },
         ) = (next.part, next.source)
         {
-            if port.dialect().temp_table_reopens {
+            // Not where a root is deleted by a join with its keys' table (MariaDB, whose
+            // `IN (subquery)` would read the whole table).
+            let dialect = port.dialect();
+            if dialect.temp_table_reopens && !dialect.delete_by_join {
                 return self
                     .numbered_chunk(node, (keys, after, through), port)
                     .await
@@ -532,7 +535,7 @@ impl Operation<'_> {
         port: &mut P,
     ) -> Result<Operation<'_>, Abort> {
         let plan = self.plan;
-        let own = self.own_operation(node);
+        let own = self.own_operation(node, port);
         let copies = if port.dialect().temp_table_reopens {
             1
         } else {
@@ -572,14 +575,17 @@ impl Operation<'_> {
         }
     }
 
-    /// The operation on a chunk of `node`'s rows: the plan of the node's own model.
-    fn own_operation(&self, node: usize) -> Operation<'_> {
+    /// The operation on a chunk of `node`'s rows, inside the chunk's transaction: the plan of
+    /// the node's own model.
+    fn own_operation<F, P: Port<F>>(&self, node: usize, port: &mut P) -> Operation<'_> {
         Operation {
             plan: self.plan.node_plan(node),
             options: self.options,
             mode: self.mode,
             mark: self.mark.clone(),
-            in_chunk: true,
+            // Run again after a transient error: the chunk's transaction is the only one open,
+            // and the whole operation's hooks allow it (see `retried`).
+            retried_chunk: port.transaction_depth() == Some(1) && self.may_run_again(),
         }
     }
 
@@ -599,7 +605,7 @@ impl Operation<'_> {
             after: &after_number,
             through: &through_number,
         };
-        let own = self.own_operation(node);
+        let own = self.own_operation(node, port);
         let report = own.steps(&roots, port).await?;
         own.check_transaction(port).await?;
         Ok(Chunk {

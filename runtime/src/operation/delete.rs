@@ -19,9 +19,9 @@ impl Operation<'_> {
         let dialect = port.dialect();
         // The roots are locked first so that a writer inserting a child under one of them
         // waits, then fails, rather than this delete failing on the child. A chunk without
-        // hooks does without: locking its thousands of rows costs a write each, and a chunk
-        // that fails so is run again (its rows' children found anew).
-        let lock = if self.in_chunk {
+        // hooks that runs again after such a failure does without: locking its thousands of
+        // rows costs a write each, and its second run finds the children anew.
+        let lock = if self.retried_chunk {
             self.has_hooks()
         } else {
             plan.steps.len() > 1 || self.has_hooks()

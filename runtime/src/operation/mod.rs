@@ -60,7 +60,7 @@ pub(crate) async fn run<F, P: Port<F>>(
         options,
         mode,
         mark: SqlValue::Text(mark),
-        in_chunk: false,
+        retried_chunk: false,
     };
     match options.chunk_size {
         Some(size) => {
@@ -123,13 +123,14 @@ pub(crate) enum Body {
 }
 
 /// One operation: the plan, the caller's options, what it does to the rows it reaches, the
-/// mark a soft delete sets, and whether it is a chunk of a chunked operation.
+/// mark a soft delete sets, and whether it is a chunk of a chunked operation whose
+/// transaction runs again after a transient error.
 pub(crate) struct Operation<'p> {
     plan: &'p Plan,
     options: &'p DeleteOptions,
     mode: Mode,
     mark: SqlValue,
-    in_chunk: bool,
+    retried_chunk: bool,
 }
 
 impl Operation<'_> {
@@ -143,8 +144,7 @@ impl Operation<'_> {
         unit: U,
         port: &mut P,
     ) -> Result<U::Output, Abort> {
-        let retries =
-            port.transaction_depth() == Some(0) && (self.options.retry_hooks || !self.has_hooks());
+        let retries = port.transaction_depth() == Some(0) && self.may_run_again();
         let mut attempt = 1;
         loop {
             match self.in_transaction(roots, unit, port).await {
@@ -217,6 +217,12 @@ impl Operation<'_> {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Whether a transaction of the operation that a concurrent writer broke may run again, as
+    /// far as its hooks go.
+    fn may_run_again(&self) -> bool {
+        self.options.retry_hooks || !self.has_hooks()
     }
 
     /// Whether any table of the plan goes through hooks (then in several statements).
