@@ -29,7 +29,7 @@ pub enum Roots<'a, F> {
     /// copy per reference.
     Table(&'a [String]),
     /// The keys numbered `after + 1` to `through` in a chunked operation's key table
-    /// ([`StatementKind::CreateNodeKeys`]), read in place (where a statement may read a
+    /// (`StatementKind::CreateNodeKeys`), read in place (where a statement may read a
     /// temporary table twice).
     Numbered {
         /// The key table.
