@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDateTime;
 use deletable::{Deletable, DeleteError, DeleteOptions, DeleteReport, SoftDelete};
-use deletable_tests::{backends, TestDb};
+use deletable_tests::{backends, Armable, Fault, FaultInjection, TestDb};
 
 mod schema {
     diesel::table! { projects (id) { id -> Integer, deleted_at -> Nullable<Timestamp>, } }
@@ -219,6 +219,9 @@ fn live_under_deleted<D: TestDb>(db: &mut D) -> i64 {
     );
     rows[0].0
 }
+
+/// A test database's connection in its runner's fault-injecting wrapper.
+type Faulty<'c, D> = <<D as TestDb>::Conn as FaultInjection>::Faulty<'c>;
 
 fn chunked(size: usize) -> DeleteOptions {
     DeleteOptions::chunked(size).marked_at(mark())
@@ -455,6 +458,51 @@ backends! {
             let report = Crate::restore_by_ids_with(&[1], &options, db.conn()).unwrap();
             assert_eq!(report.total(), 6, "{chunks:?}: {report}");
             assert_eq!(before(&mut db), live, "{chunks:?}");
+        }
+    }
+
+    /// A database error at every statement of a chunked soft delete, then of a chunked
+    /// restore, in turn: after each failure no live row is under a soft-deleted parent, and
+    /// the same call again finishes with the state of an uninterrupted run.
+    #[test]
+    fn a_failure_at_every_statement_leaves_a_consistent_state_and_the_rerun_finishes() {
+        let tasks = 7;
+        let Some(mut twin) = open::<Db>() else { return };
+        load(&mut twin, tasks);
+        let before = state(&mut twin);
+        Project::soft_delete_by_ids_with(&[1], &chunked(2), twin.conn()).unwrap();
+        let marked = state(&mut twin);
+        for restore in [false, true] {
+            for k in 1.. {
+                let Some(mut db) = open::<Db>() else { return };
+                load(&mut db, tasks);
+                if restore {
+                    Project::soft_delete_by_ids_with(&[1], &chunked(2), db.conn()).unwrap();
+                }
+                let run = |conn: &mut Faulty<'_, Db>| match restore {
+                    false => Project::soft_delete_by_ids_with(&[1], &chunked(2), conn),
+                    true => Project::restore_by_ids_with(&[1], &chunked(2), conn),
+                };
+                let injection = {
+                    let mut faulty = db.conn().faulty();
+                    faulty.arm(Some((k, Fault::Database)));
+                    let outcome = run(&mut faulty);
+                    let injection = faulty.disarm();
+                    if injection.failed_statement.is_some() {
+                        assert!(outcome.is_err(), "statement {k}: {injection:?}");
+                    }
+                    injection
+                };
+                assert_eq!(live_under_deleted(&mut db), 0, "restore {restore}, statement {k}");
+                // Unarmed, the wrapper only forwards.
+                run(&mut db.conn().faulty()).unwrap();
+                let expected = if restore { &before } else { &marked };
+                assert_eq!(&state(&mut db), expected, "restore {restore}, statement {k}");
+                if injection.failed_statement.is_none() {
+                    assert!(k > 10, "the statements were counted: {injection:?}");
+                    break;
+                }
+            }
         }
     }
 }
