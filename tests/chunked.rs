@@ -464,6 +464,47 @@ backends! {
         assert_eq!(db.count("comments"), 9, "two chunks of comments went");
     }
 
+    /// On SQLite the key tables' cache is made small while they exist: the connection's own
+    /// setting is back after the delete, after a hook's refusal and after a panic, whatever
+    /// it was (the default, larger, smaller).
+    #[test]
+    fn the_connections_temporary_cache_is_given_back() {
+        if Db::BACKEND != "sqlite" {
+            return;
+        }
+        for own in ["-3000", "-100", "40", "0"] {
+            script(|s| *s = Script::default());
+            let mut db = open!(SCHEMA);
+            load(&mut db, 7);
+            db.exec(&format!("PRAGMA temp.cache_size = {own}"));
+            let temp_cache = |db: &mut Db| {
+                db.pairs("SELECT cache_size AS a, NULL AS b FROM pragma_cache_size WHERE schema = 'temp'")[0].0
+            };
+            let own: i64 = own.parse().unwrap();
+
+            script(|s| s.refuse_call = Some(2));
+            let options = DeleteOptions::chunked(2);
+            Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap_err();
+            assert_eq!(temp_cache(&mut db), own, "after a refusal");
+
+            script(|s| s.refuse_call = None);
+            let panicking = DeleteOptions::chunked(2).on_progress(|progress| {
+                if progress.chunks == 1 {
+                    panic!("the progress bar broke");
+                }
+            });
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Owner::delete_by_ids_with(&[1], &panicking, db.conn())
+            }));
+            assert!(outcome.is_err());
+            assert_eq!(temp_cache(&mut db), own, "after a panic");
+
+            let report = Owner::delete_by_ids_with(&[1], &options, db.conn()).unwrap();
+            assert_eq!(report.count("owners"), 1);
+            assert_eq!(temp_cache(&mut db), own, "after the delete");
+        }
+    }
+
     /// Keys that match nothing: nothing happens, and the progress says so.
     #[test]
     fn nothing_to_delete() {

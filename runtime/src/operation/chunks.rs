@@ -16,7 +16,7 @@ use crate::plan::Step;
 use crate::progress::{Progress, TableProgress};
 use crate::report::DeleteReport;
 use crate::sql::statement::{
-    chunk_order_keys, update_value, ChunkRows, Mode, Roots, Statement, StatementKind,
+    chunk_order_keys, update_value, ChunkRows, Mode, ParentKeys, Roots, Statement, StatementKind,
 };
 use crate::value::SqlValue;
 
@@ -155,8 +155,10 @@ impl Operation<'_> {
         // happens: filled now, after the checks, since a node's rows are those of its parents,
         // which go after it.
         let mut key_tables: Vec<Option<String>> = vec![None; parts.len()];
-        let outcome = async {
-            for (index, part) in parts.iter().enumerate() {
+        let own_cache = self.limit_temp_cache(port).await?;
+        let outcome: Result<DeleteReport, Abort> = async {
+            // Parents first, so that a node's rows can be listed from its parent's keys.
+            for (index, part) in parts.iter().enumerate().rev() {
                 if let Part::Delete { node } = *part {
                     if !self.ordered(node) {
                         let keys = temp_table_name("keys");
@@ -164,7 +166,10 @@ impl Operation<'_> {
                         let kind = StatementKind::CreateNodeKeys { node, name };
                         port.execute(self.chunk_statement(roots, kind)).await?;
                         key_tables[index] = Some(keys.clone());
-                        let count = self.number_keys(roots, node, &keys, port).await?;
+                        let parent_keys = self.parent_keys(node, &parts, &key_tables);
+                        let count = self
+                            .number_keys(roots, (node, parent_keys), &keys, port)
+                            .await?;
                         progress.tables[index].total = count as u64;
                     }
                 }
@@ -209,9 +214,14 @@ impl Operation<'_> {
         }
         .await;
         let created: Vec<String> = key_tables.into_iter().flatten().collect();
-        self.drop_temp_tables(&created, outcome.is_ok(), false, port)
-            .await?;
-        outcome
+        let dropped = self
+            .drop_temp_tables(&created, outcome.is_ok(), false, port)
+            .await;
+        let restored = self.restore_temp_cache(own_cache, port).await;
+        let report = outcome?;
+        dropped?;
+        restored?;
+        Ok(report)
     }
 
     /// A report's tables in plan order (children first), as one transaction reports them,
@@ -232,17 +242,53 @@ impl Operation<'_> {
         ordered
     }
 
-    /// Numbers the keys of a node's rows into its key table, and indexes them: how many.
+    /// The key table of a node's parent, when the node's rows are reached by one edge only and
+    /// from a parent whose keys were listed (and are one column).
+    fn parent_keys(
+        &self,
+        node: usize,
+        parts: &[Part],
+        key_tables: &[Option<String>],
+    ) -> Option<ParentKeys> {
+        let plan = self.plan;
+        let mut vias = plan
+            .node_vias(node)
+            .iter()
+            .filter(|via| self.mode == Mode::Delete || plan.soft_delete_reaches(via.parent));
+        let via = vias.next()?;
+        if vias.next().is_some() {
+            return None;
+        }
+        let [key] = plan.node_model(via.parent).primary_key else {
+            return None;
+        };
+        let index = parts
+            .iter()
+            .position(|part| matches!(part, Part::Delete { node } if *node == via.parent))?;
+        let name = key_tables[index].clone()?;
+        Some(ParentKeys {
+            name,
+            column: via.column,
+            key,
+        })
+    }
+
+    /// Numbers the keys of a node's rows into its key table (from its parent's, if given),
+    /// and indexes them: how many.
     async fn number_keys<F, P: Port<F>>(
         &self,
         roots: &Roots<'_, F>,
-        node: usize,
+        (node, parent_keys): (usize, Option<ParentKeys>),
         keys: &str,
         port: &mut P,
     ) -> Result<usize, Abort> {
         let plan = self.plan;
         let name = keys.to_owned();
-        let kind = StatementKind::NumberNodeKeys { node, name };
+        let kind = StatementKind::NumberNodeKeys {
+            node,
+            name,
+            parent_keys,
+        };
         let count = port.execute(self.chunk_statement(roots, kind)).await?;
         let dialect = port.dialect();
         if !dialect.numbers_by_insertion && !dialect.index_in_create_table {

@@ -19,6 +19,7 @@ mod reference_loop;
 mod roots;
 mod set_based;
 mod soft;
+mod temp_cache;
 
 use std::time::Duration;
 

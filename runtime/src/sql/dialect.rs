@@ -124,6 +124,17 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// process's memory, costs less.
     const INSERTION_NUMBER: Option<&'static str> = None;
 
+    /// The join that reads its left table first: a key table, then each key's rows by the
+    /// referencing column's index. SQLite's planner, which knows no statistics of a temporary
+    /// table, may otherwise scan the whole referencing table; `CROSS JOIN` keeps the order.
+    const JOIN_IN_ORDER: &'static str = "INNER JOIN";
+
+    /// The page cache, in KiB, that the temporary schema keeps while a chunked operation's key
+    /// tables exist, if the backend caches them in the process (SQLite: by default up to 2 MB,
+    /// which at a million keys is most of the operation's memory). The tables are written and
+    /// read in order, so a small cache costs no time.
+    const KEY_TABLE_CACHE_KIB: Option<i64> = None;
+
     /// Whether a table's indexes are declared in its `CREATE TABLE`: MySQL and MariaDB commit
     /// the open transaction on `CREATE INDEX`, even on a temporary table.
     const INDEX_IN_CREATE_TABLE: bool = false;
@@ -289,6 +300,7 @@ pub struct DialectInfo {
     pub error_aborts_transaction: bool,
     pub numbers_by_insertion: bool,
     pub index_in_create_table: bool,
+    pub key_table_cache_kib: Option<i64>,
     /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`SqlDialect::key_declaration`].
@@ -315,6 +327,7 @@ impl DialectInfo {
             error_aborts_transaction: DB::ERROR_ABORTS_TRANSACTION,
             numbers_by_insertion: DB::INSERTION_NUMBER.is_some(),
             index_in_create_table: DB::INDEX_IN_CREATE_TABLE,
+            key_table_cache_kib: DB::KEY_TABLE_CACHE_KIB,
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -428,6 +441,8 @@ impl SqlDialect for diesel::sqlite::Sqlite {
     const FOREIGN_KEYS_ACT_PER_ROW: bool = true;
     const ROW_LIST_PREFIX: &'static str = "VALUES ";
     const INSERTION_NUMBER: Option<&'static str> = Some("rowid");
+    const JOIN_IN_ORDER: &'static str = "CROSS JOIN";
+    const KEY_TABLE_CACHE_KIB: Option<i64> = Some(256);
 
     fn push_key_declaration<'b>(
         out: &mut AstPass<'_, 'b, Self>,

@@ -225,9 +225,18 @@ pub enum StatementKind {
         node: usize,
         /// The table's name.
         name: String,
+        /// The key table of the node's one parent, filled before it, if any: the node's rows
+        /// are then those joined to its keys, listed in its order (where the backend numbers
+        /// by insertion), which reads no other table and sorts nothing.
+        parent_keys: Option<ParentKeys>,
     },
     /// Index a table of numbered keys by number (on a backend without an insertion number).
     IndexNodeKeys(String),
+    /// Read the page cache size of the temporary schema, where key tables live (SQLite's
+    /// `PRAGMA temp.cache_size`: pages, or KiB when negative).
+    TempCacheSize,
+    /// Set it.
+    SetTempCacheSize(i64),
     /// Insert into the chunk table `name` the keys numbered `after + 1` to `through` in the key
     /// table `keys` of node `node`.
     FillChunkFromKeys {
@@ -251,6 +260,17 @@ pub enum StatementKind {
         /// The chunk table.
         name: String,
     },
+}
+
+/// The key table of a node's one parent ([`StatementKind::NumberNodeKeys`]).
+#[derive(Debug, Clone)]
+pub struct ParentKeys {
+    /// The table's name.
+    pub name: String,
+    /// The foreign key column of the node's table that references the parent's key.
+    pub column: &'static str,
+    /// The parent's (single-column) primary key: the table's key column.
+    pub key: &'static str,
 }
 
 /// The rows a chunked operation takes its chunks from.
@@ -839,7 +859,11 @@ where
                 out.push_sql(" WHERE 1 = 0");
                 Ok(())
             }
-            StatementKind::NumberNodeKeys { node, name } => {
+            StatementKind::NumberNodeKeys {
+                node,
+                name,
+                parent_keys,
+            } => {
                 let model = plan.node_model(*node);
                 self.push_verb(&mut out, "INSERT ");
                 out.push_sql("INTO ");
@@ -849,10 +873,10 @@ where
                 if DB::INSERTION_NUMBER.is_some() {
                     out.push_sql(") SELECT ");
                     push_columns(&mut out, model.table, model.primary_key, false)?;
-                    out.push_sql(" FROM ");
-                    out.push_identifier(model.table)?;
-                    out.push_sql(" WHERE ");
-                    self.push_node_predicate(&mut out, *node)?;
+                    self.push_listed_rows(&mut out, *node, parent_keys.as_ref())?;
+                    if parent_keys.is_some() {
+                        return Ok(());
+                    }
                     out.push_sql(" ORDER BY ");
                     return push_columns(&mut out, model.table, model.primary_key, false);
                 }
@@ -862,10 +886,24 @@ where
                 push_columns(&mut out, model.table, model.primary_key, false)?;
                 out.push_sql(", ROW_NUMBER() OVER (ORDER BY ");
                 push_columns(&mut out, model.table, model.primary_key, false)?;
-                out.push_sql(") FROM ");
-                out.push_identifier(model.table)?;
-                out.push_sql(" WHERE ");
-                self.push_node_predicate(&mut out, *node)
+                out.push_sql(")");
+                self.push_listed_rows(&mut out, *node, parent_keys.as_ref())
+            }
+            StatementKind::TempCacheSize => {
+                if DB::KEY_TABLE_CACHE_KIB.is_none() {
+                    return Err(misuse("TempCacheSize"));
+                }
+                out.push_sql("SELECT cache_size FROM pragma_cache_size WHERE schema = 'temp'");
+                Ok(())
+            }
+            StatementKind::SetTempCacheSize(size) => {
+                if DB::KEY_TABLE_CACHE_KIB.is_none() {
+                    return Err(misuse("SetTempCacheSize"));
+                }
+                // A pragma takes no bind parameter; the size is an integer, ours or the one
+                // the database reported.
+                out.push_sql(&format!("PRAGMA temp.cache_size = {size}"));
+                Ok(())
             }
             StatementKind::IndexNodeKeys(name) => {
                 out.push_sql("CREATE INDEX ");
@@ -1427,6 +1465,45 @@ impl<'a, F> Statement<'a, F> {
         push_column(out, &name, key)?;
         out.push_sql(" FROM ");
         out.push_identifier(&name)
+    }
+
+    /// ` FROM t WHERE <the node's rows>`; or from its one parent's key table,
+    /// ` FROM keys INNER JOIN t ON t.fk = keys.id`, with the live rows only in a soft delete.
+    fn push_listed_rows<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        node: usize,
+        parent_keys: Option<&'b ParentKeys>,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let model = self.plan.node_model(node);
+        out.push_sql(" FROM ");
+        let Some(parent) = parent_keys else {
+            out.push_identifier(model.table)?;
+            out.push_sql(" WHERE ");
+            return self.push_node_predicate(out, node);
+        };
+        out.push_identifier(&parent.name)?;
+        out.push_sql(" ");
+        out.push_sql(DB::JOIN_IN_ORDER);
+        out.push_sql(" ");
+        out.push_identifier(model.table)?;
+        out.push_sql(" ON ");
+        push_column(out, model.table, parent.column)?;
+        out.push_sql(" = ");
+        push_column(out, &parent.name, parent.key)?;
+        match self.mode {
+            Mode::Delete => Ok(()),
+            Mode::SoftDelete => {
+                out.push_sql(" WHERE ");
+                push_mark_condition(out, model.table, soft_column(model)?, false)
+            }
+            // A restore's parts come in rounds, with no key tables.
+            Mode::Restore => Err(misuse("restore from a parent's key table")),
+        }
     }
 
     /// The condition on a node's table that selects the rows the delete removes: those reached
