@@ -505,6 +505,38 @@ backends! {
         }
     }
 
+    /// Without foreign keys declared in the database, rows may reference a key that has no
+    /// row: a delete by that key takes its children (and theirs) in one transaction, and in
+    /// chunks the same rows, whichever way each table's keys are listed.
+    #[test]
+    fn children_of_a_key_with_no_row_go_as_in_one_transaction() {
+        let unconstrained = ["owners", "posts", "folders", "categories"]
+            .iter()
+            .fold(SCHEMA.to_owned(), |schema, table| {
+                schema.replace(&format!(" REFERENCES {table} (id)"), "")
+            });
+        let orphans = "INSERT INTO posts (id, owner_id) VALUES (50, 7), (51, 7), (52, 7);
+             INSERT INTO comments (id, post_id) VALUES (50, 50), (51, 51), (52, 51), (53, 60);
+             INSERT INTO likes (id, post_id) VALUES (50, 50), (51, 60)";
+        let mut outcomes = Vec::new();
+        for options in [DeleteOptions::default(), DeleteOptions::chunked(2)] {
+            script(|s| *s = Script::default());
+            let mut db = open!(&unconstrained);
+            load(&mut db, 3);
+            db.exec(orphans);
+            let report = Owner::delete_by_ids_with(&[7], &options, db.conn()).unwrap();
+            let rows = (
+                db.ids("posts"),
+                db.ids("comments"),
+                db.pairs("SELECT id AS a, post_id AS b FROM likes ORDER BY id"),
+            );
+            outcomes.push((report.per_table().to_vec(), rows));
+        }
+        assert_eq!(outcomes[0].0, [("comments", 3), ("posts", 3)]);
+        assert_eq!(outcomes[0].1 .2.iter().find(|like| like.0 == 50), Some(&(50, None)));
+        assert_eq!(outcomes[1], outcomes[0], "chunks against one transaction");
+    }
+
     /// Keys that match nothing: nothing happens, and the progress says so.
     #[test]
     fn nothing_to_delete() {

@@ -243,7 +243,9 @@ impl Operation<'_> {
     }
 
     /// The key table of a node's parent, when the node's rows are reached by one edge only and
-    /// from a parent whose keys were listed (and are one column).
+    /// from a parent whose keys were listed (and are one column). Not the root's: its children
+    /// are selected by the roots themselves, as in one transaction (which, where the database
+    /// declares no foreign key, reaches a child of a key that has no row).
     fn parent_keys(
         &self,
         node: usize,
@@ -256,7 +258,7 @@ impl Operation<'_> {
             .iter()
             .filter(|via| self.mode == Mode::Delete || plan.soft_delete_reaches(via.parent));
         let via = vias.next()?;
-        if vias.next().is_some() {
+        if vias.next().is_some() || via.parent == plan.root() {
             return None;
         }
         let [key] = plan.node_model(via.parent).primary_key else {
