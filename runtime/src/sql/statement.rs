@@ -219,15 +219,18 @@ pub enum StatementKind {
         name: String,
     },
     /// Fill that table: the keys of every row the node deletes, numbered 1, 2, ... in key order
-    /// (by the backend's insertion number, where it has one).
+    /// (by the backend's insertion number, where it has one), or from a parent's key table on
+    /// such a backend, in the order of the parent's keys.
     NumberNodeKeys {
         /// The node.
         node: usize,
         /// The table's name.
         name: String,
         /// The key table of the node's one parent, filled before it, if any: the node's rows
-        /// are then those joined to its keys, listed in its order (where the backend numbers
-        /// by insertion), which reads no other table and sorts nothing.
+        /// are then those joined to its keys, which reads no other table, and where the
+        /// backend numbers by insertion (SQLite), sorts nothing. SQLite's planner must then
+        /// find the node's rows of each parent key by an index on its foreign key column, or
+        /// an automatic one (SQLite's default).
         parent_keys: Option<ParentKeys>,
     },
     /// Index a table of numbered keys by number (on a backend without an insertion number).
