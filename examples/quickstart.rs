@@ -1,5 +1,5 @@
-//! users -> posts -> comments on SQLite: prints the plan, deletes a user, prints the report, and
-//! shows the error a `protect` rule gives.
+//! users -> posts -> comments on SQLite: prints the plan, previews and deletes a user, prints
+//! the report, and shows the preview and the error of a delete a `protect` rule stops.
 //!
 //! Run with `cargo run --example quickstart`.
 
@@ -109,6 +109,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(1)
         .select(User::as_select())
         .first(&mut conn)?;
+    // Django admin's confirmation page, as data: counted, nothing changed.
+    println!(
+        "Before deleting {}, the preview:\n  {}",
+        ada.name,
+        ada.preview_delete(&mut conn)?
+    );
     let report = ada.delete(&mut conn)?;
     println!("Deleting {}: {report}", ada.name);
     for (table, count) in report.per_table() {
@@ -120,6 +126,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first(&mut conn)?;
     println!("post 3 was edited by ada; its editor_id is now {edited_by_nobody:?}\n");
 
+    let preview = User::preview_delete_by_ids(&[3], &mut conn)?;
+    println!(
+        "The preview of deleting linus:\n  {}",
+        preview.to_string().replace('\n', "\n  ")
+    );
     match User::delete_by_ids(&[3], &mut conn) {
         Err(error) => println!("Deleting linus fails, and nothing changes:\n  {error}"),
         Ok(report) => println!("unexpected: {report}"),

@@ -43,7 +43,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use deletable::{Blocker, Deletable, DeleteError, DeleteOptions, DeleteReport};
+use deletable::{Blocker, Deletable, DeleteError, DeleteOptions, DeleteReport, Preview};
 use deletable_tests::rng::Rng;
 use deletable_tests::{backends, TestDb};
 use diesel::prelude::*;
@@ -559,6 +559,101 @@ fn django_delete(state: &State, table: usize, roots: &[i64]) -> Expected {
         after,
         collected: collector.collected,
         restricts_satisfied,
+    }
+}
+
+/// What a preview must tell of deleting `roots` of `table`, from Django's collector: the rows
+/// collected per table, every protect blocker, the restrict blockers no cascade clears, and
+/// per (table, column) the rows that survive and whose key changes (`SET_NULL`,
+/// `SET_DEFAULT`). All of it whether or not a blocker would stop the delete.
+fn django_preview(state: &State, table: usize, roots: &[i64]) -> PreviewView {
+    let mut collector = Collector {
+        state,
+        collected: vec![BTreeSet::new(); TABLES.len()],
+        protected: BTreeMap::new(),
+        restricted: BTreeMap::new(),
+        updates: BTreeMap::new(),
+    };
+    let existing = roots
+        .iter()
+        .copied()
+        .filter(|id| state[table].contains_key(id))
+        .collect();
+    collector.collect(table, existing);
+    for (&(child, _), ids) in collector.restricted.iter_mut() {
+        ids.retain(|id| !collector.collected[child].contains(id));
+    }
+    let mut updates = BTreeMap::new();
+    for (&(child, id, k), value) in &collector.updates {
+        let survives = !collector.collected[child].contains(&id);
+        if survives && state[child][&id][k] != *value {
+            let key = &TABLES[child].keys[k];
+            *updates
+                .entry((TABLES[child].name.to_owned(), key.column.to_owned()))
+                .or_insert(0) += 1;
+        }
+    }
+    PreviewView {
+        rows: collector
+            .collected
+            .iter()
+            .enumerate()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(t, ids)| (TABLES[t].name.to_owned(), ids.len() as u64))
+            .collect(),
+        updates,
+        protected: blockers(&collector.protected),
+        restricted: blockers(&collector.restricted),
+    }
+}
+
+/// A preview's content, comparable with the oracle's.
+#[derive(Debug, PartialEq, Eq)]
+struct PreviewView {
+    rows: BTreeMap<String, u64>,
+    updates: BTreeMap<(String, String), u64>,
+    protected: Vec<BlockerView>,
+    restricted: Vec<BlockerView>,
+}
+
+/// A [`Preview`] as a [`PreviewView`].
+fn preview_view(preview: &Preview) -> PreviewView {
+    let view = |blockers: &[Blocker]| {
+        let mut list: Vec<BlockerView> = blockers
+            .iter()
+            .map(|b| {
+                let keys = b.keys.clone();
+                (
+                    b.table.to_owned(),
+                    b.column.to_owned(),
+                    b.parent_table.to_owned(),
+                    b.count,
+                    keys,
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    PreviewView {
+        rows: preview
+            .rows()
+            .per_table()
+            .iter()
+            .map(|(table, count)| (table.to_string(), *count))
+            .collect(),
+        updates: preview
+            .updates()
+            .iter()
+            .map(|update| {
+                (
+                    (update.table.to_owned(), update.column.to_owned()),
+                    update.rows,
+                )
+            })
+            .collect(),
+        protected: view(preview.protected()),
+        restricted: view(preview.restricted()),
     }
 }
 
@@ -1229,6 +1324,121 @@ fn run<D: TestDb>(delete: DeleteFn<D::Conn>, cases: u64, chunked: bool) {
     }
 }
 
+/// A preview of deleting `keys` of the table at `table` in [`TABLES`]: `(by_filter, hooked)`.
+type PreviewFn<C> = fn(&mut C, usize, &[i32], (bool, bool)) -> Result<Preview, DeleteError>;
+
+/// Runs `cases` random cases: each one's preview must tell what Django's collector collects,
+/// blocks and updates, change nothing and run no hook; the delete run right after it must
+/// report the preview's counts, in its order, or fail with its blockers.
+fn run_previews<D: TestDb>(preview: PreviewFn<D::Conn>, delete: DeleteFn<D::Conn>, cases: u64) {
+    let Some(mut db) = D::open(&schema_sql()) else {
+        return;
+    };
+    let base = match std::env::var("DELETABLE_SEED") {
+        Ok(seed) => seed.parse().expect("DELETABLE_SEED is a number"),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |elapsed| elapsed.as_nanos() as u64),
+    };
+    println!(
+        "{}: {cases} previews from DELETABLE_SEED={base}",
+        D::BACKEND
+    );
+    let (mut blocked, mut updated) = (0, 0);
+    for n in 0..cases {
+        let seed = base.wrapping_add(n);
+        let case = random_case(&mut Rng::new(seed));
+        let replay = format!(
+            "{}: case seed {seed} (replay with DELETABLE_SEED={seed})\n{}",
+            D::BACKEND,
+            describe_case(&case)
+        );
+        load(&mut db, &case.state);
+        let keys: Vec<i32> = case.roots.iter().map(|&id| id as i32).collect();
+        take_hook_log();
+        let flags = (case.by_filter, case.hooked);
+        let got = preview(db.conn(), case.table, &keys, flags)
+            .unwrap_or_else(|error| panic!("{replay}\nthe preview failed: {error}"));
+        assert_eq!(
+            take_hook_log(),
+            Vec::new(),
+            "{replay}\na hook ran in a preview"
+        );
+        let after = read_state(&mut db);
+        assert!(
+            after == case.state,
+            "{replay}\nthe preview changed the tables:\n{}",
+            state_diff(&case.state, &after)
+        );
+        let expected = django_preview(&case.state, case.table, &case.roots);
+        assert_eq!(
+            preview_view(&got),
+            expected,
+            "{replay}\npreview (left) against Django's collector (right)"
+        );
+        blocked += usize::from(got.is_blocked());
+        updated += usize::from(!got.updates().is_empty());
+
+        let options = DeleteOptions::default();
+        let result = delete(
+            db.conn(),
+            case.table,
+            &keys,
+            case.by_filter,
+            case.hooked,
+            &options,
+        );
+        take_hook_log();
+        match result {
+            Ok(report) => {
+                assert!(
+                    !got.is_blocked(),
+                    "{replay}\nthe preview was blocked, the delete was not"
+                );
+                assert_eq!(
+                    report.per_table(),
+                    got.rows().per_table(),
+                    "{replay}\nreport against preview"
+                );
+            }
+            Err(DeleteError::Protected { blockers, .. }) => {
+                assert_eq!(
+                    blockers,
+                    got.protected(),
+                    "{replay}\nprotect blockers against preview"
+                );
+            }
+            Err(DeleteError::Restricted { blockers, .. }) => {
+                assert!(got.protected().is_empty(), "{replay}");
+                assert_eq!(
+                    blockers,
+                    got.restricted(),
+                    "{replay}\nrestrict blockers against preview"
+                );
+            }
+            // A dangling `do_nothing` or `set_default` reference: the database refuses what
+            // no rule of the models foresaw.
+            Err(DeleteError::Database(_)) => {
+                assert!(
+                    !got.is_blocked(),
+                    "{replay}\nthe preview was blocked, the delete failed otherwise"
+                );
+            }
+            Err(error) => panic!("{replay}\nthe delete failed: {error}"),
+        }
+    }
+    println!(
+        "{}: {cases} previews, {blocked} blocked, {updated} with updates",
+        D::BACKEND
+    );
+    if cases >= 100 {
+        assert!(
+            blocked > 0 && updated > 0 && blocked < cases as usize,
+            "the random cases missed a kind"
+        );
+    }
+}
+
 /// The number of cases to run: `DELETABLE_CASES`, or `default`.
 fn cases(default: u64) -> u64 {
     std::env::var("DELETABLE_CASES").map_or(default, |cases| {
@@ -1283,6 +1493,36 @@ fn assert_agrees<D: TestDb>(delete: DeleteFn<D::Conn>, case: &Case) {
     }
 }
 
+/// Previews deleting `keys` of a model: `preview_delete_where` on its `id` column when
+/// `by_filter`, else `preview_delete_by_ids`.
+macro_rules! preview_through {
+    ($model:ty, $table:ident, $keys:expr, $by_filter:expr, $conn:expr) => {
+        if $by_filter {
+            <$model>::preview_delete_where($table::id.eq_any($keys.to_vec()), $conn)
+        } else {
+            <$model>::preview_delete_by_ids($keys, $conn)
+        }
+    };
+}
+
+/// Previews deleting `keys` of the table at `table` in [`TABLES`] through its model in
+/// `$models`.
+macro_rules! dispatch_preview {
+    ($models:ident, $table:expr, $keys:expr, $by_filter:expr, $conn:expr) => {
+        match $table {
+            ORGS => preview_through!($models::Org, orgs, $keys, $by_filter, $conn),
+            ROLES => preview_through!($models::Role, roles, $keys, $by_filter, $conn),
+            TEAMS => preview_through!($models::Team, teams, $keys, $by_filter, $conn),
+            PEOPLE => preview_through!($models::Person, people, $keys, $by_filter, $conn),
+            FOLDERS => preview_through!($models::Folder, folders, $keys, $by_filter, $conn),
+            DOCS => preview_through!($models::Doc, docs, $keys, $by_filter, $conn),
+            PINS => preview_through!($models::Pin, pins, $keys, $by_filter, $conn),
+            AUDITS => preview_through!($models::Audit, audits, $keys, $by_filter, $conn),
+            table => unreachable!("no table {table}"),
+        }
+    };
+}
+
 /// Deletes `keys` of the table at `table` in [`TABLES`] through its model in `$models`.
 macro_rules! dispatch {
     ($models:ident, $table:expr, $keys:expr, $by_filter:expr, $options:expr, $conn:expr) => {
@@ -1317,6 +1557,28 @@ backends! {
         } else {
             dispatch!(plain, table, keys, by_filter, options, conn)
         }
+    }
+
+    /// `deletable`'s preview of deleting `keys` of the table at `table` in [`TABLES`].
+    fn preview(
+        conn: &mut <Db as TestDb>::Conn,
+        table: usize,
+        keys: &[i32],
+        (by_filter, hooked): (bool, bool),
+    ) -> Result<Preview, DeleteError> {
+        if hooked {
+            dispatch_preview!(hooked, table, keys, by_filter, conn)
+        } else {
+            dispatch_preview!(plain, table, keys, by_filter, conn)
+        }
+    }
+
+    /// Previews tell what Django's collector collects, blocks and updates, and what the
+    /// delete then does.
+    #[test]
+    fn previews_match_djangos_collector() {
+        let default = if <Db as TestDb>::BACKEND == "sqlite" { 300 } else { 100 };
+        run_previews::<Db>(preview, delete, cases(default));
     }
 
     /// A hooked tree whose data loops (1 -> 3 -> 2 -> 1 by `parent_id`): deleting folder 1

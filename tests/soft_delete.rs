@@ -352,6 +352,45 @@ backends! {
     }
 
     #[test]
+    fn a_soft_delete_preview_counts_what_it_then_marks() {
+        let Some(mut db) = open::<Db>() else { return };
+        let author = Author { id: 1, deleted_at: None };
+        // Book 2 was soft-deleted before, by another operation, with its chapter.
+        Book::soft_delete_by_ids(&[2], db.conn()).unwrap();
+        let hooks_before = chapter_hooks().len();
+
+        let preview = author.preview_soft_delete(db.conn()).unwrap();
+
+        assert_eq!(chapter_hooks().len(), hooks_before, "a hook ran in a preview");
+        assert_eq!(deleted(&mut db, "authors"), Vec::<i64>::new());
+        assert_eq!(deleted(&mut db, "books"), [2]);
+        assert_eq!(
+            preview.rows().to_string(),
+            "4 rows soft-deleted (chapters: 2, books: 1, authors: 1)"
+        );
+        // A soft delete sets no key to NULL (the covers keep their book).
+        assert!(preview.updates().is_empty());
+        let report = author.soft_delete(db.conn()).unwrap();
+        assert_eq!(&report, preview.rows());
+
+        // A live loan blocks the soft delete; once soft-deleted itself, it does not.
+        db.exec("INSERT INTO loans (id, book_id) VALUES (1, 3)");
+        let preview = Author::preview_soft_delete_by_ids(&[2], db.conn()).unwrap();
+        assert_eq!(preview.protected().len(), 1, "{preview}");
+        assert_eq!(preview.protected()[0].keys, ["1"]);
+        assert!(matches!(
+            Author::soft_delete_by_ids(&[2], db.conn()),
+            Err(DeleteError::Protected { .. })
+        ));
+        Loan::soft_delete_by_ids(&[1], db.conn()).unwrap();
+        let preview = Author::preview_soft_delete_where(authors::id.eq(2), db.conn()).unwrap();
+        assert!(!preview.is_blocked(), "{preview}");
+        let report = Author::soft_delete_by_ids(&[2], db.conn()).unwrap();
+        assert_eq!(&report, preview.rows());
+        assert_eq!(report.per_table(), &[("chapters", 1), ("books", 1), ("authors", 1)]);
+    }
+
+    #[test]
     fn active_and_only_deleted_compose_with_filters_and_joins() {
         let Some(mut db) = open::<Db>() else { return };
         Book::soft_delete_by_ids(&[2], db.conn()).unwrap();

@@ -8,8 +8,10 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
 use crate::model::ModelMeta;
+use crate::operation::Previewed;
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
+use crate::preview::Preview;
 use crate::query::InQuery;
 use crate::report::DeleteReport;
 use crate::runner::sync;
@@ -294,6 +296,124 @@ pub trait Deletable: Sized + 'static {
             Roots::Filter(&filter),
             options,
             Mode::Delete,
+            conn,
+        )
+    }
+
+    /// What [`delete`](Deletable::delete) would do, changing nothing: the rows it would delete
+    /// per table, the foreign keys it would set to `NULL` or a default, and every `protect`
+    /// and `restrict` row that would stop it (Django admin's confirmation page, as data).
+    ///
+    /// Counted by set-based statements (no row is loaded, no hook runs) in a transaction (a
+    /// savepoint inside a caller's) that is rolled back, and on PostgreSQL made read-only
+    /// first. Run at once on the same data, the delete reports the same counts.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::Deletable;
+    /// # use diesel::prelude::*;
+    /// # use diesel::connection::SimpleConnection;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, editor_id -> Nullable<Integer>, } }
+    /// #     diesel::table! { invoices (id) { id -> Integer, user_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Queryable, Selectable, Identifiable, Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// #[derive(Deletable)]
+    /// #[diesel(table_name = posts, belongs_to(User))]
+    /// pub struct Post {
+    ///     pub id: i32,
+    ///     #[on_delete(cascade)]
+    ///     pub user_id: i32,
+    ///     #[on_delete(set_null, references = User)]
+    ///     pub editor_id: Option<i32>,
+    /// }
+    /// #[derive(Deletable)]
+    /// #[diesel(table_name = invoices, belongs_to(User))]
+    /// pub struct Invoice {
+    ///     pub id: i32,
+    ///     #[on_delete(protect)]
+    ///     pub user_id: i32,
+    /// }
+    /// # deletable::schema!(User, Post, Invoice);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// # conn.batch_execute(
+    /// #     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+    /// #      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, editor_id INTEGER);
+    /// #      CREATE TABLE invoices (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);
+    /// #      INSERT INTO users VALUES (1), (2);
+    /// #      INSERT INTO posts VALUES (10, 1, NULL), (11, 1, 2), (12, 2, 1);
+    /// #      INSERT INTO invoices VALUES (100, 1);",
+    /// # )?;
+    /// let user = users::table.find(1).select(User::as_select()).first(&mut conn)?;
+    /// let preview = user.preview_delete(&mut conn)?;
+    /// assert_eq!(preview.rows().to_string(), "3 rows deleted (posts: 2, users: 1)");
+    /// assert_eq!(preview.updates()[0].rows, 1); // post 12 keeps its row, loses its editor
+    /// assert!(preview.is_blocked()); // invoice 100
+    /// assert_eq!(
+    ///     preview.to_string(),
+    ///     "would be: 3 rows deleted (posts: 2, users: 1); posts.editor_id -> users set to NULL \
+    ///      in 1 row\nblocked by protect:\n  invoices.user_id -> users: 1 row (keys 100)"
+    /// );
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
+    /// ```
+    fn preview_delete<C>(&self, conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        Self: BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        sync::preview::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            Previewed::Delete,
+            conn,
+        )
+    }
+
+    /// What [`delete_by_ids`](Deletable::delete_by_ids) would do, changing nothing: see
+    /// [`preview_delete`](Deletable::preview_delete).
+    fn preview_delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: DeleteConnection,
+        Self: Registered,
+        Self: BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let keys = key_values::<Self, C::Backend, K>(ids);
+        sync::preview::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            Previewed::Delete,
+            conn,
+        )
+    }
+
+    /// What [`delete_where`](Deletable::delete_where) would do, changing nothing: see
+    /// [`preview_delete`](Deletable::preview_delete).
+    fn preview_delete_where<F, C>(filter: F, conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        sync::preview::<C, F, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Filter(&filter),
+            Previewed::Delete,
             conn,
         )
     }

@@ -15,7 +15,9 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::api::{key_values, BindKey, Deletable, KeyFor, Registered};
 use crate::async_connection::AsyncDeleteConnection;
 use crate::error::DeleteError;
+use crate::operation::Previewed;
 use crate::options::DeleteOptions;
+use crate::preview::Preview;
 use crate::query::InQuery;
 use crate::report::DeleteReport;
 use crate::runner::async_hooks::AsyncSchemaHooks;
@@ -244,6 +246,54 @@ pub trait AsyncDeletable: Deletable {
             )
             .await
         }
+    }
+
+    /// What [`delete`](AsyncDeletable::delete) would do, changing nothing:
+    /// [`Deletable::preview_delete`].
+    fn preview_delete<'a, C>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        preview::<Self, C, NoFilter>(RootsOwned::Keys(keys), Previewed::Delete, conn)
+    }
+
+    /// What [`delete_by_ids`](AsyncDeletable::delete_by_ids) would do, changing nothing:
+    /// [`Deletable::preview_delete_by_ids`].
+    fn preview_delete_by_ids<'a, K, C>(
+        ids: &[K],
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let keys = key_values::<Self, Backend<C>, K>(ids);
+        preview::<Self, C, NoFilter>(RootsOwned::Keys(keys), Previewed::Delete, conn)
+    }
+
+    /// What [`delete_where`](AsyncDeletable::delete_where) would do, changing nothing:
+    /// [`Deletable::preview_delete_where`].
+    fn preview_delete_where<'a, F, C>(
+        filter: F,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        preview::<Self, C, F>(RootsOwned::Filter(filter), Previewed::Delete, conn)
     }
 }
 
@@ -480,11 +530,59 @@ pub trait AsyncSoftDelete: SoftDelete {
     {
         <Self as AsyncDeletable>::delete_where_with(Self::purge_filter(older_than), options, conn)
     }
+
+    /// What [`soft_delete`](AsyncSoftDelete::soft_delete) would do, changing nothing:
+    /// [`SoftDelete::preview_soft_delete`].
+    fn preview_soft_delete<'a, C>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        preview::<Self, C, NoFilter>(RootsOwned::Keys(keys), Previewed::SoftDelete, conn)
+    }
+
+    /// What [`soft_delete_by_ids`](AsyncSoftDelete::soft_delete_by_ids) would do, changing
+    /// nothing: [`SoftDelete::preview_soft_delete_by_ids`].
+    fn preview_soft_delete_by_ids<'a, K, C>(
+        ids: &[K],
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        let keys = key_values::<Self, Backend<C>, K>(ids);
+        preview::<Self, C, NoFilter>(RootsOwned::Keys(keys), Previewed::SoftDelete, conn)
+    }
+
+    /// What [`soft_delete_where`](AsyncSoftDelete::soft_delete_where) would do, changing
+    /// nothing: [`SoftDelete::preview_soft_delete_where`].
+    fn preview_soft_delete_where<'a, F, C>(
+        filter: F,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Preview, DeleteError>> + Send + 'a
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync + 'a,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        preview::<Self, C, F>(RootsOwned::Filter(filter), Previewed::SoftDelete, conn)
+    }
 }
 
 impl<M: SoftDelete> AsyncSoftDelete for M {}
 
-/// The roots of a soft operation, owned by its future.
+/// The roots of a soft operation or a preview, owned by its future.
 enum RootsOwned<F> {
     Keys(Vec<crate::value::SqlValue>),
     Filter(F),
@@ -507,4 +605,22 @@ where
         RootsOwned::Filter(filter) => Roots::Filter(filter),
     };
     asynchronous::run::<C, F, M::Schema>(M::plan(), roots, &options, mode, conn).await
+}
+
+async fn preview<M, C, F>(
+    roots: RootsOwned<F>,
+    previewed: Previewed,
+    conn: &mut C,
+) -> Result<Preview, DeleteError>
+where
+    M: Deletable + Registered,
+    C: AsyncDeleteConnection,
+    F: QueryFragment<Backend<C>> + Send + Sync,
+    M::Schema: AsyncSchemaHooks<C>,
+{
+    let roots = match &roots {
+        RootsOwned::Keys(keys) => Roots::Keys(keys),
+        RootsOwned::Filter(filter) => Roots::Filter(filter),
+    };
+    asynchronous::preview::<C, F, M::Schema>(M::plan(), roots, previewed, conn).await
 }

@@ -32,6 +32,7 @@ mod plan;
 mod planner;
 #[cfg(any(feature = "deadpool", feature = "bb8"))]
 mod pools;
+mod preview;
 mod progress;
 mod query;
 mod report;
@@ -55,6 +56,7 @@ pub use hooks::DeleteHooks;
 pub use model::Action;
 pub use options::DeleteOptions;
 pub use plan::{Plan, PlanStatement};
+pub use preview::{KeyUpdate, Preview};
 pub use progress::{Progress, TableProgress};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;

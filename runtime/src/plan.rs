@@ -162,6 +162,11 @@ impl Plan {
         &self.vias[start..end]
     }
 
+    /// The node whose rows are those of model `model`, if the plan deletes from its table.
+    pub(crate) fn node_of_model(&self, model: usize) -> Option<usize> {
+        (0..self.nodes.len()).find(|&node| self.nodes[node].model == model)
+    }
+
     /// The foreign key `fk` of model `model`.
     pub(crate) fn foreign_key(&self, model: usize, fk: usize) -> &'static ForeignKey {
         &self.models[model].foreign_keys[fk]
@@ -169,7 +174,8 @@ impl Plan {
 
     /// How many times the root keys appear in the largest statement of the plan: a diamond
     /// reaches the root by two paths, a restrict check by the parent's and the child's, the
-    /// count of a loop's rows by the referencing and the referenced node's.
+    /// count of a loop's rows by the referencing and the referenced node's, a preview's count
+    /// of an update's rows by the parent's and, where its table is deleted from too, its own.
     pub(crate) fn root_references(&self) -> usize {
         self.steps
             .iter()
@@ -180,7 +186,10 @@ impl Plan {
                     self.paths_to_root(parent)
                         + child_node.map_or(0, |node| self.paths_to_root(node))
                 }
-                Step::Update { parent, .. } => self.paths_to_root(parent),
+                Step::Update { model, parent, .. } => {
+                    let own = self.node_of_model(model);
+                    self.paths_to_root(parent) + own.map_or(0, |node| self.paths_to_root(node))
+                }
                 Step::Detach { node, .. } => self.paths_to_root(node),
                 Step::Delete { node } => self.paths_to_root(node),
             })

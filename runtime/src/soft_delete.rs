@@ -8,7 +8,9 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::api::{Deletable, Registered};
 use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
+use crate::operation::Previewed;
 use crate::options::DeleteOptions;
+use crate::preview::Preview;
 use crate::report::DeleteReport;
 use crate::runner::sync;
 use crate::runner::sync_hooks::SchemaHooks;
@@ -133,6 +135,63 @@ pub trait SoftDelete: Deletable {
         <Self as Registered>::Schema: SchemaHooks<C>,
     {
         soft::<Self, C, F>(Roots::Filter(&filter), options, Mode::SoftDelete, conn)
+    }
+
+    /// What [`soft_delete`](SoftDelete::soft_delete) would do, changing nothing: the rows it
+    /// would mark per table and every `protect` and `restrict` row that would stop it,
+    /// counted as [`preview_delete`](Deletable::preview_delete) counts.
+    fn preview_soft_delete<C>(&self, conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let mut keys = Vec::new();
+        Self::bind_key(&self.__primary_key(), &mut keys);
+        sync::preview::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            Previewed::SoftDelete,
+            conn,
+        )
+    }
+
+    /// What [`soft_delete_by_ids`](SoftDelete::soft_delete_by_ids) would do, changing
+    /// nothing: see [`preview_soft_delete`](SoftDelete::preview_soft_delete).
+    fn preview_soft_delete_by_ids<K, C>(ids: &[K], conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        K: crate::api::KeyFor<Self::PrimaryKey>,
+        C: DeleteConnection,
+        Self: Registered,
+        Self: crate::api::BindKey<C::Backend>,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        let keys = crate::api::key_values::<Self, C::Backend, K>(ids);
+        sync::preview::<C, NoFilter, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Keys(&keys),
+            Previewed::SoftDelete,
+            conn,
+        )
+    }
+
+    /// What [`soft_delete_where`](SoftDelete::soft_delete_where) would do, changing nothing:
+    /// see [`preview_soft_delete`](SoftDelete::preview_soft_delete).
+    fn preview_soft_delete_where<F, C>(filter: F, conn: &mut C) -> Result<Preview, DeleteError>
+    where
+        C: DeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: SchemaHooks<C>,
+    {
+        sync::preview::<C, F, <Self as Registered>::Schema>(
+            Self::plan(),
+            Roots::Filter(&filter),
+            Previewed::SoftDelete,
+            conn,
+        )
     }
 
     /// Restores this row and the descendants its soft delete marked. Fails with

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use deletable::__private::{AsyncSchemaHooks, BindKey, Registered};
 use deletable::{
     AsyncDeletable, AsyncDeleteConnection, AsyncSoftDelete, DeleteError, DeleteOptions,
-    DeleteReport, KeyFor, Plan,
+    DeleteReport, KeyFor, Plan, Preview,
 };
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
@@ -252,6 +252,48 @@ pub trait Deletable: deletable::Deletable {
             &mut **conn,
         ))
     }
+
+    /// [`AsyncDeletable::preview_delete`].
+    fn preview_delete<C>(&self, conn: &mut Blocking<C>) -> Result<Preview, DeleteError>
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncDeletable::preview_delete(self, &mut **conn))
+    }
+
+    /// [`AsyncDeletable::preview_delete_by_ids`].
+    fn preview_delete_by_ids<K, C>(
+        ids: &[K],
+        conn: &mut Blocking<C>,
+    ) -> Result<Preview, DeleteError>
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::preview_delete_by_ids(
+            ids,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncDeletable::preview_delete_where`].
+    fn preview_delete_where<F, C>(filter: F, conn: &mut Blocking<C>) -> Result<Preview, DeleteError>
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncDeletable>::preview_delete_where(
+            filter,
+            &mut **conn,
+        ))
+    }
 }
 
 impl<M: deletable::Deletable> Deletable for M {}
@@ -415,6 +457,51 @@ pub trait SoftDelete: deletable::SoftDelete {
         block_on(<Self as AsyncSoftDelete>::purge_deleted_with(
             older_than,
             options.clone(),
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::preview_soft_delete`].
+    fn preview_soft_delete<C>(&self, conn: &mut Blocking<C>) -> Result<Preview, DeleteError>
+    where
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>> + Sync,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(AsyncSoftDelete::preview_soft_delete(self, &mut **conn))
+    }
+
+    /// [`AsyncSoftDelete::preview_soft_delete_by_ids`].
+    fn preview_soft_delete_by_ids<K, C>(
+        ids: &[K],
+        conn: &mut Blocking<C>,
+    ) -> Result<Preview, DeleteError>
+    where
+        K: KeyFor<Self::PrimaryKey>,
+        C: AsyncDeleteConnection,
+        Self: Registered + BindKey<Backend<C>>,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::preview_soft_delete_by_ids(
+            ids,
+            &mut **conn,
+        ))
+    }
+
+    /// [`AsyncSoftDelete::preview_soft_delete_where`].
+    fn preview_soft_delete_where<F, C>(
+        filter: F,
+        conn: &mut Blocking<C>,
+    ) -> Result<Preview, DeleteError>
+    where
+        C: AsyncDeleteConnection,
+        F: Expression + AppearsOnTable<Self::Table> + QueryFragment<Backend<C>> + Send + Sync,
+        F::SqlType: BoolOrNullableBool,
+        Self: Registered,
+        <Self as Registered>::Schema: AsyncSchemaHooks<C>,
+    {
+        block_on(<Self as AsyncSoftDelete>::preview_soft_delete_where(
+            filter,
             &mut **conn,
         ))
     }

@@ -14,6 +14,28 @@ impl Operation<'_> {
         roots: &Roots<'_, F>,
         port: &mut P,
     ) -> Result<(), Abort> {
+        let (protected, restricted) = self.blockers(roots, port).await?;
+        if !protected.is_empty() {
+            return Err(DeleteError::Protected {
+                blockers: protected,
+            }
+            .into());
+        }
+        if !restricted.is_empty() {
+            return Err(DeleteError::Restricted {
+                blockers: restricted,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Every protect and restrict blocker of the operation: `(protected, restricted)`.
+    pub(super) async fn blockers<F, P: Port<F>>(
+        &self,
+        roots: &Roots<'_, F>,
+        port: &mut P,
+    ) -> Result<(Vec<Blocker>, Vec<Blocker>), Abort> {
         let plan = self.plan;
         let mut protected = Vec::new();
         let mut restricted = Vec::new();
@@ -53,19 +75,7 @@ impl Operation<'_> {
                 CheckKind::Restrict => restricted.push(blocker),
             }
         }
-        if !protected.is_empty() {
-            return Err(DeleteError::Protected {
-                blockers: protected,
-            }
-            .into());
-        }
-        if !restricted.is_empty() {
-            return Err(DeleteError::Restricted {
-                blockers: restricted,
-            }
-            .into());
-        }
-        Ok(())
+        Ok((protected, restricted))
     }
 
     /// A restore's check: fails naming every root or descendant whose parent stays

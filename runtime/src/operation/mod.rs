@@ -15,6 +15,7 @@ mod chunks;
 mod database_cascade;
 mod delete;
 mod port;
+mod preview;
 mod reference_loop;
 mod roots;
 mod set_based;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use diesel::result::DatabaseErrorKind;
 
 pub(crate) use port::{finish, Abort, Port};
+pub(crate) use preview::{preview, Previewed};
 
 use crate::error::DeleteError;
 use crate::options::DeleteOptions;

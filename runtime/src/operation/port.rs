@@ -91,9 +91,7 @@ pub(crate) trait Port<F> {
 }
 
 /// An operation's outcome as its caller sees it: the report or the error, a panic resumed.
-pub(crate) fn finish(
-    outcome: Result<crate::report::DeleteReport, Abort>,
-) -> Result<crate::report::DeleteReport, crate::error::DeleteError> {
+pub(crate) fn finish<T>(outcome: Result<T, Abort>) -> Result<T, crate::error::DeleteError> {
     match outcome {
         Ok(report) => Ok(report),
         Err(Abort::Error(error)) => Err(error),

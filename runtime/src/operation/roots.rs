@@ -4,8 +4,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::plan::Plan;
 use crate::report::DeleteReport;
+use crate::sql::dialect::DialectInfo;
 use crate::sql::statement::{Roots, Statement, StatementKind};
+use crate::value::SqlValue;
 
 use super::{Abort, Body, Operation, Port};
 
@@ -47,10 +50,7 @@ impl Operation<'_> {
                 self.with_root_tables(roots, None, body, port).await
             }
             // Too many keys to bind in every statement: bind them once, into a table.
-            Roots::Keys(keys)
-                if keys.len() * plan.root_references() + plan.binds_besides_root_keys()
-                    > dialect.max_bind_params =>
-            {
+            Roots::Keys(keys) if self.too_many_to_bind(keys, &dialect) => {
                 self.with_root_tables(&Roots::Keys(&[]), Some(keys), body, port)
                     .await
             }
@@ -79,39 +79,15 @@ impl Operation<'_> {
     async fn with_root_tables<F, P: Port<F>>(
         &self,
         source: &Roots<'_, F>,
-        keys: Option<&[crate::value::SqlValue]>,
+        keys: Option<&[SqlValue]>,
         body: Body,
         port: &mut P,
     ) -> Result<DeleteReport, Abort> {
-        let plan = self.plan;
-        let copies = if port.dialect().temp_table_reopens {
-            1
-        } else {
-            plan.root_references().max(1)
-        };
-        let first = temp_table_name("roots");
-        let names: Vec<String> = (0..copies).map(|copy| format!("{first}_{copy}")).collect();
+        let names = root_table_names(self.plan, port);
         let mut created = 0;
         let outcome = async {
-            let kind = StatementKind::CreateRootTable(names[0].clone());
-            port.execute(Statement::new(plan, source, kind)).await?;
-            // Created: dropped below whatever happens next (a rollback keeps it on MySQL).
-            created = 1;
-            if let Some(keys) = keys {
-                let arity = plan.node_model(plan.root()).primary_key.len();
-                let per_statement = (port.dialect().max_bind_params / arity).max(1) * arity;
-                for chunk in keys.chunks(per_statement) {
-                    let chunk = Roots::<F>::Keys(chunk);
-                    let kind = StatementKind::InsertRootKeys(names[0].clone());
-                    port.execute(Statement::new(plan, &chunk, kind)).await?;
-                }
-            }
-            let no_roots = Roots::<F>::Keys(&[]);
-            for name in &names[1..] {
-                let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
-                port.execute(Statement::new(plan, &no_roots, kind)).await?;
-                created += 1;
-            }
+            self.fill_root_tables(source, keys, &names, &mut created, port)
+                .await?;
             self.body(&Roots::<F>::Table(&names), body, port).await
         }
         .await;
@@ -121,6 +97,47 @@ impl Operation<'_> {
         self.drop_temp_tables(&names[..created], outcome.is_ok(), in_rollback, port)
             .await?;
         outcome
+    }
+
+    /// Whether `keys` are too many to bind in every statement of the operation.
+    pub(super) fn too_many_to_bind(&self, keys: &[SqlValue], dialect: &DialectInfo) -> bool {
+        let plan = self.plan;
+        keys.len() * plan.root_references() + plan.binds_besides_root_keys()
+            > dialect.max_bind_params
+    }
+
+    /// Creates the root tables `names` (see [`root_table_names`]) and fills them: with the
+    /// keys of the root rows `source` selects (none, for `Keys(&[])`), then `keys`. `created`
+    /// counts the tables created so far, to be dropped whatever happens.
+    pub(super) async fn fill_root_tables<F, P: Port<F>>(
+        &self,
+        source: &Roots<'_, F>,
+        keys: Option<&[SqlValue]>,
+        names: &[String],
+        created: &mut usize,
+        port: &mut P,
+    ) -> Result<(), Abort> {
+        let plan = self.plan;
+        let kind = StatementKind::CreateRootTable(names[0].clone());
+        port.execute(Statement::new(plan, source, kind)).await?;
+        // Created: dropped whatever happens next (a rollback keeps it on MySQL).
+        *created = 1;
+        if let Some(keys) = keys {
+            let arity = plan.node_model(plan.root()).primary_key.len();
+            let per_statement = (port.dialect().max_bind_params / arity).max(1) * arity;
+            for chunk in keys.chunks(per_statement) {
+                let chunk = Roots::<F>::Keys(chunk);
+                let kind = StatementKind::InsertRootKeys(names[0].clone());
+                port.execute(Statement::new(plan, &chunk, kind)).await?;
+            }
+        }
+        let no_roots = Roots::<F>::Keys(&[]);
+        for name in &names[1..] {
+            let kind = StatementKind::CopyRootTable(names[0].clone(), name.clone());
+            port.execute(Statement::new(plan, &no_roots, kind)).await?;
+            *created += 1;
+        }
+        Ok(())
     }
 
     /// Drops temporary tables of the operation. After a failure the rollback drops those
@@ -152,4 +169,16 @@ impl Operation<'_> {
         }
         first_error
     }
+}
+
+/// The names of the temporary tables of an operation's root keys: one, or for a backend that
+/// cannot read a temporary table twice in one statement, one copy per reference.
+pub(super) fn root_table_names<F, P: Port<F>>(plan: &Plan, port: &mut P) -> Vec<String> {
+    let copies = if port.dialect().temp_table_reopens {
+        1
+    } else {
+        plan.root_references().max(1)
+    };
+    let first = temp_table_name("roots");
+    (0..copies).map(|copy| format!("{first}_{copy}")).collect()
 }

@@ -15,9 +15,10 @@ use diesel_async::{AsyncConnection, TransactionManager};
 
 use crate::async_connection::AsyncDeleteConnection;
 use crate::error::{DeleteError, HookError, HookStage};
-use crate::operation::{self, Abort, Port};
+use crate::operation::{self, Abort, Port, Previewed};
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
+use crate::preview::Preview;
 use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
 use crate::sql::statement::{Mode, Returning, Roots, Statement};
@@ -52,6 +53,29 @@ where
         schema: PhantomData,
     };
     operation::finish(operation::run(plan, roots, options, mode, &mut port).await)
+}
+
+/// Previews one operation on `conn`: what it would change, and what would stop it. Dropped at
+/// any await, it leaves the connection as [`run`] does.
+pub(crate) async fn preview<C, F, S>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    previewed: Previewed,
+    conn: &mut C,
+) -> Result<Preview, DeleteError>
+where
+    C: AsyncDeleteConnection,
+    F: QueryFragment<C::Backend> + Send + Sync,
+    S: AsyncSchemaHooks<C>,
+{
+    let depth = transaction_depth(conn);
+    let mut port = AsyncPort::<C, S> {
+        conn,
+        depth,
+        batch: Box::new(()),
+        schema: PhantomData,
+    };
+    operation::finish(operation::preview(plan, roots, previewed, &mut port).await)
 }
 
 struct AsyncPort<'c, C: AsyncConnection, S> {

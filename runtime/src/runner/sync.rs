@@ -15,9 +15,10 @@ use diesel::QueryResult;
 
 use crate::connection::DeleteConnection;
 use crate::error::{DeleteError, HookError, HookStage};
-use crate::operation::{self, Abort, Port};
+use crate::operation::{self, Abort, Port, Previewed};
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
+use crate::preview::Preview;
 use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
 use crate::sql::statement::{Mode, Returning, Roots, Statement};
@@ -44,6 +45,26 @@ where
         schema: PhantomData,
     };
     operation::finish(ready(operation::run(plan, roots, options, mode, &mut port)))
+}
+
+/// Previews one operation on `conn`: what it would change, and what would stop it.
+pub(crate) fn preview<C, F, S>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    previewed: Previewed,
+    conn: &mut C,
+) -> Result<Preview, DeleteError>
+where
+    C: DeleteConnection,
+    F: QueryFragment<C::Backend>,
+    S: SchemaHooks<C>,
+{
+    let mut port = SyncPort::<C, S> {
+        conn,
+        batch: Box::new(()),
+        schema: PhantomData,
+    };
+    operation::finish(ready(operation::preview(plan, roots, previewed, &mut port)))
 }
 
 /// The value of a future whose every await is ready at once, as all of this runner's are.

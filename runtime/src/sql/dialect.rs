@@ -139,6 +139,11 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// the open transaction on `CREATE INDEX`, even on a temporary table.
     const INDEX_IN_CREATE_TABLE: bool = false;
 
+    /// Whether an open transaction, or a savepoint in it, can be made read-only from then on
+    /// (PostgreSQL's `SET TRANSACTION READ ONLY`, undone with the savepoint). MySQL and MariaDB
+    /// take it only before a transaction begins; SQLite has no such mode.
+    const READ_ONLY_IN_TRANSACTION: bool = false;
+
     /// A boolean expression: whether the database's referential actions fire in this session and
     /// their deletes are counted per table.
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
@@ -301,6 +306,7 @@ pub struct DialectInfo {
     pub numbers_by_insertion: bool,
     pub index_in_create_table: bool,
     pub key_table_cache_kib: Option<i64>,
+    pub read_only_in_transaction: bool,
     /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`SqlDialect::key_declaration`].
@@ -328,6 +334,7 @@ impl DialectInfo {
             numbers_by_insertion: DB::INSERTION_NUMBER.is_some(),
             index_in_create_table: DB::INDEX_IN_CREATE_TABLE,
             key_table_cache_kib: DB::KEY_TABLE_CACHE_KIB,
+            read_only_in_transaction: DB::READ_ONLY_IN_TRANSACTION,
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -504,6 +511,7 @@ impl SqlDialect for diesel::pg::Pg {
     const TEXT_TYPE: &'static str = "TEXT";
     const DATABASE_CASCADES: bool = true;
     const ERROR_ABORTS_TRANSACTION: bool = true;
+    const READ_ONLY_IN_TRANSACTION: bool = true;
 
     fn push_cascades_counted(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
         // In the `replica` role only `ENABLE REPLICA`/`ALWAYS` triggers fire, and the

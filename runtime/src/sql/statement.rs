@@ -207,8 +207,18 @@ pub enum StatementKind {
         /// The chunk size.
         limit: usize,
     },
-    /// Count the rows `rows` selects: a chunked operation's totals.
+    /// Count the rows `rows` selects: a chunked operation's totals, a preview's counts.
     CountChunkRows(ChunkRows),
+    /// Count the rows a [`Step::Update`] changes that the operation does not delete: what a
+    /// preview reports set to `NULL` or to a default.
+    CountKeptUpdates {
+        /// The update.
+        step: Step,
+        /// The value it sets.
+        value: SqlValue,
+    },
+    /// Make the rest of the transaction read-only, where the backend can (a preview's).
+    SetReadOnly,
     /// Create an empty temporary table (`name`) for the keys of a node's rows, each with its
     /// number in key order (column `deletable_row`): where a chunked operation takes its chunks
     /// from.
@@ -949,6 +959,28 @@ where
                 out.push_sql("COUNT(*)");
                 self.push_chunk_rows(&mut out, rows)
             }
+            StatementKind::CountKeptUpdates { step, value } => {
+                let Step::Update { model, .. } = *step else {
+                    return Err(misuse("CountKeptUpdates"));
+                };
+                self.push_verb(&mut out, "SELECT ");
+                out.push_sql("COUNT(*) FROM ");
+                out.push_identifier(plan.models[model].table)?;
+                out.push_sql(" WHERE ");
+                self.push_update_rows(&mut out, step, value)?;
+                // `IS NOT TRUE`, not `NOT`: the condition is NULL for a row whose path
+                // column is NULL, and such a row stays.
+                if let Some(node) = plan.node_of_model(model) {
+                    out.push_sql(" AND (");
+                    self.push_node_predicate(&mut out, node)?;
+                    out.push_sql(") IS NOT TRUE");
+                }
+                Ok(())
+            }
+            StatementKind::SetReadOnly => {
+                out.push_sql("SET TRANSACTION READ ONLY");
+                Ok(())
+            }
             StatementKind::UpdateChunk { step, value, name } => {
                 let Step::Update { model, fk, .. } = *step else {
                     return Err(misuse("UpdateChunk"));
@@ -1110,25 +1142,38 @@ impl<'a, F> Statement<'a, F> {
                 out.push_sql(" AND NOT ");
                 self.push_walk_mark(out, model.table, mark, false)
             }
-            ChunkRows::Update { step, value } => {
-                let Step::Update { model, fk, parent } = *step else {
-                    return Err(misuse("ChunkRows::Update"));
-                };
-                let column = self.plan.foreign_key(model, fk).column;
-                push_column(out, model_table(self.plan, model), column)?;
-                out.push_sql(" IN (");
-                self.push_node_keys(out, parent)?;
-                out.push_sql(")");
-                // A row already holding the value is done (and `set_null`'s `IN` skips it).
-                if !matches!(value, SqlValue::Null) {
-                    out.push_sql(" AND ");
-                    push_column(out, model_table(self.plan, model), column)?;
-                    out.push_sql(" <> ");
-                    DB::push_value(out, value)?;
-                }
-                Ok(())
-            }
+            ChunkRows::Update { step, value } => self.push_update_rows(out, step, value),
         }
+    }
+
+    /// The condition on a table that selects the rows an update step changes: those whose
+    /// foreign key references a row of its parent node and does not hold the value yet.
+    fn push_update_rows<'b, DB>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        step: &'b Step,
+        value: &'b SqlValue,
+    ) -> QueryResult<()>
+    where
+        DB: Dialect,
+        F: QueryFragment<DB>,
+    {
+        let Step::Update { model, fk, parent } = *step else {
+            return Err(misuse("ChunkRows::Update"));
+        };
+        let column = self.plan.foreign_key(model, fk).column;
+        push_column(out, model_table(self.plan, model), column)?;
+        out.push_sql(" IN (");
+        self.push_node_keys(out, parent)?;
+        out.push_sql(")");
+        // A row already holding the value is done (and `set_null`'s `IN` skips it).
+        if !matches!(value, SqlValue::Null) {
+            out.push_sql(" AND ");
+            push_column(out, model_table(self.plan, model), column)?;
+            out.push_sql(" <> ");
+            DB::push_value(out, value)?;
+        }
+        Ok(())
     }
 
     /// ` AND NOT EXISTS (<a child of the row>)`, for a tree node: the row is a leaf.
