@@ -22,6 +22,7 @@ mod async_connection;
 #[cfg(feature = "async")]
 mod async_hooks;
 mod connection;
+mod diagram;
 mod error;
 mod hooks;
 mod mark;
@@ -51,6 +52,7 @@ pub use async_connection::AsyncDeleteConnection;
 pub use async_hooks::AsyncDeleteHooks;
 pub use connection::DeleteConnection;
 pub use deletable_macros::Deletable;
+pub use diagram::DiagramFormat;
 pub use error::{Blocker, DeleteError, HookError, HookStage, SoftDeletedParent};
 pub use hooks::DeleteHooks;
 pub use model::Action;
