@@ -103,7 +103,7 @@ fn a_plans_mermaid_diagram() {
     t0["comments"]
     t1["posts<br/><i>hooks</i><br/><i>soft delete: deleted_at</i>"]
     t2["team #quot;a#quot;"]
-    t3["**users**"]
+    t3["users"]
     t4["pins"]
     t5["invoices"]
     t6["audits"]
@@ -115,6 +115,8 @@ fn a_plans_mermaid_diagram() {
     t2 -->|"user_id: cascade"| t3
     t1 -->|"editor_id: set_null"| t3
     t6 -.->|"user_id: do_nothing"| t3
+    classDef root stroke-width:3px,font-weight:bold
+    class t3 root
 "#
     );
 }
@@ -144,13 +146,14 @@ fn the_schemas_diagram_draws_every_rule_once() {
     let edges: Vec<&str> = drawn.lines().filter(|line| line.contains('|')).collect();
     assert_eq!(edges.len(), 8, "{drawn}");
     assert!(
-        !drawn.contains("**"),
+        !drawn.contains("class "),
         "no root in a schema's diagram: {drawn}"
     );
     let dot = User::plan().schema_diagram(DiagramFormat::Dot);
     assert_eq!(dot.matches(" -> ").count(), 8, "{dot}");
     assert_eq!(dot.matches("style=dashed").count(), 1, "{dot}");
     assert!(dot.contains(r#"[label="team \"a\""]"#), "{dot}");
+    assert!(drawn.contains(r#"t6["team #quot;a#quot;"]"#), "{drawn}");
 }
 
 #[test]

@@ -198,12 +198,21 @@ macro_rules! loop_suite {
                             continue;
                         };
                         let before = rows(&mut db);
+                        // The preview foresees the loop, or counts what the delete then does.
+                        let preview = User::preview_delete_by_ids(&[1], db.conn()).unwrap();
+                        assert_eq!(rows(&mut db), before, "the preview changed a row");
                         let result = User::delete_by_ids(&[1], db.conn());
                         if fails_as_a_loop(checked) {
-                            assert_reference_loop(&result.unwrap_err(), RULE);
+                            let error = result.unwrap_err();
+                            assert_reference_loop(&error, RULE);
+                            assert_eq!(preview.loops().len(), 1, "{checked:?}: {preview}");
+                            let previewed = preview.blocking_error().expect("a blocked preview");
+                            assert_eq!(previewed.to_string(), error.to_string());
                             assert_eq!(rows(&mut db), before, "{checked:?}");
                         } else {
                             let report = result.unwrap_or_else(|e| panic!("{checked:?}: {e}"));
+                            assert!(!preview.is_blocked(), "{checked:?}: {preview}");
+                            assert_eq!(report.per_table(), preview.rows().per_table());
                             assert_user_1_deleted(&mut db, &report, NULLABLE);
                             if RULE == "set_default" {
                                 // Only users still pinning a deleted comment moved: none remain.

@@ -64,7 +64,8 @@ impl Plan {
     ///
     /// assert_eq!(
     ///     User::plan().diagram(DiagramFormat::Mermaid),
-    ///     "flowchart BT\n    t0[\"posts\"]\n    t1[\"**users**\"]\n    t0 -->|\"user_id: cascade\"| t1\n"
+    ///     "flowchart BT\n    t0[\"posts\"]\n    t1[\"users\"]\n    t0 -->|\"user_id: cascade\"| t1\n    \
+    ///      classDef root stroke-width:3px,font-weight:bold\n    class t1 root\n"
     /// );
     /// ```
     pub fn diagram(&self, format: DiagramFormat) -> String {
@@ -198,16 +199,27 @@ fn render(format: DiagramFormat, tables: &[Table], edges: &[Edge]) -> String {
     }
 }
 
-/// Bottom to top, as the children point at their parents.
+/// Bottom to top, as the children point at their parents; the root in the class `root`, drawn
+/// bold. Names are written as Mermaid's entity codes where Mermaid would read them otherwise.
 fn mermaid(tables: &[Table], edges: &[Edge]) -> String {
-    let text = |text: &str| text.replace('"', "#quot;");
+    let text = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '#' => out.push_str("#35;"),
+                '"' => out.push_str("#quot;"),
+                '<' => out.push_str("#lt;"),
+                '>' => out.push_str("#gt;"),
+                '&' => out.push_str("#amp;"),
+                '|' => out.push_str("#124;"),
+                c => out.push(c),
+            }
+        }
+        out
+    };
     let mut out = String::from("flowchart BT\n");
     for (index, table) in tables.iter().enumerate() {
-        let mut label = if table.root {
-            format!("**{}**", text(table.name))
-        } else {
-            text(table.name)
-        };
+        let mut label = text(table.name);
         for note in &table.notes {
             let _ = write!(label, "<br/><i>{}</i>", text(note));
         }
@@ -222,6 +234,10 @@ fn mermaid(tables: &[Table], edges: &[Edge]) -> String {
             text(&edge.label),
             edge.parent
         );
+    }
+    if let Some(root) = tables.iter().position(|table| table.root) {
+        out.push_str("    classDef root stroke-width:3px,font-weight:bold\n");
+        let _ = writeln!(out, "    class t{root} root");
     }
     out
 }

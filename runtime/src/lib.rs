@@ -58,7 +58,7 @@ pub use hooks::DeleteHooks;
 pub use model::Action;
 pub use options::DeleteOptions;
 pub use plan::{Plan, PlanStatement};
-pub use preview::{KeyUpdate, Preview};
+pub use preview::{KeyUpdate, LoopBlocker, Preview};
 pub use progress::{Progress, TableProgress};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;

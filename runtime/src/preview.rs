@@ -3,11 +3,12 @@
 use std::fmt;
 
 use crate::error::{Blocker, DeleteError};
+use crate::model::Action;
 use crate::report::DeleteReport;
 
 /// What a delete or soft delete would change, counted without changing anything: the rows it
 /// would delete (or mark) per table, the rows whose foreign key it would set to `NULL` or to a
-/// default, and the `protect` and `restrict` rows that would stop it.
+/// default, and the `protect` and `restrict` rows and the loops of keys that would stop it.
 ///
 /// Returned by the `preview_*` methods of [`Deletable`](crate::Deletable) and
 /// [`SoftDelete`](crate::SoftDelete). The counts are those the operation would report if it
@@ -19,6 +20,7 @@ pub struct Preview {
     pub(crate) updates: Vec<KeyUpdate>,
     pub(crate) protected: Vec<Blocker>,
     pub(crate) restricted: Vec<Blocker>,
+    pub(crate) loops: Vec<LoopBlocker>,
 }
 
 /// The rows of one foreign key that an operation would set to `NULL` or to a default
@@ -36,6 +38,26 @@ pub struct KeyUpdate {
     /// Whether it is set to `NULL` (or else to its declared default).
     pub to_null: bool,
     /// How many rows.
+    pub rows: u64,
+}
+
+/// A `NOT NULL` `restrict` or `do_nothing` key, checked by the database at once, whose rows
+/// the delete removes after the rows they reference: the delete would fail with
+/// [`DeleteError::ReferenceLoop`] (see its fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoopBlocker {
+    /// The table of the referencing rows (`users`).
+    pub table: &'static str,
+    /// Their foreign key column (`pinned_comment_id`).
+    pub column: &'static str,
+    /// The key's rule: [`Action::Restrict`] or [`Action::DoNothing`].
+    pub action: Action,
+    /// The table it references (`comments`).
+    pub parent_table: &'static str,
+    /// The cascade path from the referencing table to the referenced one.
+    pub path: Vec<&'static str>,
+    /// How many rows of the loop.
     pub rows: u64,
 }
 
@@ -63,14 +85,22 @@ impl Preview {
         &self.restricted
     }
 
-    /// Whether a `protect` or `restrict` row would stop the operation.
+    /// The loops of keys between tables that would stop the delete (the database checks
+    /// their keys at once, see [`DeleteError::ReferenceLoop`]). Loops within one table on
+    /// MySQL and MariaDB are not foreseen: there the outcome depends on the order InnoDB
+    /// deletes in.
+    pub fn loops(&self) -> &[LoopBlocker] {
+        &self.loops
+    }
+
+    /// Whether a `protect` or `restrict` row, or a loop of keys, would stop the operation.
     pub fn is_blocked(&self) -> bool {
-        !self.protected.is_empty() || !self.restricted.is_empty()
+        !self.protected.is_empty() || !self.restricted.is_empty() || !self.loops.is_empty()
     }
 
     /// The error the operation would fail with because of its blockers, as it would report it
-    /// ([`DeleteError::Protected`] before [`DeleteError::Restricted`]); `None` when nothing
-    /// blocks it.
+    /// ([`DeleteError::Protected`] before [`DeleteError::Restricted`], then the first
+    /// [`DeleteError::ReferenceLoop`]); `None` when nothing blocks it.
     pub fn blocking_error(&self) -> Option<DeleteError> {
         if !self.protected.is_empty() {
             return Some(DeleteError::Protected {
@@ -82,7 +112,16 @@ impl Preview {
                 blockers: self.restricted.clone(),
             });
         }
-        None
+        self.loops
+            .first()
+            .map(|blocker| DeleteError::ReferenceLoop {
+                table: blocker.table,
+                column: blocker.column,
+                action: blocker.action,
+                parent_table: blocker.parent_table,
+                path: blocker.path.clone(),
+                rows: blocker.rows,
+            })
     }
 }
 
@@ -115,6 +154,22 @@ impl fmt::Display for Preview {
             for blocker in blockers {
                 write!(f, "\n  {blocker}")?;
             }
+        }
+        if !self.loops.is_empty() {
+            write!(f, "\nblocked by a loop of keys checked at once:")?;
+        }
+        for blocker in &self.loops {
+            write!(
+                f,
+                "\n  {}.{} -> {} ({}, reached by {}): {} row{}",
+                blocker.table,
+                blocker.column,
+                blocker.parent_table,
+                blocker.action.name(),
+                blocker.path.join(" -> "),
+                blocker.rows,
+                if blocker.rows == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }

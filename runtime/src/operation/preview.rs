@@ -2,15 +2,16 @@
 //! no hook run) in a transaction that is always rolled back, and read-only where the backend
 //! allows it.
 
+use crate::error::DeleteError;
 use crate::options::DeleteOptions;
 use crate::plan::{Plan, Step};
-use crate::preview::{KeyUpdate, Preview};
+use crate::preview::{KeyUpdate, LoopBlocker, Preview};
 use crate::report::DeleteReport;
 use crate::sql::statement::{update_value, ChunkRows, Mode, Roots, Statement, StatementKind};
 use crate::value::SqlValue;
 
 use super::roots::root_table_names;
-use super::{change_of, Abort, Operation, Port};
+use super::{change_of, reference_loop, Abort, Operation, Port};
 
 /// The operations a preview tells of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,7 @@ pub(crate) async fn preview<F, P: Port<F>>(
             updates: Vec::new(),
             protected: Vec::new(),
             restricted: Vec::new(),
+            loops: Vec::new(),
         });
     }
     let options = DeleteOptions::default();
@@ -112,6 +114,7 @@ impl Operation<'_> {
         let (protected, restricted) = self.blockers(roots, port).await?;
         let mut rows = DeleteReport::new(change_of(self.mode));
         let mut updates = Vec::new();
+        let mut loops = Vec::new();
         for step in plan.steps {
             match (*step, self.mode) {
                 (Step::Update { model, fk, parent }, Mode::Delete) => {
@@ -133,6 +136,32 @@ impl Operation<'_> {
                 (Step::Delete { node }, Mode::Delete | Mode::SoftDelete)
                     if self.mode == Mode::Delete || plan.soft_delete_reaches(node) =>
                 {
+                    if self.mode == Mode::Delete {
+                        for (referencing, fk, rows) in
+                            reference_loop::loops_before(plan, roots, node, false, port).await?
+                        {
+                            let error =
+                                reference_loop::reference_loop(plan, referencing, fk, node, rows);
+                            if let DeleteError::ReferenceLoop {
+                                table,
+                                column,
+                                action,
+                                parent_table,
+                                path,
+                                rows,
+                            } = error
+                            {
+                                loops.push(LoopBlocker {
+                                    table,
+                                    column,
+                                    action,
+                                    parent_table,
+                                    path,
+                                    rows,
+                                });
+                            }
+                        }
+                    }
                     let reached = ChunkRows::Node {
                         node,
                         leaves_only: false,
@@ -153,6 +182,7 @@ impl Operation<'_> {
             updates,
             protected,
             restricted,
+            loops,
         })
     }
 }

@@ -26,6 +26,24 @@ pub(super) async fn refuse_before<F, P: Port<F>>(
     node: usize,
     port: &mut P,
 ) -> Result<(), Abort> {
+    match loops_before(plan, roots, node, true, port).await?.first() {
+        Some(&(referencing, fk, rows)) => {
+            Err(reference_loop(plan, referencing, fk, node, rows).into())
+        }
+        None => Ok(()),
+    }
+}
+
+/// The keys [`refuse_before`] refuses the delete for, as `(referencing node, its foreign key,
+/// rows of the loop)`: all of them (a preview's), or with `first_only` the first.
+pub(super) async fn loops_before<F, P: Port<F>>(
+    plan: &Plan,
+    roots: &Roots<'_, F>,
+    node: usize,
+    first_only: bool,
+    port: &mut P,
+) -> Result<Vec<(usize, usize, u64)>, Abort> {
+    let mut loops = Vec::new();
     let keys: Vec<(usize, usize)> = plan
         .loops_into(node, false)
         .filter(|&(referencing, _)| referencing != node)
@@ -52,10 +70,13 @@ pub(super) async fn refuse_before<F, P: Port<F>>(
         }
         let rows = count_loop_rows(plan, roots, referencing, fk, node, port).await?;
         if rows > 0 {
-            return Err(reference_loop(plan, referencing, fk, node, rows).into());
+            loops.push((referencing, fk, rows));
+            if first_only {
+                break;
+            }
         }
     }
-    Ok(())
+    Ok(loops)
 }
 
 /// Before `node`'s rows go, on backends that check each row as it is deleted: the `NOT NULL`
@@ -129,7 +150,7 @@ async fn count_loop_rows<F, P: Port<F>>(
     Ok(port.count(statement).await? as u64)
 }
 
-fn reference_loop(
+pub(super) fn reference_loop(
     plan: &Plan,
     referencing: usize,
     fk: usize,
