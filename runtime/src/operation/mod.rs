@@ -21,6 +21,8 @@ mod roots;
 mod set_based;
 mod soft;
 mod temp_cache;
+#[cfg(feature = "tracing")]
+mod trace;
 
 use std::time::Duration;
 
@@ -39,10 +41,31 @@ use crate::value::SqlValue;
 /// How many times a delete runs before a transient error is reported.
 const ATTEMPTS: u32 = 3;
 
+/// [`run_operation`], inside its span and with each statement told as an event.
+#[cfg(feature = "tracing")]
+pub(crate) async fn run<F, P: Port<F>>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    options: &DeleteOptions,
+    mode: Mode,
+    port: &mut P,
+) -> Result<DeleteReport, Abort> {
+    use tracing::Instrument;
+    let name = trace::operation_name(mode);
+    let span = trace::operation_span(plan, &roots, name, options.chunk_size);
+    let mut traced = trace::Traced(port);
+    run_operation(plan, roots, options, mode, &mut traced)
+        .instrument(span)
+        .await
+}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) use self::run_operation as run;
+
 /// Runs one operation on `plan` from `roots` through `port`: in one transaction (a savepoint
 /// inside a caller's), retried when a concurrent writer broke a transaction it owns, or in
 /// chunks (`options.chunk_size`), each in a transaction of its own.
-pub(crate) async fn run<F, P: Port<F>>(
+pub(crate) async fn run_operation<F, P: Port<F>>(
     plan: &Plan,
     roots: Roots<'_, F>,
     options: &DeleteOptions,

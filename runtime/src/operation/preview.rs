@@ -22,8 +22,31 @@ pub(crate) enum Previewed {
     SoftDelete,
 }
 
-/// Previews the operation on `plan` from `roots` through `port`.
+/// [`preview_operation`], inside its span and with each statement told as an event.
+#[cfg(feature = "tracing")]
 pub(crate) async fn preview<F, P: Port<F>>(
+    plan: &Plan,
+    roots: Roots<'_, F>,
+    previewed: Previewed,
+    port: &mut P,
+) -> Result<Preview, Abort> {
+    use tracing::Instrument;
+    let name = match previewed {
+        Previewed::Delete => "preview_delete",
+        Previewed::SoftDelete => "preview_soft_delete",
+    };
+    let span = super::trace::operation_span(plan, &roots, name, None);
+    let mut traced = super::trace::Traced(port);
+    preview_operation(plan, roots, previewed, &mut traced)
+        .instrument(span)
+        .await
+}
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) use self::preview_operation as preview;
+
+/// Previews the operation on `plan` from `roots` through `port`.
+pub(crate) async fn preview_operation<F, P: Port<F>>(
     plan: &Plan,
     roots: Roots<'_, F>,
     previewed: Previewed,

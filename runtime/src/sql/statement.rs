@@ -409,6 +409,12 @@ impl<'a, F> Statement<'a, F> {
     pub fn kind(&self) -> &StatementKind {
         &self.kind
     }
+
+    /// The plan the statement belongs to.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn plan(&self) -> &'a Plan {
+        self.plan
+    }
 }
 
 impl<F, DB> QueryFragment<DB> for Statement<'_, F>
