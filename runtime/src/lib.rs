@@ -42,6 +42,7 @@ mod schema;
 mod soft_delete;
 mod sql;
 mod value;
+mod verify;
 
 pub use api::{Deletable, KeyFor};
 #[cfg(feature = "async")]
@@ -63,6 +64,7 @@ pub use progress::{Progress, TableProgress};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
+pub use verify::{DeclaredAction, Finding};
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]

@@ -33,6 +33,7 @@ pub(crate) fn kind_name(kind: &StatementKind) -> &'static str {
         StatementKind::Update(..) => "update",
         StatementKind::DatabaseCascades(_) => "database_cascades",
         StatementKind::KeyDeclaration(_) => "key_declaration",
+        StatementKind::DescribeKey(_) => "describe_key",
         StatementKind::CountLoopRows { .. } => "count_loop_rows",
         StatementKind::DeletedInTransaction(_) => "deleted_in_transaction",
         StatementKind::Delete(..) => "delete",
@@ -107,6 +108,7 @@ pub(crate) fn table<'k>(kind: &'k StatementKind, plan: &Plan) -> Option<&'k str>
         | StatementKind::SetTempCacheSize(_)
         | StatementKind::DatabaseCascades(_)
         | StatementKind::KeyDeclaration(_)
+        | StatementKind::DescribeKey(_)
         | StatementKind::DeletedInTransaction(_) => None,
     }
 }

@@ -177,6 +177,18 @@ pub trait SqlDialect: Backend + Sized + 'static {
         key: &'b KeyColumn,
     ) -> QueryResult<()>;
 
+    /// A query answering with one text: what the database says of the foreign key from
+    /// `key.table`'s `key.column` to `key.parent_table`, as five fields separated by `|`:
+    /// whether the table exists (`1`/`0`), whether the column does, whether the column is
+    /// nullable (`1`/`0`, empty without a column), the `ON DELETE` actions of the keys declared
+    /// on it (PostgreSQL's letters `a r c n d`, or the SQL standard's names, separated by
+    /// commas), and whether the session enforces foreign keys (`1`/`0`). Read by
+    /// [`verify`](crate::Plan::verify).
+    fn push_key_description<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()>;
+
     /// Reads the answer of [`SqlDialect::push_key_declaration`]: `0` no such key, `1` checked at
     /// once, `2` deferrable.
     fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
@@ -410,6 +422,53 @@ where
     out.push_bind_param::<Text, str>(key.parent_table)
 }
 
+/// [`SqlDialect::push_key_description`] on MySQL and MariaDB, from `information_schema`.
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_innodb_key_description<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    key: &'b KeyColumn,
+) -> QueryResult<()>
+where
+    DB: Dialect,
+    str: diesel::serialize::ToSql<Text, DB>,
+{
+    out.push_sql(
+        "SELECT CONCAT_WS('|', \
+         (SELECT COUNT(*) FROM information_schema.TABLES \
+          WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(
+        "), (SELECT COUNT(*) FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(
+        "), COALESCE((SELECT MAX(IF(IS_NULLABLE = 'YES', 1, 0)) FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(
+        "), ''), COALESCE((SELECT GROUP_CONCAT(r.DELETE_RULE SEPARATOR ',') \
+         FROM information_schema.REFERENTIAL_CONSTRAINTS r \
+         JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA \
+         AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME \
+         WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND k.COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(" AND k.REFERENCED_TABLE_NAME = ");
+    out.push_bind_param::<Text, str>(key.parent_table)?;
+    // As text the variable reads `ON` or `OFF`.
+    out.push_sql("), ''), CAST(@@foreign_key_checks AS SIGNED))");
+    Ok(())
+}
+
 /// Unsigned integers, as Diesel binds them for MySQL and MariaDB.
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_unsigned<'b, DB>(
@@ -463,6 +522,35 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         );
         out.push_bind_param::<Text, _>(&key.table)?;
         out.push_sql(" COLLATE NOCASE), '')");
+        Ok(())
+    }
+
+    fn push_key_description<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        out.push_sql("SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ");
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(" COLLATE NOCASE) || '|' || (SELECT COUNT(*) FROM pragma_table_info(");
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(") WHERE name = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(" COLLATE NOCASE) || '|' || COALESCE((SELECT MAX(1 - \"notnull\") FROM pragma_table_info(");
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(") WHERE name = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(
+            " COLLATE NOCASE), '') || '|' || COALESCE((SELECT group_concat(on_delete, ',') \
+             FROM pragma_foreign_key_list(",
+        );
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(") WHERE \"from\" = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(" COLLATE NOCASE AND \"table\" = ");
+        out.push_bind_param::<Text, _>(&key.parent_table)?;
+        out.push_sql(
+            " COLLATE NOCASE), '') || '|' || (SELECT foreign_keys FROM pragma_foreign_keys)",
+        );
         Ok(())
     }
 
@@ -566,6 +654,40 @@ impl SqlDialect for diesel::pg::Pg {
         Ok(())
     }
 
+    fn push_key_description<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        // concat_ws skips NULLs: every field is given a value.
+        out.push_sql("SELECT concat_ws('|', CAST(to_regclass(quote_ident(");
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(
+            ")) IS NOT NULL AS INTEGER), (SELECT COUNT(*) FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(")) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(
+            "), COALESCE((SELECT CAST(NOT a.attnotnull AS INTEGER) FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, _>(&key.table)?;
+        out.push_sql(")) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ");
+        out.push_bind_param::<Text, _>(&key.column)?;
+        out.push_sql(
+            ")::text, ''), COALESCE((SELECT string_agg(CAST(k.confdeltype AS TEXT), ',') \
+             FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             WHERE ",
+        );
+        push_pg_key_match(out, &key.table, &key.column, &key.parent_table)?;
+        out.push_sql(
+            "), ''), CAST(current_setting('session_replication_role') <> 'replica' AS INTEGER))",
+        );
+        Ok(())
+    }
+
     fn push_deleted_in_transaction<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         table: &'b &'static str,
@@ -658,6 +780,13 @@ impl SqlDialect for diesel::mysql::Mysql {
         push_innodb_key_declaration(out, key)
     }
 
+    fn push_key_description<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        push_innodb_key_description(out, key)
+    }
+
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
@@ -694,6 +823,13 @@ impl SqlDialect for diesel::mariadb::Mariadb {
         key: &'b KeyColumn,
     ) -> QueryResult<()> {
         push_innodb_key_declaration(out, key)
+    }
+
+    fn push_key_description<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b KeyColumn,
+    ) -> QueryResult<()> {
+        push_innodb_key_description(out, key)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

@@ -173,6 +173,10 @@ pub enum StatementKind {
     /// One row of text: how the database declares a foreign key
     /// ([`Dialect::push_key_declaration`]).
     KeyDeclaration(KeyColumn),
+    /// Read what the database declares of a foreign key's table, column and `ON DELETE`
+    /// actions ([`SqlDialect::push_key_description`](crate::sql::dialect::SqlDialect)): what
+    /// [`verify`](crate::Plan::verify) compares with the models' rules.
+    DescribeKey(KeyColumn),
     /// Count the rows of `node` whose foreign key `fk` references rows of node `parent` (other
     /// rows, when `parent` is `node`): the rows of a loop ([`Plan::loops_into`]).
     CountLoopRows {
@@ -736,6 +740,7 @@ where
                 Ok(())
             }
             StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
+            StatementKind::DescribeKey(key) => DB::push_key_description(&mut out, key),
             StatementKind::CountLoopRows { node, fk, parent } => {
                 let model = plan.node_model(*node);
                 let fk = model

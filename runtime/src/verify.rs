@@ -1,0 +1,367 @@
+//! The live database's foreign keys held against the models' rules: what a raw SQL delete would
+//! do otherwise than `deletable` does.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::connection::DeleteConnection;
+use crate::error::DeleteError;
+use crate::model::{Action, ForeignKey, ModelMeta, Rule};
+use crate::plan::Plan;
+use crate::sql::dialect::KeyColumn;
+use crate::sql::statement::{NoFilter, Returning, Roots, Statement, StatementKind};
+
+/// An `ON DELETE` action as the database declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeclaredAction {
+    /// `CASCADE`: the database deletes the referencing rows.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+    /// `RESTRICT`: the database refuses the delete at once.
+    Restrict,
+    /// `NO ACTION` (the default): the database refuses the delete, at the statement's end or,
+    /// deferred, at commit.
+    NoAction,
+}
+
+impl DeclaredAction {
+    /// PostgreSQL's letter (`pg_constraint.confdeltype`) or the SQL name.
+    fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "C" | "CASCADE" => Some(DeclaredAction::Cascade),
+            "N" | "SET NULL" => Some(DeclaredAction::SetNull),
+            "D" | "SET DEFAULT" => Some(DeclaredAction::SetDefault),
+            "R" | "RESTRICT" => Some(DeclaredAction::Restrict),
+            "A" | "NO ACTION" => Some(DeclaredAction::NoAction),
+            _ => None,
+        }
+    }
+
+    /// `ON DELETE CASCADE`, ...
+    fn sql(self) -> &'static str {
+        match self {
+            DeclaredAction::Cascade => "CASCADE",
+            DeclaredAction::SetNull => "SET NULL",
+            DeclaredAction::SetDefault => "SET DEFAULT",
+            DeclaredAction::Restrict => "RESTRICT",
+            DeclaredAction::NoAction => "NO ACTION",
+        }
+    }
+
+    /// Whether the database changes the referencing rows itself.
+    fn acts(self) -> bool {
+        matches!(
+            self,
+            DeclaredAction::Cascade | DeclaredAction::SetNull | DeclaredAction::SetDefault
+        )
+    }
+}
+
+/// A difference between the live database and the models' rules, found by
+/// [`Plan::verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Finding {
+    /// A model's table is not in the database (as the connection's session resolves names).
+    MissingTable {
+        /// The table.
+        table: &'static str,
+    },
+    /// A rule's foreign key column is not in its table.
+    MissingColumn {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+    },
+    /// No foreign key in the database for a rule: a raw SQL delete of the parent leaves the
+    /// referencing rows pointing at nothing.
+    MissingForeignKey {
+        /// The referencing table.
+        table: &'static str,
+        /// Its column.
+        column: &'static str,
+        /// The referenced table.
+        parent_table: &'static str,
+        /// The model's rule.
+        rule: Action,
+    },
+    /// The database declares an `ON DELETE` action that does otherwise than the rule: a raw
+    /// SQL delete of the parent silently cascades, or sets `NULL`, where `deletable` would not.
+    ContradictingAction {
+        /// The referencing table.
+        table: &'static str,
+        /// Its column.
+        column: &'static str,
+        /// The referenced table.
+        parent_table: &'static str,
+        /// The model's rule.
+        rule: Action,
+        /// What the database declares.
+        declared: DeclaredAction,
+    },
+    /// The database deletes the rows of a table with hooks by itself (`ON DELETE CASCADE`):
+    /// a raw SQL delete of the parent removes them without their hooks (`deletable` runs them,
+    /// and leaves no hooked table to the database).
+    SkipsHooks {
+        /// The hooked table.
+        table: &'static str,
+        /// Its column.
+        column: &'static str,
+        /// The referenced table.
+        parent_table: &'static str,
+    },
+    /// A `set_null` column the database declares `NOT NULL`: the update would fail.
+    NotNullable {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+    },
+    /// The session does not enforce foreign keys (SQLite's `PRAGMA foreign_keys = OFF`,
+    /// MySQL's `foreign_key_checks = 0`, PostgreSQL's `session_replication_role = replica`):
+    /// the database neither refuses nor acts on any of them.
+    KeysNotEnforced,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::MissingTable { table } => write!(f, "table {table} is not in the database"),
+            Finding::MissingColumn { table, column } => {
+                write!(f, "column {table}.{column} is not in the database")
+            }
+            Finding::MissingForeignKey {
+                table,
+                column,
+                parent_table,
+                rule,
+            } => write!(
+                f,
+                "{table}.{column} -> {parent_table} ({}): no foreign key in the database, so a raw \
+                 delete can orphan its rows",
+                rule.name()
+            ),
+            Finding::ContradictingAction {
+                table,
+                column,
+                parent_table,
+                rule,
+                declared,
+            } => write!(
+                f,
+                "{table}.{column} -> {parent_table} ({}): the database declares ON DELETE {}",
+                rule.name(),
+                declared.sql()
+            ),
+            Finding::SkipsHooks {
+                table,
+                column,
+                parent_table,
+            } => write!(
+                f,
+                "{table}.{column} -> {parent_table}: the database deletes the rows of a hooked \
+                 table itself (ON DELETE CASCADE), without their hooks"
+            ),
+            Finding::NotNullable { table, column } => write!(
+                f,
+                "{table}.{column} is set_null but the database declares it NOT NULL"
+            ),
+            Finding::KeysNotEnforced => f.write_str("the session does not enforce foreign keys"),
+        }
+    }
+}
+
+/// What the database says of one foreign key (see
+/// [`SqlDialect::push_key_description`](crate::sql::dialect::SqlDialect)).
+#[derive(Debug)]
+struct KeyFacts {
+    table: bool,
+    column: bool,
+    nullable: Option<bool>,
+    declared: Vec<DeclaredAction>,
+    enforced: bool,
+}
+
+impl KeyFacts {
+    fn parse(answer: &str) -> KeyFacts {
+        let fields: Vec<&str> = answer.split('|').collect();
+        let field = |index: usize| fields.get(index).map_or("", |field| field.trim());
+        KeyFacts {
+            table: field(0) != "0" && !field(0).is_empty(),
+            column: field(1) != "0" && !field(1).is_empty(),
+            nullable: match field(2) {
+                "" => None,
+                value => Some(value != "0"),
+            },
+            declared: field(3)
+                .split(',')
+                .filter_map(DeclaredAction::parse)
+                .collect(),
+            enforced: field(4) != "0",
+        }
+    }
+}
+
+/// The findings of one rule, given what the database says of its key.
+fn findings(model: &ModelMeta, key: &ForeignKey, facts: &KeyFacts) -> Vec<Finding> {
+    let (table, column, parent_table) = (model.table, key.column, key.parent_table);
+    let rule = key.rule.action();
+    if !facts.column {
+        return vec![Finding::MissingColumn { table, column }];
+    }
+    let mut found = Vec::new();
+    if matches!(key.rule, Rule::SetNull) && facts.nullable == Some(false) {
+        found.push(Finding::NotNullable { table, column });
+    }
+    if facts.declared.is_empty() {
+        if !matches!(key.rule, Rule::DoNothing) {
+            found.push(Finding::MissingForeignKey {
+                table,
+                column,
+                parent_table,
+                rule,
+            });
+        }
+        return found;
+    }
+    for &declared in &facts.declared {
+        let agrees = match key.rule {
+            Rule::Cascade => !matches!(
+                declared,
+                DeclaredAction::SetNull | DeclaredAction::SetDefault
+            ),
+            Rule::Protect | Rule::Restrict => !declared.acts(),
+            Rule::SetNull => !matches!(
+                declared,
+                DeclaredAction::Cascade | DeclaredAction::SetDefault
+            ),
+            Rule::SetDefault(_) => {
+                !matches!(declared, DeclaredAction::Cascade | DeclaredAction::SetNull)
+            }
+            Rule::DoNothing => true,
+        };
+        if !agrees {
+            found.push(Finding::ContradictingAction {
+                table,
+                column,
+                parent_table,
+                rule,
+                declared,
+            });
+        }
+        if declared == DeclaredAction::Cascade && model.hooks.is_some() {
+            found.push(Finding::SkipsHooks {
+                table,
+                column,
+                parent_table,
+            });
+        }
+    }
+    found
+}
+
+impl Plan {
+    /// Reads the live database's foreign keys and compares them with the rules of every model
+    /// of this plan's schema: each difference a raw SQL `DELETE` would feel, as a
+    /// [`Finding`]. An empty list means the database declares every rule's key, with no
+    /// action that contradicts it. One assertion in a test suite:
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::{Deletable, Finding};
+    /// # use diesel::prelude::*;
+    /// # use diesel::connection::SimpleConnection;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+    /// #     diesel::table! { invoices (id) { id -> Integer, user_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = posts, belongs_to(User))]
+    /// # pub struct Post {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade)]
+    /// #     pub user_id: i32,
+    /// # }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = invoices, belongs_to(User))]
+    /// # pub struct Invoice {
+    /// #     pub id: i32,
+    /// #     #[on_delete(protect)]
+    /// #     pub user_id: i32,
+    /// # }
+    /// # deletable::schema!(User, Post, Invoice);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.batch_execute(
+    ///     "PRAGMA foreign_keys = ON;
+    ///      CREATE TABLE users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users);
+    ///      -- drifted: the model says protect
+    ///      CREATE TABLE invoices (id INTEGER PRIMARY KEY,
+    ///          user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE);",
+    /// )?;
+    /// let findings = User::plan().verify(&mut conn)?;
+    /// assert_eq!(
+    ///     findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    ///     ["invoices.user_id -> users (protect): the database declares ON DELETE CASCADE"]
+    /// );
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// Tables are found as the connection's statements find them (PostgreSQL's `search_path`,
+    /// MySQL's current database, SQLite's main schema); keys of one column are compared.
+    pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
+        let mut found = Vec::new();
+        let mut enforced = true;
+        for model in self.models {
+            // The table first, by its key's first column: a model may have no foreign key.
+            let key_column = model.primary_key.first().copied().unwrap_or_default();
+            let facts = self.describe(conn, model.table, key_column, model.table)?;
+            enforced &= facts.enforced;
+            if !facts.table {
+                found.push(Finding::MissingTable { table: model.table });
+                continue;
+            }
+            for key in model.foreign_keys {
+                let facts = self.describe(conn, model.table, key.column, key.parent_table)?;
+                found.extend(findings(model, key, &facts));
+            }
+        }
+        if !enforced {
+            found.insert(0, Finding::KeysNotEnforced);
+        }
+        Ok(found)
+    }
+
+    /// What the database says of the key from `table.column` to `parent_table`.
+    fn describe<C: DeleteConnection>(
+        &self,
+        conn: &mut C,
+        table: &'static str,
+        column: &'static str,
+        parent_table: &'static str,
+    ) -> Result<KeyFacts, DeleteError> {
+        let no_roots = Roots::<NoFilter>::Keys(&[]);
+        let key = KeyColumn {
+            table,
+            column,
+            parent_table,
+        };
+        let statement = Statement::new(self, &no_roots, StatementKind::DescribeKey(key));
+        let answer = conn.load_keys(Returning(statement, PhantomData))?;
+        Ok(KeyFacts::parse(answer.first().map_or("", String::as_str)))
+    }
+}

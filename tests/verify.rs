@@ -1,0 +1,217 @@
+//! `Plan::verify`: the live database's foreign keys held against the models' rules. A schema
+//! drifted in every way a finding names, on every backend, must give exactly those findings;
+//! the same schema declared as the models say must give none.
+
+// The models mirror their tables; the tests read none of their fields.
+#![allow(dead_code)]
+
+use deletable::{Action, DeclaredAction, Deletable, Finding};
+use deletable_tests::{backends, TestDb};
+
+mod schema {
+    diesel::table! { users (id) { id -> Integer, } }
+    diesel::table! { posts (id) { id -> Integer, user_id -> Integer, editor_id -> Nullable<Integer>, } }
+    diesel::table! { comments (id) { id -> Integer, post_id -> Integer, } }
+    diesel::table! { invoices (id) { id -> Integer, user_id -> Integer, } }
+    diesel::table! { audits (id) { id -> Integer, user_id -> Integer, } }
+    diesel::table! { notes (id) { id -> Integer, post_ref -> Integer, } }
+    diesel::table! { ghosts (id) { id -> Integer, user_id -> Integer, } }
+}
+use schema::*;
+
+#[derive(Deletable)]
+#[diesel(table_name = users)]
+struct User {
+    id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = posts, belongs_to(User))]
+struct Post {
+    id: i32,
+    #[on_delete(cascade)]
+    user_id: i32,
+    #[on_delete(set_null, references = User)]
+    editor_id: Option<i32>,
+}
+
+/// Hooked: its rows must reach its hooks.
+#[derive(Deletable)]
+#[diesel(table_name = comments, belongs_to(Post))]
+#[deletable(hooks)]
+struct Comment {
+    id: i32,
+    #[on_delete(cascade)]
+    post_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = invoices, belongs_to(User))]
+struct Invoice {
+    id: i32,
+    #[on_delete(protect)]
+    user_id: i32,
+}
+
+/// Left to the database: no finding whatever it declares.
+#[derive(Deletable)]
+#[diesel(table_name = audits, belongs_to(User))]
+struct Audit {
+    id: i32,
+    #[on_delete(do_nothing)]
+    user_id: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = notes)]
+struct Note {
+    id: i32,
+    #[on_delete(cascade, references = Post)]
+    post_ref: i32,
+}
+
+#[derive(Deletable)]
+#[diesel(table_name = ghosts, belongs_to(User))]
+struct Ghost {
+    id: i32,
+    #[on_delete(cascade)]
+    user_id: i32,
+}
+
+deletable::schema!(User, Post, Comment, Invoice, Audit, Note, Ghost);
+
+/// The schema as the models say (`ghosts` included), with no finding.
+const AS_DECLARED: &str = "
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, editor_id INTEGER,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+        FOREIGN KEY (editor_id) REFERENCES users (id) ON DELETE SET NULL);
+    CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL,
+        FOREIGN KEY (post_id) REFERENCES posts (id));
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id));
+    CREATE TABLE audits (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, post_ref INTEGER NOT NULL,
+        FOREIGN KEY (post_ref) REFERENCES posts (id) ON DELETE RESTRICT);
+    CREATE TABLE ghosts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
+";
+
+/// The schema drifted: each table but `users` differs from its model in one way.
+const DRIFTED: &str = "
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, editor_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
+    CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL,
+        FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE);
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
+    CREATE TABLE audits (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);
+    CREATE TABLE notes (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL);
+";
+
+/// The findings, in a stable order, as text.
+fn described(findings: &[Finding]) -> Vec<String> {
+    let mut texts: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    texts.sort();
+    texts
+}
+
+backends! {
+    #[test]
+    fn a_schema_as_the_models_declare_it_has_no_finding() {
+        let Some(mut db) = Db::open(AS_DECLARED) else { return };
+        let findings = User::plan().verify(db.conn()).unwrap();
+        assert_eq!(findings, [], "{:#?}", described(&findings));
+        // Every model's plan verifies the same schema.
+        assert_eq!(Comment::plan().verify(db.conn()).unwrap(), []);
+    }
+
+    #[test]
+    fn a_drifted_schema_gives_each_finding() {
+        let Some(mut db) = Db::open(DRIFTED) else { return };
+        let findings = Post::plan().verify(db.conn()).unwrap();
+        let expected = [
+            Finding::NotNullable { table: "posts", column: "editor_id" },
+            Finding::MissingForeignKey {
+                table: "posts",
+                column: "editor_id",
+                parent_table: "users",
+                rule: Action::SetNull,
+            },
+            Finding::SkipsHooks { table: "comments", column: "post_id", parent_table: "posts" },
+            Finding::ContradictingAction {
+                table: "invoices",
+                column: "user_id",
+                parent_table: "users",
+                rule: Action::Protect,
+                declared: DeclaredAction::Cascade,
+            },
+            Finding::MissingColumn { table: "notes", column: "post_ref" },
+            Finding::MissingTable { table: "ghosts" },
+        ];
+        assert_eq!(findings, expected, "{:#?}", described(&findings));
+        assert_eq!(
+            described(&findings[2..4]),
+            [
+                "comments.post_id -> posts: the database deletes the rows of a hooked table itself \
+                 (ON DELETE CASCADE), without their hooks",
+                "invoices.user_id -> users (protect): the database declares ON DELETE CASCADE",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_session_that_does_not_enforce_keys_is_a_finding() {
+        let Some(mut db) = Db::open(AS_DECLARED) else { return };
+        let (off, on) = match Db::BACKEND {
+            "sqlite" => ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"),
+            "postgres" => (
+                "SET session_replication_role = replica",
+                "SET session_replication_role = DEFAULT",
+            ),
+            _ => ("SET foreign_key_checks = 0", "SET foreign_key_checks = 1"),
+        };
+        db.exec(off);
+        let findings = User::plan().verify(db.conn()).unwrap();
+        db.exec(on);
+        assert_eq!(findings, [Finding::KeysNotEnforced], "{:#?}", described(&findings));
+        assert_eq!(User::plan().verify(db.conn()).unwrap(), []);
+    }
+
+    /// A `set_null` to a `SET DEFAULT` key (InnoDB refuses `SET DEFAULT`: not on MySQL and
+    /// MariaDB), and a `cascade` to a `SET NULL` one: the database does otherwise than the
+    /// model.
+    #[test]
+    fn every_active_action_the_database_declares_is_held_against_the_rule() {
+        let innodb = matches!(Db::BACKEND, "mysql" | "mariadb");
+        let editor = if innodb { "SET NULL" } else { "SET DEFAULT" };
+        let posts = format!(
+            "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, editor_id INTEGER,
+                FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL,
+                FOREIGN KEY (editor_id) REFERENCES users (id) ON DELETE {editor});"
+        );
+        let schema = AS_DECLARED.replace(
+            "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, editor_id INTEGER,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+        FOREIGN KEY (editor_id) REFERENCES users (id) ON DELETE SET NULL);",
+            &posts,
+        );
+        assert_ne!(schema, AS_DECLARED);
+        let Some(mut db) = Db::open(&schema) else { return };
+        let findings = User::plan().verify(db.conn()).unwrap();
+        let declared: Vec<(&str, DeclaredAction)> = findings
+            .iter()
+            .filter_map(|finding| match finding {
+                Finding::ContradictingAction { column, declared, .. } => Some((*column, *declared)),
+                _ => None,
+            })
+            .collect();
+        let mut expected = vec![("user_id", DeclaredAction::SetNull)];
+        if !innodb {
+            expected.push(("editor_id", DeclaredAction::SetDefault));
+        }
+        assert_eq!(declared, expected, "{:#?}", described(&findings));
+    }
+}
