@@ -423,6 +423,26 @@ struct Collector<'a> {
     updates: BTreeMap<(usize, i64, usize), Option<i64>>,
 }
 
+impl<'a> Collector<'a> {
+    /// A collector that has collected the rows `roots` of `table` that exist.
+    fn from_roots(state: &'a State, table: usize, roots: &[i64]) -> Self {
+        let mut collector = Collector {
+            state,
+            collected: vec![BTreeSet::new(); TABLES.len()],
+            protected: BTreeMap::new(),
+            restricted: BTreeMap::new(),
+            updates: BTreeMap::new(),
+        };
+        let existing = roots
+            .iter()
+            .copied()
+            .filter(|id| state[table].contains_key(id))
+            .collect();
+        collector.collect(table, existing);
+        collector
+    }
+}
+
 impl Collector<'_> {
     /// `Collector.collect(objs)`: adds the rows not collected yet and applies every foreign key
     /// pointing at them.
@@ -499,19 +519,7 @@ fn blockers(rows: &BTreeMap<(usize, usize), BTreeSet<i64>>) -> Vec<BlockerView> 
 
 /// What Django's `QuerySet.delete()` does to `state` for the rows `roots` of `table`.
 fn django_delete(state: &State, table: usize, roots: &[i64]) -> Expected {
-    let mut collector = Collector {
-        state,
-        collected: vec![BTreeSet::new(); TABLES.len()],
-        protected: BTreeMap::new(),
-        restricted: BTreeMap::new(),
-        updates: BTreeMap::new(),
-    };
-    let existing = roots
-        .iter()
-        .copied()
-        .filter(|id| state[table].contains_key(id))
-        .collect();
-    collector.collect(table, existing);
+    let mut collector = Collector::from_roots(state, table, roots);
     let unchanged = |verdict| Expected {
         verdict,
         after: state.clone(),
@@ -567,19 +575,7 @@ fn django_delete(state: &State, table: usize, roots: &[i64]) -> Expected {
 /// per (table, column) the rows that survive and whose key changes (`SET_NULL`,
 /// `SET_DEFAULT`). All of it whether or not a blocker would stop the delete.
 fn django_preview(state: &State, table: usize, roots: &[i64]) -> PreviewView {
-    let mut collector = Collector {
-        state,
-        collected: vec![BTreeSet::new(); TABLES.len()],
-        protected: BTreeMap::new(),
-        restricted: BTreeMap::new(),
-        updates: BTreeMap::new(),
-    };
-    let existing = roots
-        .iter()
-        .copied()
-        .filter(|id| state[table].contains_key(id))
-        .collect();
-    collector.collect(table, existing);
+    let mut collector = Collector::from_roots(state, table, roots);
     for (&(child, _), ids) in collector.restricted.iter_mut() {
         ids.retain(|id| !collector.collected[child].contains(id));
     }
@@ -1261,12 +1257,7 @@ fn run<D: TestDb>(delete: DeleteFn<D::Conn>, cases: u64, chunked: bool) {
     let Some(mut db) = D::open(&schema_sql()) else {
         return;
     };
-    let base = match std::env::var("DELETABLE_SEED") {
-        Ok(seed) => seed.parse().expect("DELETABLE_SEED is a number"),
-        Err(_) => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |elapsed| elapsed.as_nanos() as u64),
-    };
+    let base = base_seed();
     println!("{}: {cases} cases from DELETABLE_SEED={base}", D::BACKEND);
     let started = std::time::Instant::now();
     let mut tally = Tally::default();
@@ -1334,12 +1325,7 @@ fn run_previews<D: TestDb>(preview: PreviewFn<D::Conn>, delete: DeleteFn<D::Conn
     let Some(mut db) = D::open(&schema_sql()) else {
         return;
     };
-    let base = match std::env::var("DELETABLE_SEED") {
-        Ok(seed) => seed.parse().expect("DELETABLE_SEED is a number"),
-        Err(_) => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |elapsed| elapsed.as_nanos() as u64),
-    };
+    let base = base_seed();
     println!(
         "{}: {cases} previews from DELETABLE_SEED={base}",
         D::BACKEND
@@ -1436,6 +1422,16 @@ fn run_previews<D: TestDb>(preview: PreviewFn<D::Conn>, delete: DeleteFn<D::Conn
             blocked > 0 && updated > 0 && blocked < cases as usize,
             "the random cases missed a kind"
         );
+    }
+}
+
+/// The first case's seed: `DELETABLE_SEED`, or a random one.
+fn base_seed() -> u64 {
+    match std::env::var("DELETABLE_SEED") {
+        Ok(seed) => seed.parse().expect("DELETABLE_SEED is a number"),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |elapsed| elapsed.as_nanos() as u64),
     }
 }
 

@@ -136,26 +136,6 @@ impl Subscriber for Capture {
     }
 }
 
-/// The statements a connection ran that are not transaction control.
-fn statements_run(db: &impl TestDb) -> Vec<String> {
-    const CONTROL: &[&str] = &[
-        "BEGIN",
-        "COMMIT",
-        "ROLLBACK",
-        "SAVEPOINT",
-        "RELEASE",
-        "START TRANSACTION",
-    ];
-    db.log()
-        .statements()
-        .into_iter()
-        .filter(|sql| {
-            let upper = sql.trim_start().to_ascii_uppercase();
-            !CONTROL.iter().any(|control| upper.starts_with(control))
-        })
-        .collect()
-}
-
 backends! {
     #[test]
     fn an_operation_is_a_span_and_each_statement_an_event() {
@@ -165,7 +145,7 @@ backends! {
         let report = tracing::subscriber::with_default(capture.clone(), || {
             User::delete_by_ids(&[1, 404], db.conn()).unwrap()
         });
-        let run = statements_run(&db);
+        let run = db.log().without_control();
 
         let spans = capture.spans.lock().unwrap().clone();
         assert_eq!(spans.len(), 1, "{spans:#?}");

@@ -31,27 +31,26 @@ impl StatementLog {
         }
     }
 
+    /// The logged statements but transaction control (`BEGIN`, `COMMIT`, savepoints).
+    pub fn without_control(&self) -> Vec<String> {
+        self.statements()
+            .into_iter()
+            .filter(|sql| !is_control(sql))
+            .collect()
+    }
+
     /// The logged statements that belong to a plan: everything but transaction control, the
     /// lock of the root rows that backends with row locks take first (on SQLite, the write lock,
     /// by a statement that changes nothing), and the catalog questions of backends that may leave
     /// cascades to the database.
     pub fn plan_statements(&self) -> Vec<String> {
-        const CONTROL: &[&str] = &[
-            "BEGIN",
-            "COMMIT",
-            "ROLLBACK",
-            "SAVEPOINT",
-            "RELEASE",
-            "START TRANSACTION",
-        ];
-        self.statements()
+        self.without_control()
             .into_iter()
             .filter(|sql| {
                 let upper = sql.trim_start().to_ascii_uppercase();
-                let control = CONTROL.iter().any(|control| upper.starts_with(control));
                 let lock =
                     upper.contains(" FOR UPDATE)") || upper.contains(" WHERE 1 = 0 -- BINDS");
-                !control && !lock && !upper.contains("PG_CATALOG.")
+                !lock && !upper.contains("PG_CATALOG.")
             })
             .collect()
     }
@@ -65,4 +64,18 @@ impl Instrumentation for StatementLog {
             }
         }
     }
+}
+
+/// Whether a statement is transaction control.
+fn is_control(sql: &str) -> bool {
+    const CONTROL: &[&str] = &[
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "RELEASE",
+        "START TRANSACTION",
+    ];
+    let upper = sql.trim_start().to_ascii_uppercase();
+    CONTROL.iter().any(|control| upper.starts_with(control))
 }
