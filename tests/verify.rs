@@ -180,6 +180,38 @@ backends! {
         assert_eq!(User::plan().verify(db.conn()).unwrap(), []);
     }
 
+    /// A key to another column than the parent's key, and a key of two columns, do not guard
+    /// the rule: missing, on every backend.
+    #[test]
+    fn a_key_that_does_not_guard_the_rule_is_missing() {
+        let schema = AS_DECLARED
+            .replace(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY);",
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, legacy_id INTEGER NOT NULL UNIQUE,
+                    org INTEGER NOT NULL, UNIQUE (id, org));",
+            )
+            .replace(
+                "FOREIGN KEY (user_id) REFERENCES users (id));",
+                "FOREIGN KEY (user_id) REFERENCES users (legacy_id) ON DELETE RESTRICT);",
+            )
+            .replace(
+                "CREATE TABLE ghosts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,
+        FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);",
+                "CREATE TABLE ghosts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, org INTEGER NOT NULL,
+        FOREIGN KEY (user_id, org) REFERENCES users (id, org) ON DELETE CASCADE);",
+            );
+        let Some(mut db) = Db::open(&schema) else { return };
+        let findings = User::plan().verify(db.conn()).unwrap();
+        let missing: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|finding| match finding {
+                Finding::MissingForeignKey { table, column, .. } => (*table, *column),
+                other => panic!("{other}"),
+            })
+            .collect();
+        assert_eq!(missing, [("invoices", "user_id"), ("ghosts", "user_id")]);
+    }
+
     /// A `set_null` to a `SET DEFAULT` key (InnoDB refuses `SET DEFAULT`: not on MySQL and
     /// MariaDB), and a `cascade` to a `SET NULL` one: the database does otherwise than the
     /// model.
@@ -214,4 +246,33 @@ backends! {
         }
         assert_eq!(declared, expected, "{:#?}", described(&findings));
     }
+}
+
+/// PostgreSQL: a key whose triggers are disabled is not enforced, so missing.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_keys_with_disabled_triggers_are_missing() {
+    let Some(mut db) = deletable_tests::PgDb::open(AS_DECLARED) else {
+        return;
+    };
+    db.exec("ALTER TABLE users DISABLE TRIGGER ALL");
+    let findings = User::plan().verify(db.conn()).unwrap();
+    let missing: Vec<String> = findings
+        .iter()
+        .map(|finding| match finding {
+            Finding::MissingForeignKey { table, column, .. } => format!("{table}.{column}"),
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "posts.user_id",
+            "posts.editor_id",
+            "invoices.user_id",
+            "ghosts.user_id"
+        ]
+    );
+    db.exec("ALTER TABLE users ENABLE TRIGGER ALL");
+    assert_eq!(User::plan().verify(db.conn()).unwrap(), []);
 }

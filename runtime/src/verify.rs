@@ -8,7 +8,7 @@ use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
 use crate::model::{Action, ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
-use crate::sql::dialect::KeyColumn;
+use crate::sql::dialect::{DescribedKey, KeyColumn};
 use crate::sql::statement::{NoFilter, Returning, Roots, Statement, StatementKind};
 
 /// An `ON DELETE` action as the database declares it.
@@ -322,7 +322,11 @@ impl Plan {
     /// ```
     ///
     /// Tables are found as the connection's statements find them (PostgreSQL's `search_path`,
-    /// MySQL's current database, SQLite's main schema); keys of one column are compared.
+    /// MySQL's current database, SQLite's main schema). A rule's key counts when it is of one
+    /// column, references the parent's primary key in the same schema or database, and is
+    /// enforced (on PostgreSQL, its triggers enabled): a composite key, or one to another
+    /// column, is reported as missing. Keys the models have no rule for are not read (a
+    /// database cascade into a hooked table through such a key goes unreported).
     pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
         let mut found = Vec::new();
         let mut enforced = true;
@@ -355,12 +359,19 @@ impl Plan {
         parent_table: &'static str,
     ) -> Result<KeyFacts, DeleteError> {
         let no_roots = Roots::<NoFilter>::Keys(&[]);
+        let parent_column = self
+            .models
+            .iter()
+            .find(|model| model.table == parent_table)
+            .and_then(|model| model.primary_key.first().copied())
+            .unwrap_or_default();
         let key = KeyColumn {
             table,
             column,
             parent_table,
         };
-        let statement = Statement::new(self, &no_roots, StatementKind::DescribeKey(key));
+        let described = DescribedKey { key, parent_column };
+        let statement = Statement::new(self, &no_roots, StatementKind::DescribeKey(described));
         let answer = conn.load_keys(Returning(statement, PhantomData))?;
         Ok(KeyFacts::parse(answer.first().map_or("", String::as_str)))
     }

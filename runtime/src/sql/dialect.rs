@@ -177,8 +177,9 @@ pub trait SqlDialect: Backend + Sized + 'static {
         key: &'b KeyColumn,
     ) -> QueryResult<()>;
 
-    /// A query answering with one text: what the database says of the foreign key from
-    /// `key.table`'s `key.column` to `key.parent_table`, as five fields separated by `|`:
+    /// A query answering with one text: what the database says of the foreign key of one column
+    /// from `key.table`'s `key.column` to `key.parent_table`'s `parent_column`, enforced (on
+    /// PostgreSQL, its triggers enabled), as five fields separated by `|`:
     /// whether the table exists (`1`/`0`), whether the column does, whether the column is
     /// nullable (`1`/`0`, empty without a column), the `ON DELETE` actions of the keys declared
     /// on it (PostgreSQL's letters `a r c n d`, or the SQL standard's names, separated by
@@ -186,7 +187,7 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// [`verify`](crate::Plan::verify).
     fn push_key_description<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        key: &'b KeyColumn,
+        described: &'b DescribedKey,
     ) -> QueryResult<()>;
 
     /// Reads the answer of [`SqlDialect::push_key_declaration`]: `0` no such key, `1` checked at
@@ -280,6 +281,17 @@ pub struct KeyColumn {
     pub column: &'static str,
     /// The referenced table.
     pub parent_table: &'static str,
+}
+
+/// A foreign key as [`verify`](crate::Plan::verify) asks the database of it: the key, and the
+/// referenced column (the parent's primary key).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct DescribedKey {
+    /// The key.
+    pub key: KeyColumn,
+    /// The referenced column.
+    pub parent_column: &'static str,
 }
 
 /// How the database declares a foreign key.
@@ -426,12 +438,13 @@ where
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_innodb_key_description<'b, DB>(
     out: &mut AstPass<'_, 'b, DB>,
-    key: &'b KeyColumn,
+    described: &'b DescribedKey,
 ) -> QueryResult<()>
 where
     DB: Dialect,
     str: diesel::serialize::ToSql<Text, DB>,
 {
+    let key = &described.key;
     out.push_sql(
         "SELECT CONCAT_WS('|', \
          (SELECT COUNT(*) FROM information_schema.TABLES \
@@ -462,8 +475,16 @@ where
     out.push_bind_param::<Text, str>(key.table)?;
     out.push_sql(" AND k.COLUMN_NAME = ");
     out.push_bind_param::<Text, str>(key.column)?;
-    out.push_sql(" AND k.REFERENCED_TABLE_NAME = ");
+    out.push_sql(" AND k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ");
     out.push_bind_param::<Text, str>(key.parent_table)?;
+    out.push_sql(" AND k.REFERENCED_COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(described.parent_column)?;
+    // Keys of one column only.
+    out.push_sql(
+        " AND (SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE k2 \
+         WHERE k2.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND k2.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+         AND k2.TABLE_NAME = k.TABLE_NAME) = 1",
+    );
     // As text the variable reads `ON` or `OFF`.
     out.push_sql("), ''), CAST(@@foreign_key_checks AS SIGNED))");
     Ok(())
@@ -527,8 +548,9 @@ impl SqlDialect for diesel::sqlite::Sqlite {
 
     fn push_key_description<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        key: &'b KeyColumn,
+        described: &'b DescribedKey,
     ) -> QueryResult<()> {
+        let key = &described.key;
         out.push_sql("SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ");
         out.push_bind_param::<Text, _>(&key.table)?;
         out.push_sql(" COLLATE NOCASE) || '|' || (SELECT COUNT(*) FROM pragma_table_info(");
@@ -548,8 +570,14 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         out.push_bind_param::<Text, _>(&key.column)?;
         out.push_sql(" COLLATE NOCASE AND \"table\" = ");
         out.push_bind_param::<Text, _>(&key.parent_table)?;
+        // No `to`: the parent's primary key. Keys of one column only.
+        out.push_sql(" COLLATE NOCASE AND (\"to\" IS NULL OR \"to\" = ");
+        out.push_bind_param::<Text, _>(&described.parent_column)?;
+        out.push_sql(" COLLATE NOCASE) AND id IN (SELECT id FROM pragma_foreign_key_list(");
+        out.push_bind_param::<Text, _>(&key.table)?;
         out.push_sql(
-            " COLLATE NOCASE), '') || '|' || (SELECT foreign_keys FROM pragma_foreign_keys)",
+            ") GROUP BY id HAVING COUNT(*) = 1)), '') || '|' || \
+             (SELECT foreign_keys FROM pragma_foreign_keys)",
         );
         Ok(())
     }
@@ -656,8 +684,9 @@ impl SqlDialect for diesel::pg::Pg {
 
     fn push_key_description<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        key: &'b KeyColumn,
+        described: &'b DescribedKey,
     ) -> QueryResult<()> {
+        let key = &described.key;
         // concat_ws skips NULLs: every field is given a value.
         out.push_sql("SELECT concat_ws('|', CAST(to_regclass(quote_ident(");
         out.push_bind_param::<Text, _>(&key.table)?;
@@ -683,7 +712,16 @@ impl SqlDialect for diesel::pg::Pg {
         );
         push_pg_key_match(out, &key.table, &key.column, &key.parent_table)?;
         out.push_sql(
-            "), ''), CAST(current_setting('session_replication_role') <> 'replica' AS INTEGER))",
+            " AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute p \
+             WHERE p.attrelid = k.confrelid AND p.attnum = k.confkey[1] AND p.attname = ",
+        );
+        out.push_bind_param::<Text, _>(&described.parent_column)?;
+        // A key whose triggers are disabled (`ALTER TABLE ... DISABLE TRIGGER ALL`) is not
+        // enforced.
+        out.push_sql(
+            ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
+             WHERE t.tgconstraint = k.oid AND t.tgenabled = 'D')), ''), \
+             CAST(current_setting('session_replication_role') <> 'replica' AS INTEGER))",
         );
         Ok(())
     }
@@ -782,9 +820,9 @@ impl SqlDialect for diesel::mysql::Mysql {
 
     fn push_key_description<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        key: &'b KeyColumn,
+        described: &'b DescribedKey,
     ) -> QueryResult<()> {
-        push_innodb_key_description(out, key)
+        push_innodb_key_description(out, described)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
@@ -827,9 +865,9 @@ impl SqlDialect for diesel::mariadb::Mariadb {
 
     fn push_key_description<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        key: &'b KeyColumn,
+        described: &'b DescribedKey,
     ) -> QueryResult<()> {
-        push_innodb_key_description(out, key)
+        push_innodb_key_description(out, described)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

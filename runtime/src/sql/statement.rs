@@ -14,7 +14,7 @@ use diesel::QueryResult;
 
 use crate::model::{ForeignKey, ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
-use crate::sql::dialect::{push_column, CascadeEdge, Dialect, KeyColumn};
+use crate::sql::dialect::{push_column, CascadeEdge, DescribedKey, Dialect, KeyColumn};
 use crate::value::SqlValue;
 
 /// The rows a delete starts from.
@@ -176,7 +176,7 @@ pub enum StatementKind {
     /// Read what the database declares of a foreign key's table, column and `ON DELETE`
     /// actions ([`SqlDialect::push_key_description`](crate::sql::dialect::SqlDialect)): what
     /// [`verify`](crate::Plan::verify) compares with the models' rules.
-    DescribeKey(KeyColumn),
+    DescribeKey(DescribedKey),
     /// Count the rows of `node` whose foreign key `fk` references rows of node `parent` (other
     /// rows, when `parent` is `node`): the rows of a loop ([`Plan::loops_into`]).
     CountLoopRows {
@@ -740,7 +740,7 @@ where
                 Ok(())
             }
             StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
-            StatementKind::DescribeKey(key) => DB::push_key_description(&mut out, key),
+            StatementKind::DescribeKey(described) => DB::push_key_description(&mut out, described),
             StatementKind::CountLoopRows { node, fk, parent } => {
                 let model = plan.node_model(*node);
                 let fk = model
