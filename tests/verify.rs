@@ -180,6 +180,32 @@ backends! {
         assert_eq!(User::plan().verify(db.conn()).unwrap(), []);
     }
 
+    /// A cascade the database declares into the hooked table through a key the model has no
+    /// rule for: its rows would go without their hooks, even by a `deletable` delete of users.
+    #[test]
+    fn a_cascade_into_a_hooked_table_by_a_key_with_no_rule() {
+        let schema = AS_DECLARED.replace(
+            "CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL,
+        FOREIGN KEY (post_id) REFERENCES posts (id));",
+            "CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, author_id INTEGER,
+        FOREIGN KEY (post_id) REFERENCES posts (id),
+        FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE);",
+        );
+        assert_ne!(schema, AS_DECLARED);
+        let Some(mut db) = Db::open(&schema) else { return };
+        let findings = User::plan().verify(db.conn()).unwrap();
+        assert_eq!(
+            findings,
+            [Finding::UnruledCascade {
+                table: "comments",
+                column: "author_id".to_owned(),
+                parent_table: "users".to_owned(),
+            }],
+            "{:#?}",
+            described(&findings)
+        );
+    }
+
     /// A key to another column than the parent's key, and a key of two columns, do not guard
     /// the rule: missing, on every backend.
     #[test]

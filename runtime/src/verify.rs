@@ -115,6 +115,17 @@ pub enum Finding {
         /// The referenced table.
         parent_table: &'static str,
     },
+    /// The database deletes the rows of a table with hooks by itself (`ON DELETE CASCADE`)
+    /// through a foreign key no rule of its model covers: a delete of the parent, raw or by
+    /// `deletable` (whose plan does not know the key), removes them without their hooks.
+    UnruledCascade {
+        /// The hooked table.
+        table: &'static str,
+        /// The column of the key, as the database names it.
+        column: String,
+        /// The table it references, as the database names it.
+        parent_table: String,
+    },
     /// A `set_null` column the database declares `NOT NULL`: the update would fail.
     NotNullable {
         /// The table.
@@ -166,6 +177,15 @@ impl fmt::Display for Finding {
                 f,
                 "{table}.{column} -> {parent_table}: the database deletes the rows of a hooked \
                  table itself (ON DELETE CASCADE), without their hooks"
+            ),
+            Finding::UnruledCascade {
+                table,
+                column,
+                parent_table,
+            } => write!(
+                f,
+                "{table}.{column} -> {parent_table}: the database deletes the rows of a hooked \
+                 table itself (ON DELETE CASCADE) through a key with no rule, without their hooks"
             ),
             Finding::NotNullable { table, column } => write!(
                 f,
@@ -325,8 +345,9 @@ impl Plan {
     /// MySQL's current database, SQLite's main schema). A rule's key counts when it is of one
     /// column, references the parent's primary key in the same schema or database, and is
     /// enforced (on PostgreSQL, its triggers enabled): a composite key, or one to another
-    /// column, is reported as missing. Keys the models have no rule for are not read (a
-    /// database cascade into a hooked table through such a key goes unreported).
+    /// column, is reported as missing. Of the keys the models have no rule for, those the
+    /// database cascades along into a table with hooks are read
+    /// ([`Finding::UnruledCascade`]); the rest are left to the database.
     pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
         let mut found = Vec::new();
         let mut enforced = true;
@@ -343,11 +364,43 @@ impl Plan {
                 let facts = self.describe(conn, model.table, key.column, key.parent_table)?;
                 found.extend(findings(model, key, &facts));
             }
+            if model.hooks.is_some() {
+                found.extend(self.unruled_cascades(conn, model)?);
+            }
         }
         if !enforced {
             found.insert(0, Finding::KeysNotEnforced);
         }
         Ok(found)
+    }
+
+    /// The keys into a hooked model's table that the database cascades along and no rule of
+    /// the model covers.
+    fn unruled_cascades<C: DeleteConnection>(
+        &self,
+        conn: &mut C,
+        model: &'static ModelMeta,
+    ) -> Result<Vec<Finding>, DeleteError> {
+        let no_roots = Roots::<NoFilter>::Keys(&[]);
+        let kind = StatementKind::CascadingKeys(model.table);
+        let statement = Statement::new(self, &no_roots, kind);
+        let answer = conn.load_keys(Returning(statement, PhantomData))?;
+        let keys = answer.first().map_or("", String::as_str);
+        Ok(keys
+            .split(',')
+            .filter_map(|key| key.split_once('>'))
+            .filter(|(column, _)| {
+                !model
+                    .foreign_keys
+                    .iter()
+                    .any(|rule| rule.column.eq_ignore_ascii_case(column.trim()))
+            })
+            .map(|(column, parent_table)| Finding::UnruledCascade {
+                table: model.table,
+                column: column.trim().to_owned(),
+                parent_table: parent_table.trim().to_owned(),
+            })
+            .collect())
     }
 
     /// What the database says of the key from `table.column` to `parent_table`.

@@ -34,6 +34,7 @@ pub(crate) fn kind_name(kind: &StatementKind) -> &'static str {
         StatementKind::DatabaseCascades(_) => "database_cascades",
         StatementKind::KeyDeclaration(_) => "key_declaration",
         StatementKind::DescribeKey(_) => "describe_key",
+        StatementKind::CascadingKeys(_) => "cascading_keys",
         StatementKind::CountLoopRows { .. } => "count_loop_rows",
         StatementKind::DeletedInTransaction(_) => "deleted_in_transaction",
         StatementKind::Delete(..) => "delete",
@@ -109,6 +110,7 @@ pub(crate) fn table<'k>(kind: &'k StatementKind, plan: &Plan) -> Option<&'k str>
         | StatementKind::DatabaseCascades(_)
         | StatementKind::KeyDeclaration(_)
         | StatementKind::DescribeKey(_)
+        | StatementKind::CascadingKeys(_)
         | StatementKind::DeletedInTransaction(_) => None,
     }
 }

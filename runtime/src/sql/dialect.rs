@@ -190,6 +190,15 @@ pub trait SqlDialect: Backend + Sized + 'static {
         described: &'b DescribedKey,
     ) -> QueryResult<()>;
 
+    /// A query answering with one text: the foreign keys of `table` the database declares
+    /// `ON DELETE CASCADE` (enforced, as [`push_key_description`](SqlDialect) counts them),
+    /// each as `column>parent_table`, separated by commas. Read by
+    /// [`verify`](crate::Plan::verify) for the tables with hooks.
+    fn push_cascading_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()>;
+
     /// Reads the answer of [`SqlDialect::push_key_declaration`]: `0` no such key, `1` checked at
     /// once, `2` deferrable.
     fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
@@ -490,6 +499,27 @@ where
     Ok(())
 }
 
+/// [`SqlDialect::push_cascading_keys`] on MySQL and MariaDB.
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_innodb_cascading_keys<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    table: &'b &'static str,
+) -> QueryResult<()>
+where
+    DB: Dialect,
+    str: diesel::serialize::ToSql<Text, DB>,
+{
+    out.push_sql(
+        "SELECT COALESCE(GROUP_CONCAT(CONCAT(k.COLUMN_NAME, '>', k.REFERENCED_TABLE_NAME) \
+         SEPARATOR ','), '') FROM information_schema.REFERENTIAL_CONSTRAINTS r \
+         JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA \
+         AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME \
+         WHERE r.DELETE_RULE = 'CASCADE' AND @@foreign_key_checks = 1 \
+         AND k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(table)
+}
+
 /// Unsigned integers, as Diesel binds them for MySQL and MariaDB.
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_unsigned<'b, DB>(
@@ -578,6 +608,21 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         out.push_sql(
             ") GROUP BY id HAVING COUNT(*) = 1)), '') || '|' || \
              (SELECT foreign_keys FROM pragma_foreign_keys)",
+        );
+        Ok(())
+    }
+
+    fn push_cascading_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT COALESCE(group_concat(\"from\" || '>' || \"table\", ','), '') \
+             FROM pragma_foreign_key_list(",
+        );
+        out.push_bind_param::<Text, _>(table)?;
+        out.push_sql(
+            ") WHERE on_delete = 'CASCADE' AND (SELECT foreign_keys FROM pragma_foreign_keys) = 1",
         );
         Ok(())
     }
@@ -726,6 +771,26 @@ impl SqlDialect for diesel::pg::Pg {
         Ok(())
     }
 
+    fn push_cascading_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT COALESCE(string_agg(a.attname || '>' || c.relname, ','), '') \
+             FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             JOIN pg_catalog.pg_class c ON c.oid = k.confrelid \
+             WHERE k.contype = 'f' AND k.confdeltype = 'c' \
+             AND current_setting('session_replication_role') <> 'replica' \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t \
+             WHERE t.tgconstraint = k.oid AND t.tgenabled = 'D') \
+             AND k.conrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, _>(table)?;
+        out.push_sql("))");
+        Ok(())
+    }
+
     fn push_deleted_in_transaction<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         table: &'b &'static str,
@@ -825,6 +890,13 @@ impl SqlDialect for diesel::mysql::Mysql {
         push_innodb_key_description(out, described)
     }
 
+    fn push_cascading_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        push_innodb_cascading_keys(out, table)
+    }
+
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
@@ -868,6 +940,13 @@ impl SqlDialect for diesel::mariadb::Mariadb {
         described: &'b DescribedKey,
     ) -> QueryResult<()> {
         push_innodb_key_description(out, described)
+    }
+
+    fn push_cascading_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        push_innodb_cascading_keys(out, table)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

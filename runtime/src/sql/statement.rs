@@ -177,6 +177,9 @@ pub enum StatementKind {
     /// actions ([`SqlDialect::push_key_description`](crate::sql::dialect::SqlDialect)): what
     /// [`verify`](crate::Plan::verify) compares with the models' rules.
     DescribeKey(DescribedKey),
+    /// Read the foreign keys of a table the database declares `ON DELETE CASCADE`
+    /// ([`SqlDialect::push_cascading_keys`](crate::sql::dialect::SqlDialect)).
+    CascadingKeys(&'static str),
     /// Count the rows of `node` whose foreign key `fk` references rows of node `parent` (other
     /// rows, when `parent` is `node`): the rows of a loop ([`Plan::loops_into`]).
     CountLoopRows {
@@ -741,6 +744,7 @@ where
             }
             StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
             StatementKind::DescribeKey(described) => DB::push_key_description(&mut out, described),
+            StatementKind::CascadingKeys(table) => DB::push_cascading_keys(&mut out, table),
             StatementKind::CountLoopRows { node, fk, parent } => {
                 let model = plan.node_model(*node);
                 let fk = model
