@@ -111,6 +111,39 @@ const DRIFTED: &str = "
     CREATE TABLE notes (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL);
 ";
 
+/// What `verify` finds in [`DRIFTED`], in order.
+fn drifted_findings() -> Vec<Finding> {
+    vec![
+        Finding::NotNullable {
+            table: "posts",
+            column: "editor_id",
+        },
+        Finding::MissingForeignKey {
+            table: "posts",
+            column: "editor_id",
+            parent_table: "users",
+            rule: Action::SetNull,
+        },
+        Finding::SkipsHooks {
+            table: "comments",
+            column: "post_id",
+            parent_table: "posts",
+        },
+        Finding::ContradictingAction {
+            table: "invoices",
+            column: "user_id",
+            parent_table: "users",
+            rule: Action::Protect,
+            declared: DeclaredAction::Cascade,
+        },
+        Finding::MissingColumn {
+            table: "notes",
+            column: "post_ref",
+        },
+        Finding::MissingTable { table: "ghosts" },
+    ]
+}
+
 /// The findings, in a stable order, as text.
 fn described(findings: &[Finding]) -> Vec<String> {
     let mut texts: Vec<String> = findings.iter().map(ToString::to_string).collect();
@@ -132,25 +165,7 @@ backends! {
     fn a_drifted_schema_gives_each_finding() {
         let Some(mut db) = Db::open(DRIFTED) else { return };
         let findings = Post::plan().verify(db.conn()).unwrap();
-        let expected = [
-            Finding::NotNullable { table: "posts", column: "editor_id" },
-            Finding::MissingForeignKey {
-                table: "posts",
-                column: "editor_id",
-                parent_table: "users",
-                rule: Action::SetNull,
-            },
-            Finding::SkipsHooks { table: "comments", column: "post_id", parent_table: "posts" },
-            Finding::ContradictingAction {
-                table: "invoices",
-                column: "user_id",
-                parent_table: "users",
-                rule: Action::Protect,
-                declared: DeclaredAction::Cascade,
-            },
-            Finding::MissingColumn { table: "notes", column: "post_ref" },
-            Finding::MissingTable { table: "ghosts" },
-        ];
+        let expected = drifted_findings();
         assert_eq!(findings, expected, "{:#?}", described(&findings));
         assert_eq!(
             described(&findings[2..4]),
@@ -301,4 +316,45 @@ fn postgres_keys_with_disabled_triggers_are_missing() {
     );
     db.exec("ALTER TABLE users ENABLE TRIGGER ALL");
     assert_eq!(User::plan().verify(db.conn()).unwrap(), []);
+}
+
+/// `verify_async` on `diesel-async`'s own connections finds what `verify` finds, and its future
+/// is `Send` (it can be awaited in a spawned task).
+#[test]
+fn verify_async_finds_what_verify_finds_on_every_backend() {
+    use deletable_tests::asynchronous::{block_on, Blocking};
+
+    fn check<D, C>()
+    where
+        D: TestDb<Conn = Blocking<C>>,
+        C: deletable::AsyncDeleteConnection,
+    {
+        let Some(mut db) = D::open(DRIFTED) else {
+            return;
+        };
+        let future = User::plan().verify_async(&mut **db.conn());
+        let findings = block_on(future).unwrap();
+        assert_eq!(
+            findings,
+            drifted_findings(),
+            "{}: {:#?}",
+            D::BACKEND,
+            described(&findings)
+        );
+    }
+
+    fn send<T: Send>(_: &T) {}
+
+    check::<deletable_tests::asynchronous::SqliteAsyncDb, _>();
+    #[cfg(feature = "postgres")]
+    {
+        check::<deletable_tests::asynchronous::PgAsyncDb, _>();
+        if let Some(mut db) = deletable_tests::asynchronous::PgAsyncDb::open(DRIFTED) {
+            send(&User::plan().verify_async(&mut **db.conn()));
+        }
+    }
+    #[cfg(feature = "mysql")]
+    check::<deletable_tests::asynchronous::MysqlAsyncDb, _>();
+    #[cfg(feature = "mariadb")]
+    check::<deletable_tests::asynchronous::MariadbAsyncDb, _>();
 }

@@ -18,6 +18,7 @@ use crate::runner::sync;
 use crate::runner::sync_hooks::SchemaHooks;
 use crate::sql::statement::{Mode, NoFilter, Roots};
 use crate::value::SqlValue;
+use crate::verify::Finding;
 
 /// A Diesel model whose rows are deleted by its declared `on_delete` rules.
 ///
@@ -416,6 +417,76 @@ pub trait Deletable: Sized + 'static {
             Previewed::Delete,
             conn,
         )
+    }
+}
+
+impl Plan {
+    /// Reads the live database's foreign keys and compares them with the rules of every model
+    /// of this plan's schema: each difference a raw SQL `DELETE` would feel, as a
+    /// [`Finding`]. An empty list means the database declares every rule's key, with no
+    /// action that contradicts it. One assertion in a test suite:
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::{Deletable, Finding};
+    /// # use diesel::prelude::*;
+    /// # use diesel::connection::SimpleConnection;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+    /// #     diesel::table! { invoices (id) { id -> Integer, user_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = posts, belongs_to(User))]
+    /// # pub struct Post {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade)]
+    /// #     pub user_id: i32,
+    /// # }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = invoices, belongs_to(User))]
+    /// # pub struct Invoice {
+    /// #     pub id: i32,
+    /// #     #[on_delete(protect)]
+    /// #     pub user_id: i32,
+    /// # }
+    /// # deletable::schema!(User, Post, Invoice);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.batch_execute(
+    ///     "PRAGMA foreign_keys = ON;
+    ///      CREATE TABLE users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users);
+    ///      -- drifted: the model says protect
+    ///      CREATE TABLE invoices (id INTEGER PRIMARY KEY,
+    ///          user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE);",
+    /// )?;
+    /// let findings = User::plan().verify(&mut conn)?;
+    /// assert_eq!(
+    ///     findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    ///     ["invoices.user_id -> users (protect): the database declares ON DELETE CASCADE"]
+    /// );
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// Tables are found as the connection's statements find them (PostgreSQL's `search_path`,
+    /// MySQL's current database, SQLite's main schema). A rule's key counts when it is of one
+    /// column, references the parent's primary key in the same schema or database, and is
+    /// enforced (on PostgreSQL, its triggers enabled): a composite key, or one to another
+    /// column, is reported as missing. Of the keys the models have no rule for, those the
+    /// database cascades along into a table with hooks are read
+    /// ([`Finding::UnruledCascade`]); the rest are left to the database.
+    ///
+    /// With `diesel-async` (the `async` feature), `Plan::verify_async`.
+    pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
+        sync::verify(self, conn)
     }
 }
 

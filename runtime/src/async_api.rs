@@ -17,6 +17,7 @@ use crate::async_connection::AsyncDeleteConnection;
 use crate::error::DeleteError;
 use crate::operation::Previewed;
 use crate::options::DeleteOptions;
+use crate::plan::Plan;
 use crate::preview::Preview;
 use crate::query::InQuery;
 use crate::report::DeleteReport;
@@ -24,6 +25,7 @@ use crate::runner::async_hooks::AsyncSchemaHooks;
 use crate::runner::asynchronous;
 use crate::soft_delete::SoftDelete;
 use crate::sql::statement::{Mode, NoFilter, Roots};
+use crate::verify::Finding;
 
 type Backend<C> = <C as diesel_async::AsyncConnectionCore>::Backend;
 
@@ -298,6 +300,17 @@ pub trait AsyncDeletable: Deletable {
 }
 
 impl<M: Deletable> AsyncDeletable for M {}
+
+impl Plan {
+    /// [`Plan::verify`] on a `diesel-async` connection: the live database's foreign keys held
+    /// against the rules of every model of this plan's schema.
+    pub fn verify_async<'a, C: AsyncDeleteConnection>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Vec<Finding>, DeleteError>> + Send + 'a {
+        asynchronous::verify(self, conn)
+    }
+}
 
 /// [`SoftDelete`]'s methods on `diesel-async` connections: implemented for every model with a
 /// `#[soft_delete]` column.

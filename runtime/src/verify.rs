@@ -2,14 +2,15 @@
 //! do otherwise than `deletable` does.
 
 use std::fmt;
-use std::marker::PhantomData;
+use std::future::Future;
 
-use crate::connection::DeleteConnection;
+use diesel::QueryResult;
+
 use crate::error::DeleteError;
 use crate::model::{Action, ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
 use crate::sql::dialect::{DescribedKey, KeyColumn};
-use crate::sql::statement::{NoFilter, Returning, Roots, Statement, StatementKind};
+use crate::sql::statement::{NoFilter, Roots, Statement, StatementKind};
 
 /// An `ON DELETE` action as the database declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,147 +286,99 @@ fn findings(model: &ModelMeta, key: &ForeignKey, facts: &KeyFacts) -> Vec<Findin
     found
 }
 
-impl Plan {
-    /// Reads the live database's foreign keys and compares them with the rules of every model
-    /// of this plan's schema: each difference a raw SQL `DELETE` would feel, as a
-    /// [`Finding`]. An empty list means the database declares every rule's key, with no
-    /// action that contradicts it. One assertion in a test suite:
-    ///
-    /// ```
-    /// # #[cfg(feature = "sqlite")]
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # use deletable::{Deletable, Finding};
-    /// # use diesel::prelude::*;
-    /// # use diesel::connection::SimpleConnection;
-    /// # mod schema {
-    /// #     diesel::table! { users (id) { id -> Integer, } }
-    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
-    /// #     diesel::table! { invoices (id) { id -> Integer, user_id -> Integer, } }
-    /// # }
-    /// # use schema::*;
-    /// # #[derive(Deletable)]
-    /// # #[diesel(table_name = users)]
-    /// # pub struct User { pub id: i32 }
-    /// # #[derive(Deletable)]
-    /// # #[diesel(table_name = posts, belongs_to(User))]
-    /// # pub struct Post {
-    /// #     pub id: i32,
-    /// #     #[on_delete(cascade)]
-    /// #     pub user_id: i32,
-    /// # }
-    /// # #[derive(Deletable)]
-    /// # #[diesel(table_name = invoices, belongs_to(User))]
-    /// # pub struct Invoice {
-    /// #     pub id: i32,
-    /// #     #[on_delete(protect)]
-    /// #     pub user_id: i32,
-    /// # }
-    /// # deletable::schema!(User, Post, Invoice);
-    /// # let mut conn = SqliteConnection::establish(":memory:")?;
-    /// conn.batch_execute(
-    ///     "PRAGMA foreign_keys = ON;
-    ///      CREATE TABLE users (id INTEGER PRIMARY KEY);
-    ///      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users);
-    ///      -- drifted: the model says protect
-    ///      CREATE TABLE invoices (id INTEGER PRIMARY KEY,
-    ///          user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE);",
-    /// )?;
-    /// let findings = User::plan().verify(&mut conn)?;
-    /// assert_eq!(
-    ///     findings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    ///     ["invoices.user_id -> users (protect): the database declares ON DELETE CASCADE"]
-    /// );
-    /// # Ok(())
-    /// # }
-    /// # #[cfg(not(feature = "sqlite"))]
-    /// # fn main() {}
-    /// ```
-    ///
-    /// Tables are found as the connection's statements find them (PostgreSQL's `search_path`,
-    /// MySQL's current database, SQLite's main schema). A rule's key counts when it is of one
-    /// column, references the parent's primary key in the same schema or database, and is
-    /// enforced (on PostgreSQL, its triggers enabled): a composite key, or one to another
-    /// column, is reported as missing. Of the keys the models have no rule for, those the
-    /// database cascades along into a table with hooks are read
-    /// ([`Finding::UnruledCascade`]); the rest are left to the database.
-    pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
-        let mut found = Vec::new();
-        let mut enforced = true;
-        for model in self.models {
-            // The table first, by its key's first column: a model may have no foreign key.
-            let key_column = model.primary_key.first().copied().unwrap_or_default();
-            let facts = self.describe(conn, model.table, key_column, model.table)?;
-            enforced &= facts.enforced;
-            if !facts.table {
-                found.push(Finding::MissingTable { table: model.table });
-                continue;
-            }
-            for key in model.foreign_keys {
-                let facts = self.describe(conn, model.table, key.column, key.parent_table)?;
-                found.extend(findings(model, key, &facts));
-            }
-            if model.hooks.is_some() {
-                found.extend(self.unruled_cascades(conn, model)?);
-            }
-        }
-        if !enforced {
-            found.insert(0, Finding::KeysNotEnforced);
-        }
-        Ok(found)
-    }
+/// What [`verify_schema`] asks of a connection: the one text a catalog statement answers
+/// with. A runner answers, at once or when the database replies.
+pub(crate) trait Catalog {
+    /// Runs `statement`; the first text it answers with (empty for none).
+    fn answer(
+        &mut self,
+        statement: Statement<'_, NoFilter>,
+    ) -> impl Future<Output = QueryResult<String>>;
+}
 
-    /// The keys into a hooked model's table that the database cascades along and no rule of
-    /// the model covers.
-    fn unruled_cascades<C: DeleteConnection>(
-        &self,
-        conn: &mut C,
-        model: &'static ModelMeta,
-    ) -> Result<Vec<Finding>, DeleteError> {
-        let no_roots = Roots::<NoFilter>::Keys(&[]);
-        let kind = StatementKind::CascadingKeys(model.table);
-        let statement = Statement::new(self, &no_roots, kind);
-        let answer = conn.load_keys(Returning(statement, PhantomData))?;
-        let keys = answer.first().map_or("", String::as_str);
-        Ok(keys
-            .split(',')
-            .filter_map(|key| key.split_once('>'))
-            .filter(|(column, _)| {
-                !model
-                    .foreign_keys
-                    .iter()
-                    .any(|rule| rule.column.eq_ignore_ascii_case(column.trim()))
-            })
-            .map(|(column, parent_table)| Finding::UnruledCascade {
-                table: model.table,
-                column: column.trim().to_owned(),
-                parent_table: parent_table.trim().to_owned(),
-            })
-            .collect())
+/// The findings of [`Plan::verify`]: every model of `plan`'s schema, through `catalog`.
+pub(crate) async fn verify_schema<K: Catalog>(
+    plan: &Plan,
+    catalog: &mut K,
+) -> Result<Vec<Finding>, DeleteError> {
+    let mut found = Vec::new();
+    let mut enforced = true;
+    for model in plan.models {
+        // The table first, by its key's first column: a model may have no foreign key.
+        let key_column = model.primary_key.first().copied().unwrap_or_default();
+        let facts = describe(plan, catalog, model.table, key_column, model.table).await?;
+        enforced &= facts.enforced;
+        if !facts.table {
+            found.push(Finding::MissingTable { table: model.table });
+            continue;
+        }
+        for key in model.foreign_keys {
+            let facts = describe(plan, catalog, model.table, key.column, key.parent_table).await?;
+            found.extend(findings(model, key, &facts));
+        }
+        if model.hooks.is_some() {
+            found.extend(unruled_cascades(plan, catalog, model).await?);
+        }
     }
+    if !enforced {
+        found.insert(0, Finding::KeysNotEnforced);
+    }
+    Ok(found)
+}
 
-    /// What the database says of the key from `table.column` to `parent_table`.
-    fn describe<C: DeleteConnection>(
-        &self,
-        conn: &mut C,
-        table: &'static str,
-        column: &'static str,
-        parent_table: &'static str,
-    ) -> Result<KeyFacts, DeleteError> {
-        let no_roots = Roots::<NoFilter>::Keys(&[]);
-        let parent_column = self
-            .models
-            .iter()
-            .find(|model| model.table == parent_table)
-            .and_then(|model| model.primary_key.first().copied())
-            .unwrap_or_default();
-        let key = KeyColumn {
-            table,
-            column,
-            parent_table,
-        };
-        let described = DescribedKey { key, parent_column };
-        let statement = Statement::new(self, &no_roots, StatementKind::DescribeKey(described));
-        let answer = conn.load_keys(Returning(statement, PhantomData))?;
-        Ok(KeyFacts::parse(answer.first().map_or("", String::as_str)))
-    }
+/// The keys into a hooked model's table that the database cascades along and no rule of the
+/// model covers.
+async fn unruled_cascades<K: Catalog>(
+    plan: &Plan,
+    catalog: &mut K,
+    model: &'static ModelMeta,
+) -> Result<Vec<Finding>, DeleteError> {
+    let no_roots = Roots::<NoFilter>::Keys(&[]);
+    let kind = StatementKind::CascadingKeys(model.table);
+    let answer = catalog
+        .answer(Statement::new(plan, &no_roots, kind))
+        .await?;
+    Ok(answer
+        .split(',')
+        .filter_map(|key| key.split_once('>'))
+        .filter(|(column, _)| {
+            !model
+                .foreign_keys
+                .iter()
+                .any(|rule| rule.column.eq_ignore_ascii_case(column.trim()))
+        })
+        .map(|(column, parent_table)| Finding::UnruledCascade {
+            table: model.table,
+            column: column.trim().to_owned(),
+            parent_table: parent_table.trim().to_owned(),
+        })
+        .collect())
+}
+
+/// What the database says of the key from `table.column` to `parent_table`.
+async fn describe<K: Catalog>(
+    plan: &Plan,
+    catalog: &mut K,
+    table: &'static str,
+    column: &'static str,
+    parent_table: &'static str,
+) -> Result<KeyFacts, DeleteError> {
+    let no_roots = Roots::<NoFilter>::Keys(&[]);
+    let parent_column = plan
+        .models
+        .iter()
+        .find(|model| model.table == parent_table)
+        .and_then(|model| model.primary_key.first().copied())
+        .unwrap_or_default();
+    let key = KeyColumn {
+        table,
+        column,
+        parent_table,
+    };
+    let described = DescribedKey { key, parent_column };
+    let kind = StatementKind::DescribeKey(described);
+    let answer = catalog
+        .answer(Statement::new(plan, &no_roots, kind))
+        .await?;
+    Ok(KeyFacts::parse(&answer))
 }

@@ -21,8 +21,9 @@ use crate::plan::Plan;
 use crate::preview::Preview;
 use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
-use crate::sql::statement::{Mode, Returning, Roots, Statement};
+use crate::sql::statement::{Mode, NoFilter, Returning, Roots, Statement};
 use crate::value::SqlValue;
+use crate::verify::{verify_schema, Catalog, Finding};
 
 use super::async_hooks::{AsyncRows, AsyncSchemaHooks};
 
@@ -76,6 +77,24 @@ where
         schema: PhantomData,
     };
     operation::finish(operation::preview(plan, roots, previewed, &mut port).await)
+}
+
+/// The findings of [`Plan::verify`] on `conn`.
+pub(crate) async fn verify<C: AsyncDeleteConnection>(
+    plan: &Plan,
+    conn: &mut C,
+) -> Result<Vec<Finding>, DeleteError> {
+    verify_schema(plan, &mut AsyncCatalog(conn)).await
+}
+
+/// A connection answering [`verify_schema`]'s statements when the database replies.
+struct AsyncCatalog<'c, C>(&'c mut C);
+
+impl<C: AsyncDeleteConnection> Catalog for AsyncCatalog<'_, C> {
+    async fn answer(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<String> {
+        let texts = self.0.load_keys(Returning(statement, PhantomData)).await?;
+        Ok(texts.into_iter().next().unwrap_or_default())
+    }
 }
 
 struct AsyncPort<'c, C: AsyncConnection, S> {

@@ -21,8 +21,9 @@ use crate::plan::Plan;
 use crate::preview::Preview;
 use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
-use crate::sql::statement::{Mode, Returning, Roots, Statement};
+use crate::sql::statement::{Mode, NoFilter, Returning, Roots, Statement};
 use crate::value::SqlValue;
+use crate::verify::{verify_schema, Catalog, Finding};
 
 use super::sync_hooks::SchemaHooks;
 
@@ -65,6 +66,24 @@ where
         schema: PhantomData,
     };
     operation::finish(ready(operation::preview(plan, roots, previewed, &mut port)))
+}
+
+/// The findings of [`Plan::verify`] on `conn`.
+pub(crate) fn verify<C: DeleteConnection>(
+    plan: &Plan,
+    conn: &mut C,
+) -> Result<Vec<Finding>, DeleteError> {
+    ready(verify_schema(plan, &mut SyncCatalog(conn)))
+}
+
+/// A connection answering [`verify_schema`]'s statements at once.
+struct SyncCatalog<'c, C>(&'c mut C);
+
+impl<C: DeleteConnection> Catalog for SyncCatalog<'_, C> {
+    async fn answer(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<String> {
+        let texts = self.0.load_keys(Returning(statement, PhantomData))?;
+        Ok(texts.into_iter().next().unwrap_or_default())
+    }
 }
 
 /// The value of a future whose every await is ready at once, as all of this runner's are.
