@@ -441,7 +441,14 @@ backends! {
     fn the_flag_variant_cascades_and_restores() {
         let Some(mut db) = open::<Db>() else { return };
         db.exec("INSERT INTO tags (id) VALUES (1), (2); INSERT INTO taggings (id, tag_id) VALUES (1, 1), (2, 1), (3, 2)");
+        // A flagged tagging is not counted again.
+        db.exec("UPDATE taggings SET hidden = TRUE WHERE id = 2");
+        let preview = Tag::preview_soft_delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(preview.rows().per_table(), &[("taggings", 1), ("tags", 1)]);
+        db.exec("UPDATE taggings SET hidden = FALSE WHERE id = 2");
+        let preview = Tag::preview_soft_delete_by_ids(&[1], db.conn()).unwrap();
         let report = Tag::soft_delete_by_ids(&[1], db.conn()).unwrap();
+        assert_eq!(&report, preview.rows());
         assert_eq!(report.per_table(), &[("taggings", 2), ("tags", 1)]);
         let hidden: Vec<i32> = Tagging::only_deleted().select(taggings::id).order(taggings::id).load(db.conn()).unwrap();
         assert_eq!(hidden, [1, 2]);
