@@ -7,6 +7,7 @@ use diesel::sql_types::BoolOrNullableBool;
 
 use crate::connection::DeleteConnection;
 use crate::error::DeleteError;
+use crate::migration::Migration;
 use crate::model::ModelMeta;
 use crate::operation::Previewed;
 use crate::options::DeleteOptions;
@@ -487,6 +488,83 @@ impl Plan {
     /// With `diesel-async` (the `async` feature), `Plan::verify_async`.
     pub fn verify<C: DeleteConnection>(&self, conn: &mut C) -> Result<Vec<Finding>, DeleteError> {
         sync::verify(self, conn)
+    }
+
+    /// SQL for a Diesel migration (`up.sql` and `down.sql`) that declares the rules of every
+    /// model of this plan's schema as the database's own `ON DELETE` actions, written from the
+    /// foreign keys `conn`'s database declares now, in its backend's SQL.
+    ///
+    /// Once it is applied, a raw SQL `DELETE` follows the rules wherever the database can say
+    /// them, [`verify`](Plan::verify) finds no contradiction, and on PostgreSQL `deletable`
+    /// leaves the declared cascades to the database. Each rule becomes:
+    ///
+    /// | rule | declared |
+    /// |---|---|
+    /// | `cascade` | `CASCADE`; `NO ACTION` into a table with hooks, which only `deletable` runs |
+    /// | `protect` | `RESTRICT` (an existing `NO ACTION` is kept) |
+    /// | `restrict` | `NO ACTION`, checked after the statement's own cascades (an existing `RESTRICT` is kept) |
+    /// | `set_null` | `SET NULL` |
+    /// | `set_default` | `NO ACTION`: `SET DEFAULT` would take the column's default, not the model's value |
+    /// | `do_nothing` | left as it is |
+    ///
+    /// A key whose action already agrees is left alone; any other key from the column to the
+    /// parent table is dropped by the name the database gave it, and the new key keeps that
+    /// name, its `ON UPDATE` action and its deferral. `down` puts every dropped key back as the
+    /// database described it. What the migration cannot declare (a missing table or column, a
+    /// `NOT NULL` column under `set_null`) is written into `up` as `--` comments.
+    ///
+    /// SQLite cannot alter a foreign key: each table whose keys change is rebuilt from its own
+    /// `CREATE TABLE` text (SQLite's documented procedure: the rows copied, the indexes and
+    /// triggers created again). That needs foreign keys off, which SQLite allows only outside a
+    /// transaction, so the SQL opens its own: give the migration a `metadata.toml` saying
+    /// [`metadata_toml`](Migration::metadata_toml) (`run_in_transaction = false`). Run inside
+    /// a transaction, it refuses before changing anything.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use deletable::Deletable;
+    /// # use diesel::connection::SimpleConnection;
+    /// # use diesel::prelude::*;
+    /// # mod schema {
+    /// #     diesel::table! { users (id) { id -> Integer, } }
+    /// #     diesel::table! { posts (id) { id -> Integer, user_id -> Integer, } }
+    /// # }
+    /// # use schema::*;
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = users)]
+    /// # pub struct User { pub id: i32 }
+    /// # #[derive(Deletable)]
+    /// # #[diesel(table_name = posts, belongs_to(User))]
+    /// # pub struct Post {
+    /// #     pub id: i32,
+    /// #     #[on_delete(cascade)]
+    /// #     pub user_id: i32,
+    /// # }
+    /// # deletable::schema!(User, Post);
+    /// # let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.batch_execute(
+    ///     "CREATE TABLE users (id INTEGER PRIMARY KEY);
+    ///      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users);",
+    /// )?;
+    /// let migration = User::plan().migration(&mut conn)?;
+    /// assert!(migration.up().contains("REFERENCES users ON DELETE CASCADE"));
+    ///
+    /// assert_eq!(migration.metadata_toml(), Some("run_in_transaction = false\n"));
+    ///
+    /// // What `diesel migration run` does with `up.sql` under that `metadata.toml`.
+    /// conn.batch_execute(migration.up())?;
+    /// assert!(User::plan().verify(&mut conn)?.is_empty());
+    /// assert!(User::plan().migration(&mut conn)?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "sqlite"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// With `diesel-async` (the `async` feature), `Plan::migration_async`.
+    pub fn migration<C: DeleteConnection>(&self, conn: &mut C) -> Result<Migration, DeleteError> {
+        sync::migration(self, conn)
     }
 }
 

@@ -15,6 +15,7 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::api::{key_values, BindKey, Deletable, KeyFor, Registered};
 use crate::async_connection::AsyncDeleteConnection;
 use crate::error::DeleteError;
+use crate::migration::Migration;
 use crate::operation::Previewed;
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
@@ -309,6 +310,15 @@ impl Plan {
         conn: &'a mut C,
     ) -> impl Future<Output = Result<Vec<Finding>, DeleteError>> + Send + 'a {
         asynchronous::verify(self, conn)
+    }
+
+    /// [`Plan::migration`] on a `diesel-async` connection: SQL that declares the rules of
+    /// every model of this plan's schema in the database.
+    pub fn migration_async<'a, C: AsyncDeleteConnection>(
+        &'a self,
+        conn: &'a mut C,
+    ) -> impl Future<Output = Result<Migration, DeleteError>> + Send + 'a {
+        asynchronous::migration(self, conn)
     }
 }
 

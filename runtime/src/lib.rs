@@ -22,10 +22,12 @@ mod async_connection;
 #[cfg(feature = "async")]
 mod async_hooks;
 mod connection;
+mod declared;
 mod diagram;
 mod error;
 mod hooks;
 mod mark;
+mod migration;
 mod model;
 mod operation;
 mod options;
@@ -52,10 +54,12 @@ pub use async_connection::AsyncDeleteConnection;
 #[cfg(feature = "async")]
 pub use async_hooks::AsyncDeleteHooks;
 pub use connection::DeleteConnection;
+pub use declared::DeclaredAction;
 pub use deletable_macros::Deletable;
 pub use diagram::DiagramFormat;
 pub use error::{Blocker, DeleteError, HookError, HookStage, SoftDeletedParent};
 pub use hooks::DeleteHooks;
+pub use migration::Migration;
 pub use model::Action;
 pub use options::DeleteOptions;
 pub use plan::{Plan, PlanStatement};
@@ -64,7 +68,7 @@ pub use progress::{Progress, TableProgress};
 pub use report::DeleteReport;
 pub use soft_delete::SoftDelete;
 pub use sql::dialect::Dialect;
-pub use verify::{DeclaredAction, Finding};
+pub use verify::Finding;
 
 /// What the derive's generated code names; not a public API.
 #[doc(hidden)]

@@ -2,65 +2,12 @@
 //! do otherwise than `deletable` does.
 
 use std::fmt;
-use std::future::Future;
 
-use diesel::QueryResult;
-
+use crate::declared::{describe, first, Catalog, DeclaredAction, KeyFacts};
 use crate::error::DeleteError;
 use crate::model::{Action, ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
-use crate::sql::dialect::{DescribedKey, KeyColumn};
 use crate::sql::statement::{NoFilter, Roots, Statement, StatementKind};
-
-/// An `ON DELETE` action as the database declares it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DeclaredAction {
-    /// `CASCADE`: the database deletes the referencing rows.
-    Cascade,
-    /// `SET NULL`.
-    SetNull,
-    /// `SET DEFAULT`.
-    SetDefault,
-    /// `RESTRICT`: the database refuses the delete at once.
-    Restrict,
-    /// `NO ACTION` (the default): the database refuses the delete, at the statement's end or,
-    /// deferred, at commit.
-    NoAction,
-}
-
-impl DeclaredAction {
-    /// PostgreSQL's letter (`pg_constraint.confdeltype`) or the SQL name.
-    fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_uppercase().as_str() {
-            "C" | "CASCADE" => Some(DeclaredAction::Cascade),
-            "N" | "SET NULL" => Some(DeclaredAction::SetNull),
-            "D" | "SET DEFAULT" => Some(DeclaredAction::SetDefault),
-            "R" | "RESTRICT" => Some(DeclaredAction::Restrict),
-            "A" | "NO ACTION" => Some(DeclaredAction::NoAction),
-            _ => None,
-        }
-    }
-
-    /// `ON DELETE CASCADE`, ...
-    fn sql(self) -> &'static str {
-        match self {
-            DeclaredAction::Cascade => "CASCADE",
-            DeclaredAction::SetNull => "SET NULL",
-            DeclaredAction::SetDefault => "SET DEFAULT",
-            DeclaredAction::Restrict => "RESTRICT",
-            DeclaredAction::NoAction => "NO ACTION",
-        }
-    }
-
-    /// Whether the database changes the referencing rows itself.
-    fn acts(self) -> bool {
-        matches!(
-            self,
-            DeclaredAction::Cascade | DeclaredAction::SetNull | DeclaredAction::SetDefault
-        )
-    }
-}
 
 /// A difference between the live database and the models' rules, found by
 /// [`Plan::verify`].
@@ -197,37 +144,6 @@ impl fmt::Display for Finding {
     }
 }
 
-/// What the database says of one foreign key (see
-/// [`SqlDialect::push_key_description`](crate::sql::dialect::SqlDialect)).
-#[derive(Debug)]
-struct KeyFacts {
-    table: bool,
-    column: bool,
-    nullable: Option<bool>,
-    declared: Vec<DeclaredAction>,
-    enforced: bool,
-}
-
-impl KeyFacts {
-    fn parse(answer: &str) -> KeyFacts {
-        let fields: Vec<&str> = answer.split('|').collect();
-        let field = |index: usize| fields.get(index).map_or("", |field| field.trim());
-        KeyFacts {
-            table: field(0) != "0" && !field(0).is_empty(),
-            column: field(1) != "0" && !field(1).is_empty(),
-            nullable: match field(2) {
-                "" => None,
-                value => Some(value != "0"),
-            },
-            declared: field(3)
-                .split(',')
-                .filter_map(DeclaredAction::parse)
-                .collect(),
-            enforced: field(4) != "0",
-        }
-    }
-}
-
 /// The findings of one rule, given what the database says of its key.
 fn findings(model: &ModelMeta, key: &ForeignKey, facts: &KeyFacts) -> Vec<Finding> {
     let (table, column, parent_table) = (model.table, key.column, key.parent_table);
@@ -286,16 +202,6 @@ fn findings(model: &ModelMeta, key: &ForeignKey, facts: &KeyFacts) -> Vec<Findin
     found
 }
 
-/// What [`verify_schema`] asks of a connection: the one text a catalog statement answers
-/// with. A runner answers, at once or when the database replies.
-pub(crate) trait Catalog {
-    /// Runs `statement`; the first text it answers with (empty for none).
-    fn answer(
-        &mut self,
-        statement: Statement<'_, NoFilter>,
-    ) -> impl Future<Output = QueryResult<String>>;
-}
-
 /// The findings of [`Plan::verify`]: every model of `plan`'s schema, through `catalog`.
 pub(crate) async fn verify_schema<K: Catalog>(
     plan: &Plan,
@@ -328,16 +234,14 @@ pub(crate) async fn verify_schema<K: Catalog>(
 
 /// The keys into a hooked model's table that the database cascades along and no rule of the
 /// model covers.
-async fn unruled_cascades<K: Catalog>(
+pub(crate) async fn unruled_cascades<K: Catalog>(
     plan: &Plan,
     catalog: &mut K,
     model: &'static ModelMeta,
 ) -> Result<Vec<Finding>, DeleteError> {
     let no_roots = Roots::<NoFilter>::Keys(&[]);
     let kind = StatementKind::CascadingKeys(model.table);
-    let answer = catalog
-        .answer(Statement::new(plan, &no_roots, kind))
-        .await?;
+    let answer = first(catalog.rows(Statement::new(plan, &no_roots, kind)).await?);
     Ok(answer
         .split(',')
         .filter_map(|key| key.split_once('>'))
@@ -353,32 +257,4 @@ async fn unruled_cascades<K: Catalog>(
             parent_table: parent_table.trim().to_owned(),
         })
         .collect())
-}
-
-/// What the database says of the key from `table.column` to `parent_table`.
-async fn describe<K: Catalog>(
-    plan: &Plan,
-    catalog: &mut K,
-    table: &'static str,
-    column: &'static str,
-    parent_table: &'static str,
-) -> Result<KeyFacts, DeleteError> {
-    let no_roots = Roots::<NoFilter>::Keys(&[]);
-    let parent_column = plan
-        .models
-        .iter()
-        .find(|model| model.table == parent_table)
-        .and_then(|model| model.primary_key.first().copied())
-        .unwrap_or_default();
-    let key = KeyColumn {
-        table,
-        column,
-        parent_table,
-    };
-    let described = DescribedKey { key, parent_column };
-    let kind = StatementKind::DescribeKey(described);
-    let answer = catalog
-        .answer(Statement::new(plan, &no_roots, kind))
-        .await?;
-    Ok(KeyFacts::parse(&answer))
 }

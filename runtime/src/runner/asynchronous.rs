@@ -14,7 +14,9 @@ use diesel::QueryResult;
 use diesel_async::{AsyncConnection, TransactionManager};
 
 use crate::async_connection::AsyncDeleteConnection;
+use crate::declared::Catalog;
 use crate::error::{DeleteError, HookError, HookStage};
+use crate::migration::{write_migration, Migration};
 use crate::operation::{self, Abort, Port, Previewed};
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
@@ -23,7 +25,7 @@ use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
 use crate::sql::statement::{Mode, NoFilter, Returning, Roots, Statement};
 use crate::value::SqlValue;
-use crate::verify::{verify_schema, Catalog, Finding};
+use crate::verify::{verify_schema, Finding};
 
 use super::async_hooks::{AsyncRows, AsyncSchemaHooks};
 
@@ -87,13 +89,21 @@ pub(crate) async fn verify<C: AsyncDeleteConnection>(
     verify_schema(plan, &mut AsyncCatalog(conn)).await
 }
 
-/// A connection answering [`verify_schema`]'s statements when the database replies.
+/// The migration of [`Plan::migration`] on `conn`.
+pub(crate) async fn migration<C: AsyncDeleteConnection>(
+    plan: &Plan,
+    conn: &mut C,
+) -> Result<Migration, DeleteError> {
+    let ddl = conn.dialect().key_ddl;
+    write_migration(plan, &mut AsyncCatalog(conn), ddl).await
+}
+
+/// A connection answering catalog statements when the database replies.
 struct AsyncCatalog<'c, C>(&'c mut C);
 
 impl<C: AsyncDeleteConnection> Catalog for AsyncCatalog<'_, C> {
-    async fn answer(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<String> {
-        let texts = self.0.load_keys(Returning(statement, PhantomData)).await?;
-        Ok(texts.into_iter().next().unwrap_or_default())
+    async fn rows(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<Vec<String>> {
+        self.0.load_keys(Returning(statement, PhantomData)).await
     }
 }
 

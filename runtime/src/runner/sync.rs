@@ -14,7 +14,9 @@ use diesel::query_builder::QueryFragment;
 use diesel::QueryResult;
 
 use crate::connection::DeleteConnection;
+use crate::declared::Catalog;
 use crate::error::{DeleteError, HookError, HookStage};
+use crate::migration::{write_migration, Migration};
 use crate::operation::{self, Abort, Port, Previewed};
 use crate::options::DeleteOptions;
 use crate::plan::Plan;
@@ -23,7 +25,7 @@ use crate::report::DeleteReport;
 use crate::sql::dialect::DialectInfo;
 use crate::sql::statement::{Mode, NoFilter, Returning, Roots, Statement};
 use crate::value::SqlValue;
-use crate::verify::{verify_schema, Catalog, Finding};
+use crate::verify::{verify_schema, Finding};
 
 use super::sync_hooks::SchemaHooks;
 
@@ -76,13 +78,21 @@ pub(crate) fn verify<C: DeleteConnection>(
     ready(verify_schema(plan, &mut SyncCatalog(conn)))
 }
 
-/// A connection answering [`verify_schema`]'s statements at once.
+/// The migration of [`Plan::migration`] on `conn`.
+pub(crate) fn migration<C: DeleteConnection>(
+    plan: &Plan,
+    conn: &mut C,
+) -> Result<Migration, DeleteError> {
+    let ddl = conn.dialect().key_ddl;
+    ready(write_migration(plan, &mut SyncCatalog(conn), ddl))
+}
+
+/// A connection answering catalog statements at once.
 struct SyncCatalog<'c, C>(&'c mut C);
 
 impl<C: DeleteConnection> Catalog for SyncCatalog<'_, C> {
-    async fn answer(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<String> {
-        let texts = self.0.load_keys(Returning(statement, PhantomData))?;
-        Ok(texts.into_iter().next().unwrap_or_default())
+    async fn rows(&mut self, statement: Statement<'_, NoFilter>) -> QueryResult<Vec<String>> {
+        self.0.load_keys(Returning(statement, PhantomData))
     }
 }
 

@@ -35,6 +35,8 @@ pub(crate) fn kind_name(kind: &StatementKind) -> &'static str {
         StatementKind::KeyDeclaration(_) => "key_declaration",
         StatementKind::DescribeKey(_) => "describe_key",
         StatementKind::CascadingKeys(_) => "cascading_keys",
+        StatementKind::ExistingKeys(_) => "existing_keys",
+        StatementKind::TableDefinition(_) => "table_definition",
         StatementKind::CountLoopRows { .. } => "count_loop_rows",
         StatementKind::DeletedInTransaction(_) => "deleted_in_transaction",
         StatementKind::Delete(..) => "delete",
@@ -111,6 +113,8 @@ pub(crate) fn table<'k>(kind: &'k StatementKind, plan: &Plan) -> Option<&'k str>
         | StatementKind::KeyDeclaration(_)
         | StatementKind::DescribeKey(_)
         | StatementKind::CascadingKeys(_)
+        | StatementKind::ExistingKeys(_)
+        | StatementKind::TableDefinition(_)
         | StatementKind::DeletedInTransaction(_) => None,
     }
 }

@@ -199,6 +199,36 @@ pub trait SqlDialect: Backend + Sized + 'static {
         table: &'b &'static str,
     ) -> QueryResult<()>;
 
+    /// How [`migration`](crate::Plan::migration) alters this backend's foreign keys.
+    const KEY_DDL: KeyDdl;
+
+    /// A query answering with one row per foreign key of one column from `described`'s column
+    /// to its parent table, whatever column of the parent it references and whether or not it
+    /// is enforced: the keys [`migration`](crate::Plan::migration) replaces. Each row's fields
+    /// are separated by `char(31)`: on PostgreSQL the key's name, its deferral clause, its
+    /// `ON UPDATE` letter and its definition (`pg_get_constraintdef`); on MySQL and MariaDB its
+    /// name, `UPDATE_RULE`, `DELETE_RULE` and referenced column, and then a row of an empty
+    /// name and an index's for each index the column leads. SQLite names no key.
+    fn push_existing_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        described: &'b DescribedKey,
+    ) -> QueryResult<()> {
+        let _ = (out, described);
+        Err(no_key_ddl())
+    }
+
+    /// A query answering with the rows a SQLite table is rebuilt from: `T` and its
+    /// `CREATE TABLE` text, `I` and the text of each of its indexes and triggers, `C` and the
+    /// name of each column a row is copied by (generated columns left out). Only SQLite, which
+    /// cannot alter a key, rebuilds a table.
+    fn push_table_definition<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        let _ = (out, table);
+        Err(no_key_ddl())
+    }
+
     /// Reads the answer of [`SqlDialect::push_key_declaration`]: `0` no such key, `1` checked at
     /// once, `2` deferrable.
     fn key_declaration(answer: &str, key: &KeyColumn) -> KeyDeclaration {
@@ -315,6 +345,25 @@ pub enum KeyDeclaration {
     Deferrable,
 }
 
+/// How a backend's foreign keys are altered, as [`migration`](crate::Plan::migration) writes it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDdl {
+    /// `ALTER TABLE ... DROP CONSTRAINT` and `ADD CONSTRAINT`, in double quotes.
+    Postgres,
+    /// `ALTER TABLE ... DROP FOREIGN KEY` and `ADD CONSTRAINT`, in backquotes; InnoDB takes no
+    /// `SET DEFAULT` (MySQL refuses it, MariaDB drops it).
+    InnoDb,
+    /// No way to alter a key: the table is rebuilt from its own text, SQLite's way.
+    SqliteRebuild,
+}
+
+fn no_key_ddl() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(
+        "this backend does not read its keys this way for a migration".into(),
+    )
+}
+
 fn unsupported() -> diesel::result::Error {
     diesel::result::Error::QueryBuilderError(
         "this backend does not leave cascades to the database".into(),
@@ -340,6 +389,7 @@ pub struct DialectInfo {
     pub index_in_create_table: bool,
     pub key_table_cache_kib: Option<i64>,
     pub read_only_in_transaction: bool,
+    pub key_ddl: KeyDdl,
     /// [`SqlDialect::violated_reference`].
     pub violated_reference: ViolatedReference,
     /// [`SqlDialect::key_declaration`].
@@ -368,6 +418,7 @@ impl DialectInfo {
             index_in_create_table: DB::INDEX_IN_CREATE_TABLE,
             key_table_cache_kib: DB::KEY_TABLE_CACHE_KIB,
             read_only_in_transaction: DB::READ_ONLY_IN_TRANSACTION,
+            key_ddl: DB::KEY_DDL,
             violated_reference: DB::violated_reference,
             key_declaration: DB::key_declaration,
         }
@@ -499,6 +550,48 @@ where
     Ok(())
 }
 
+/// [`SqlDialect::push_existing_keys`] on MySQL and MariaDB.
+#[cfg(any(feature = "mysql", feature = "mariadb"))]
+fn push_innodb_existing_keys<'b, DB>(
+    out: &mut AstPass<'_, 'b, DB>,
+    described: &'b DescribedKey,
+) -> QueryResult<()>
+where
+    DB: Dialect,
+    str: diesel::serialize::ToSql<Text, DB>,
+{
+    let key = &described.key;
+    out.push_sql(
+        "SELECT CONCAT_WS(CHAR(31 USING utf8mb4), k.CONSTRAINT_NAME, r.UPDATE_RULE, \
+         r.DELETE_RULE, k.REFERENCED_COLUMN_NAME) \
+         FROM information_schema.REFERENTIAL_CONSTRAINTS r \
+         JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA \
+         AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME \
+         WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND k.COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(" AND k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ");
+    out.push_bind_param::<Text, str>(key.parent_table)?;
+    out.push_sql(
+        " AND (SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE k2 \
+         WHERE k2.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND k2.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+         AND k2.TABLE_NAME = k.TABLE_NAME) = 1",
+    );
+    // An index the column leads, as a row of an empty name and the index's: without one,
+    // adding the key creates one, which the down migration then drops.
+    out.push_sql(
+        " UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), INDEX_NAME) \
+         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" AND COLUMN_NAME = ");
+    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_sql(" AND SEQ_IN_INDEX = 1 ORDER BY 1");
+    Ok(())
+}
+
 /// [`SqlDialect::push_cascading_keys`] on MySQL and MariaDB.
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_innodb_cascading_keys<'b, DB>(
@@ -624,6 +717,26 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         out.push_sql(
             ") WHERE on_delete = 'CASCADE' AND (SELECT foreign_keys FROM pragma_foreign_keys) = 1",
         );
+        Ok(())
+    }
+
+    const KEY_DDL: KeyDdl = KeyDdl::SqliteRebuild;
+
+    fn push_table_definition<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        table: &'b &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql("SELECT 'T' || sql FROM sqlite_master WHERE type = 'table' AND name = ");
+        out.push_bind_param::<Text, _>(table)?;
+        out.push_sql(
+            " COLLATE NOCASE UNION ALL SELECT 'I' || sql FROM sqlite_master \
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name = ",
+        );
+        out.push_bind_param::<Text, _>(table)?;
+        // `hidden`: 0 a stored column, 1 a virtual table's hidden one, 2 and 3 generated.
+        out.push_sql(" COLLATE NOCASE UNION ALL SELECT 'C' || name FROM pragma_table_xinfo(");
+        out.push_bind_param::<Text, _>(table)?;
+        out.push_sql(") WHERE hidden = 0");
         Ok(())
     }
 
@@ -791,6 +904,26 @@ impl SqlDialect for diesel::pg::Pg {
         Ok(())
     }
 
+    const KEY_DDL: KeyDdl = KeyDdl::Postgres;
+
+    fn push_existing_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        described: &'b DescribedKey,
+    ) -> QueryResult<()> {
+        let key = &described.key;
+        out.push_sql(
+            "SELECT concat_ws(chr(31), k.conname, CASE WHEN NOT k.condeferrable THEN '' \
+             WHEN k.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END, \
+             CAST(k.confupdtype AS TEXT), pg_catalog.pg_get_constraintdef(k.oid)) \
+             FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             WHERE ",
+        );
+        push_pg_key_match(out, &key.table, &key.column, &key.parent_table)?;
+        out.push_sql(" ORDER BY k.conname");
+        Ok(())
+    }
+
     fn push_deleted_in_transaction<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         table: &'b &'static str,
@@ -897,6 +1030,15 @@ impl SqlDialect for diesel::mysql::Mysql {
         push_innodb_cascading_keys(out, table)
     }
 
+    const KEY_DDL: KeyDdl = KeyDdl::InnoDb;
+
+    fn push_existing_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        described: &'b DescribedKey,
+    ) -> QueryResult<()> {
+        push_innodb_existing_keys(out, described)
+    }
+
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
         push_basic_value!(Self, out, value, other => push_unsigned(out, other, "MySQL"))
     }
@@ -947,6 +1089,15 @@ impl SqlDialect for diesel::mariadb::Mariadb {
         table: &'b &'static str,
     ) -> QueryResult<()> {
         push_innodb_cascading_keys(out, table)
+    }
+
+    const KEY_DDL: KeyDdl = KeyDdl::InnoDb;
+
+    fn push_existing_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        described: &'b DescribedKey,
+    ) -> QueryResult<()> {
+        push_innodb_existing_keys(out, described)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

@@ -1,6 +1,7 @@
 //! How a SQLite `CREATE TABLE` text declares a column's foreign key: SQLite's catalog has no
 //! column for deferral (`PRAGMA foreign_key_list` leaves it out), so the table's own text is read.
 
+use crate::sql::create_table::CreateTable;
 use crate::sql::dialect::KeyDeclaration;
 
 /// How `create_table` declares the foreign key from `column` to `parent`: as a column constraint
@@ -8,47 +9,12 @@ use crate::sql::dialect::KeyDeclaration;
 /// (`FOREIGN KEY (col) REFERENCES t (id) ...`). Only `DEFERRABLE INITIALLY DEFERRED` defers a
 /// SQLite key; without one naming the column and the parent, nothing checks it.
 pub(crate) fn declaration(create_table: &str, column: &str, parent: &str) -> KeyDeclaration {
-    let tokens = tokens(create_table);
-    let (column, parent) = (column.to_ascii_uppercase(), parent.to_ascii_uppercase());
-    // The table's body: the tokens inside its outermost parentheses, split at top-level commas.
-    let Some(open) = tokens.iter().position(|token| token == "(") else {
+    let Some(table) = CreateTable::parse(create_table) else {
         return KeyDeclaration::Absent;
     };
-    let mut definitions: Vec<&[String]> = Vec::new();
-    let (mut depth, mut start) = (0usize, open + 1);
-    for (at, token) in tokens.iter().enumerate().skip(open + 1) {
-        match token.as_str() {
-            "(" => depth += 1,
-            ")" if depth == 0 => {
-                definitions.push(&tokens[start..at]);
-                break;
-            }
-            ")" => depth -= 1,
-            "," if depth == 0 => {
-                definitions.push(&tokens[start..at]);
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
+    let (column, parent) = (column.to_ascii_uppercase(), parent.to_ascii_uppercase());
     let mut found = KeyDeclaration::Absent;
-    for words in definitions {
-        let names_column = match words
-            .windows(3)
-            .position(|w| w[0] == "FOREIGN" && w[1] == "KEY" && w[2] == "(")
-        {
-            Some(at) => words[at + 3..]
-                .iter()
-                .take_while(|word| *word != ")")
-                .any(|word| *word == column),
-            None => words.first() == Some(&column),
-        };
-        let references_parent = words
-            .windows(2)
-            .any(|w| w[0] == "REFERENCES" && w[1] == parent);
-        if !(names_column && references_parent) {
-            continue;
-        }
+    for words in table.key_definitions(&column, &parent) {
         let deferred = words.windows(3).enumerate().any(|(at, w)| {
             w[0] == "DEFERRABLE"
                 && w[1] == "INITIALLY"
@@ -61,52 +27,6 @@ pub(crate) fn declaration(create_table: &str, column: &str, parent: &str) -> Key
         found = KeyDeclaration::Deferrable;
     }
     found
-}
-
-/// The words of a SQL text, upper-cased, names unquoted, with `(`, `)` and `,` words of their
-/// own; comments dropped, a string literal one opaque word.
-fn tokens(sql: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut chars = sql.chars().peekable();
-    let end_word = |word: &mut String, tokens: &mut Vec<String>| {
-        if !word.is_empty() {
-            tokens.push(std::mem::take(word));
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '-' if chars.peek() == Some(&'-') => {
-                end_word(&mut word, &mut tokens);
-                chars.by_ref().find(|&c| c == '\n');
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                end_word(&mut word, &mut tokens);
-                chars.next();
-                let mut last = ' ';
-                for c in chars.by_ref() {
-                    if last == '*' && c == '/' {
-                        break;
-                    }
-                    last = c;
-                }
-            }
-            '\'' => {
-                end_word(&mut word, &mut tokens);
-                chars.by_ref().find(|&c| c == '\'');
-                tokens.push("''".to_owned());
-            }
-            '"' | '`' | '[' | ']' => {}
-            '(' | ')' | ',' => {
-                end_word(&mut word, &mut tokens);
-                tokens.push(c.to_string());
-            }
-            c if c.is_whitespace() => end_word(&mut word, &mut tokens),
-            c => word.push(c.to_ascii_uppercase()),
-        }
-    }
-    end_word(&mut word, &mut tokens);
-    tokens
 }
 
 #[cfg(test)]

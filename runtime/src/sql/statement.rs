@@ -180,6 +180,12 @@ pub enum StatementKind {
     /// Read the foreign keys of a table the database declares `ON DELETE CASCADE`
     /// ([`SqlDialect::push_cascading_keys`](crate::sql::dialect::SqlDialect)).
     CascadingKeys(&'static str),
+    /// Read the foreign keys from a column to its parent table that a migration replaces
+    /// ([`SqlDialect::push_existing_keys`](crate::sql::dialect::SqlDialect)).
+    ExistingKeys(DescribedKey),
+    /// Read what a SQLite table is rebuilt from
+    /// ([`SqlDialect::push_table_definition`](crate::sql::dialect::SqlDialect)).
+    TableDefinition(&'static str),
     /// Count the rows of `node` whose foreign key `fk` references rows of node `parent` (other
     /// rows, when `parent` is `node`): the rows of a loop ([`Plan::loops_into`]).
     CountLoopRows {
@@ -745,6 +751,8 @@ where
             StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
             StatementKind::DescribeKey(described) => DB::push_key_description(&mut out, described),
             StatementKind::CascadingKeys(table) => DB::push_cascading_keys(&mut out, table),
+            StatementKind::ExistingKeys(described) => DB::push_existing_keys(&mut out, described),
+            StatementKind::TableDefinition(table) => DB::push_table_definition(&mut out, table),
             StatementKind::CountLoopRows { node, fk, parent } => {
                 let model = plan.node_model(*node);
                 let fk = model
