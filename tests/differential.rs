@@ -3,9 +3,10 @@
 //! a plain `DELETE` of the roots), once under plain constraints (deleted by `deletable`), and once
 //! under the native constraints again but deleted by `deletable` (which, on PostgreSQL, leaves the
 //! declared cascades to the database), and once more under plain constraints deleted by
-//! `deletable` in chunked mode, with a random chunk size of 1 to 4 rows. After each case every
-//! table must hold exactly the same rows in all four, and the `deletable` deletes must report the
-//! same counts.
+//! `deletable` in chunked mode, with a random chunk size of 1 to 4 rows; and twice under plain
+//! constraints mended by the SQL of `Plan::migration`, once deleted by `deletable` and once by a
+//! plain `DELETE`. After each case every table must hold exactly the same rows in all six, and
+//! the `deletable` deletes must report the same counts.
 //!
 //! The seed is random per run and printed; set `DELETABLE_SEED` to replay one.
 
@@ -14,7 +15,7 @@
 
 use deletable::{Deletable, DeleteOptions};
 use deletable_tests::rng::Rng;
-use deletable_tests::{backends, TestDb};
+use deletable_tests::{backends, run_migration, TestDb};
 use diesel::prelude::*;
 
 mod schema {
@@ -263,6 +264,13 @@ backends! {
         let Some(mut plain) = Db::open(&schema(false)) else { return };
         let Some(mut declared) = Db::open(&schema(true)) else { return };
         let Some(mut chunked) = Db::open(&schema(false)) else { return };
+        let Some(mut migrated) = Db::open(&schema(false)) else { return };
+        let Some(mut migrated_raw) = Db::open(&schema(false)) else { return };
+        for db in [&mut migrated, &mut migrated_raw] {
+            let migration = Owner::plan().migration(db.conn()).unwrap();
+            run_migration(db, &migration, migration.up());
+            assert_eq!(Owner::plan().verify(db.conn()).unwrap(), [], "{migration}");
+        }
         let base = base_seed();
         println!("{}: {CASES} cases from DELETABLE_SEED={base}", Db::BACKEND);
         for case in 0..CASES {
@@ -270,7 +278,7 @@ backends! {
             let mut rng = Rng::new(seed);
             let Case { fixtures, root, keys, by_filter } = random_case(&mut rng);
             let chunk_size = 1 + rng.below(4) as usize;
-            for db in [&mut native, &mut plain, &mut declared, &mut chunked] {
+            for db in [&mut native, &mut plain, &mut declared, &mut chunked, &mut migrated, &mut migrated_raw] {
                 // InnoDB checks a self-reference row by row: detach the subtasks first.
                 db.exec("UPDATE tasks SET parent_id = NULL");
                 for table in TABLES {
@@ -286,7 +294,9 @@ backends! {
                 Root::Projects => "projects",
                 Root::Tasks => "tasks",
             };
-            native.exec(&format!("DELETE FROM {table} WHERE id IN ({})", list.join(", ")));
+            let raw_delete = format!("DELETE FROM {table} WHERE id IN ({})", list.join(", "));
+            native.exec(&raw_delete);
+            migrated_raw.exec(&raw_delete);
             let delete = |conn: &mut <Db as TestDb>::Conn, options: &DeleteOptions| match (&root, by_filter) {
                 (Root::Owners, false) => Owner::delete_by_ids_with(&keys, options, conn),
                 (Root::Owners, true) => {
@@ -306,8 +316,9 @@ backends! {
                 delete(plain.conn(), &one_transaction),
                 delete(declared.conn(), &one_transaction),
                 delete(chunked.conn(), &DeleteOptions::chunked(chunk_size)),
+                delete(migrated.conn(), &one_transaction),
             ];
-            let [plain_report, declared_report, chunked_report] = reports.map(|result| {
+            let [plain_report, declared_report, chunked_report, migrated_report] = reports.map(|result| {
                 result.unwrap_or_else(|error| {
                     panic!("case seed {seed} (replay with DELETABLE_SEED={seed}): {error}\n{fixtures:#?}")
                 })
@@ -315,6 +326,10 @@ backends! {
             assert_eq!(
                 declared_report, plain_report,
                 "case seed {seed} (replay with DELETABLE_SEED={seed}): reports differ"
+            );
+            assert_eq!(
+                migrated_report, plain_report,
+                "case seed {seed} (replay with DELETABLE_SEED={seed}): reports differ after the migration"
             );
             assert_eq!(
                 chunked_report, plain_report,
@@ -334,6 +349,14 @@ backends! {
                     expected,
                     "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?}: {query}\n{fixtures:#?}"
                 );
+                for (db, how) in [(&mut migrated, "deletable"), (&mut migrated_raw, "a plain DELETE")] {
+                    assert_eq!(
+                        db.pairs(query),
+                        expected,
+                        "case seed {seed} (replay with DELETABLE_SEED={seed}), deleting {table} {keys:?} \
+                         by {how} after the migration: {query}\n{fixtures:#?}"
+                    );
+                }
                 assert_eq!(
                     chunked.pairs(query),
                     expected,

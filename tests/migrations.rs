@@ -8,8 +8,8 @@
 // The models mirror their tables; the tests read none of their fields.
 #![allow(dead_code)]
 
-use deletable::{Action, Deletable, Finding, Migration};
-use deletable_tests::{backends, TestDb};
+use deletable::{Action, Deletable, Finding};
+use deletable_tests::{backends, run_migration, TestDb};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
@@ -225,15 +225,6 @@ fn rows<D: TestDb>(db: &mut D) -> Vec<TableRows> {
     .collect()
 }
 
-/// Runs one file of `migration` as `diesel migration run` does: in a transaction unless its
-/// `metadata.toml` says otherwise.
-fn run<D: TestDb>(db: &mut D, migration: &Migration, sql: &str) {
-    match migration.metadata_toml() {
-        Some(_) => db.exec(sql),
-        None => db.exec(&format!("BEGIN; {sql} COMMIT;")),
-    }
-}
-
 /// Whether a raw `sql` delete succeeds (rolled back either way on failure).
 fn raw_delete<D: TestDb>(db: &mut D, sql: &str) -> bool {
     use diesel::connection::SimpleConnection;
@@ -260,7 +251,7 @@ backends! {
         ] {
             assert!(migration.up().contains(note), "{note}\n{migration}");
         }
-        run(&mut db, &migration, migration.up());
+        run_migration(&mut db, &migration, migration.up());
 
         assert_eq!(User::plan().verify(db.conn()).unwrap(), unmendable(), "{migration}");
         assert!(User::plan().migration(db.conn()).unwrap().is_empty(), "{migration}");
@@ -295,7 +286,7 @@ backends! {
                  INSERT INTO folders (id, parent_id) VALUES (1, NULL), (2, 1), (3, 2)");
 
         let down = migration.down().to_owned();
-        run(&mut db, &migration, &down);
+        run_migration(&mut db, &migration, &down);
         assert_eq!(catalog(&mut db), catalog_before, "{migration}");
         assert_eq!(User::plan().verify(db.conn()).unwrap(), drifted, "{migration}");
         assert_eq!(rows(&mut db), rows_before, "{migration}");
@@ -305,7 +296,7 @@ backends! {
     fn a_schema_that_declares_the_rules_needs_no_migration() {
         let Some(mut db) = Db::open(DRIFTED) else { return };
         let migration = User::plan().migration(db.conn()).unwrap();
-        run(&mut db, &migration, migration.up());
+        run_migration(&mut db, &migration, migration.up());
         let again = User::plan().migration(db.conn()).unwrap();
         assert!(again.is_empty(), "{again}");
         assert_eq!(again.metadata_toml(), None);
@@ -313,7 +304,7 @@ backends! {
         assert!(again.down().contains("-- nothing to change"), "{again}");
         // Running the empty files changes nothing.
         let catalog_before = catalog(&mut db);
-        run(&mut db, &again, again.up());
+        run_migration(&mut db, &again, again.up());
         assert_eq!(catalog(&mut db), catalog_before);
     }
 }

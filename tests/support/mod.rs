@@ -144,6 +144,15 @@ pub trait TestDb: Sized {
     }
 }
 
+/// Runs one file of a [`Plan::migration`](deletable::Plan::migration) as `diesel migration run`
+/// does: in a transaction, unless its `metadata.toml` says otherwise.
+pub fn run_migration<D: TestDb>(db: &mut D, migration: &deletable::Migration, sql: &str) {
+    match migration.metadata_toml() {
+        Some(_) => db.exec(sql),
+        None => db.exec(&format!("BEGIN; {sql} COMMIT;")),
+    }
+}
+
 /// A name no other test of any running process uses, for a schema or database.
 pub fn unique_name() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
