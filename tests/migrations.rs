@@ -307,4 +307,228 @@ backends! {
         run_migration(&mut db, &again, again.up());
         assert_eq!(catalog(&mut db), catalog_before);
     }
+
+    /// A row that breaks a key the migration adds: the migration refuses, the rows stay, and
+    /// every key the database declared is still declared as it was. On PostgreSQL and SQLite
+    /// nothing at all changed; MySQL commits each `ALTER` as it goes, so a key added before the
+    /// refused one stays.
+    #[test]
+    fn rows_that_break_an_added_key_stop_the_migration() {
+        let Some(mut db) = Db::open(DRIFTED) else { return };
+        db.exec("INSERT INTO labels (id, user_id) VALUES (3, 77)");
+        let catalog_before = catalog(&mut db);
+        let rows_before = rows(&mut db);
+        let migration = User::plan().migration(db.conn()).unwrap();
+        let sql = match migration.metadata_toml() {
+            Some(_) => migration.up().to_owned(),
+            None => format!("BEGIN; {} COMMIT;", migration.up()),
+        };
+        {
+            use diesel::connection::SimpleConnection;
+            let error = db.conn().batch_execute(&sql).expect_err("an orphaned label");
+            println!("{}: refused with {error}", Db::BACKEND);
+        }
+        if Db::BACKEND == "sqlite" {
+            // Rolled back by the guard; the keys stay off on this connection until turned on.
+            db.exec("PRAGMA foreign_keys = ON");
+        } else if Db::BACKEND == "postgres" {
+            db.exec("ROLLBACK");
+        }
+        let catalog_after = catalog(&mut db);
+        if matches!(Db::BACKEND, "sqlite" | "postgres") {
+            assert_eq!(catalog_after, catalog_before);
+        } else {
+            let missing: Vec<&String> =
+                catalog_before.iter().filter(|line| !catalog_after.contains(line)).collect();
+            assert_eq!(missing, Vec::<&String>::new(), "{catalog_after:#?}");
+        }
+        assert_eq!(rows(&mut db), rows_before);
+    }
+}
+
+/// The rebuild of a SQLite table keeps everything of it but its keys' actions: its rows (and
+/// the rows of the tables that reference it, whatever their actions), its `AUTOINCREMENT`
+/// count, generated columns, checks, indexes and triggers; a view over it still reads it.
+#[test]
+fn a_sqlite_rebuild_keeps_the_table_whole() {
+    let Some(mut db) = deletable_tests::SqliteDb::open(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);
+         CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT,
+             user_id INTEGER NOT NULL CHECK (user_id > 0),
+             editor_id INTEGER,
+             reviewer_id INTEGER NOT NULL,
+             twice INTEGER GENERATED ALWAYS AS (user_id * 2) STORED,
+             FOREIGN KEY (user_id) REFERENCES users (id));
+         CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL,
+             FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE);
+         CREATE TABLE edits (id INTEGER PRIMARY KEY, post_id INTEGER);
+         CREATE TRIGGER posts_edited AFTER UPDATE ON posts BEGIN
+             INSERT INTO edits (post_id) VALUES (new.id); END;
+         CREATE VIEW post_owners AS SELECT id, user_id FROM posts;
+         INSERT INTO users (id) VALUES (1), (2);
+         INSERT INTO posts (id, user_id, editor_id, reviewer_id) VALUES (1, 1, 2, 1), (7, 2, NULL, 1);
+         DELETE FROM posts WHERE id = 7;
+         INSERT INTO posts (id, user_id, editor_id, reviewer_id) VALUES (2, 2, NULL, 1);
+         INSERT INTO comments (id, post_id) VALUES (1, 1), (2, 2);",
+    ) else {
+        return;
+    };
+    let migration = Post::plan().migration(db.conn()).unwrap();
+    assert_eq!(
+        migration.metadata_toml(),
+        Some("run_in_transaction = false\n")
+    );
+    // In Diesel's transaction it refuses, changing nothing.
+    let catalog_before = catalog(&mut db);
+    {
+        use diesel::connection::SimpleConnection;
+        let inside = db
+            .conn()
+            .transaction(|conn| conn.batch_execute(migration.up()));
+        assert!(inside.is_err(), "{migration}");
+    }
+    assert_eq!(catalog(&mut db), catalog_before);
+
+    run_migration(&mut db, &migration, migration.up());
+    // Keys are on again, and the comments of the rebuilt posts are all there.
+    assert_eq!(
+        db.pairs("SELECT foreign_keys AS a, NULL AS b FROM pragma_foreign_keys"),
+        [(1, None)]
+    );
+    assert_eq!(db.ids("comments"), [1, 2]);
+    assert_eq!(
+        db.pairs("SELECT id AS a, twice AS b FROM posts ORDER BY id"),
+        [(1, Some(2)), (2, Some(4))]
+    );
+    assert_eq!(
+        db.pairs("SELECT id AS a, user_id AS b FROM post_owners ORDER BY id"),
+        [(1, Some(1)), (2, Some(2))]
+    );
+    db.exec("INSERT INTO posts (user_id, reviewer_id) VALUES (1, 1)");
+    assert_eq!(
+        db.ids("posts"),
+        [1, 2, 8],
+        "the AUTOINCREMENT count restarted"
+    );
+    db.exec("UPDATE posts SET editor_id = 1 WHERE id = 2");
+    assert_eq!(db.count("edits"), 1, "the trigger is gone");
+    {
+        use diesel::connection::SimpleConnection;
+        assert!(
+            db.conn()
+                .batch_execute("INSERT INTO posts (user_id, reviewer_id) VALUES (0, 1)")
+                .is_err(),
+            "the CHECK is gone"
+        );
+    }
+    // The rules hold for raw SQL: post 2's comment is hooked, so a delete of user 2 is
+    // refused; without it user 2's post goes, and user 1's post loses its editor.
+    assert!(!raw_delete(&mut db, "DELETE FROM users WHERE id = 2"));
+    db.exec("DELETE FROM comments WHERE id = 2; DELETE FROM users WHERE id = 2");
+    assert_eq!(db.ids("posts"), [1, 8]);
+    assert_eq!(db.ids("comments"), [1]);
+    assert_eq!(
+        db.pairs("SELECT id AS a, editor_id AS b FROM posts WHERE id = 1"),
+        [(1, None)]
+    );
+}
+
+/// Diesel's own migration harness runs `up.sql` and reverts with `down.sql` (with the
+/// `metadata.toml` the migration asks for) on each synchronous backend.
+#[test]
+fn diesel_runs_and_reverts_the_migration() {
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+
+    fn check<D, B>()
+    where
+        D: TestDb,
+        D::Conn: MigrationHarness<B>,
+        B: diesel::backend::Backend,
+        diesel::query_builder::SqlQuery: for<'a> diesel::query_dsl::LoadQuery<'a, D::Conn, Line>,
+    {
+        let Some(mut db) = D::open(DRIFTED) else {
+            return;
+        };
+        let drifted = User::plan().verify(db.conn()).unwrap();
+        let catalog_before = catalog(&mut db);
+        let migration = User::plan().migration(db.conn()).unwrap();
+        let root = std::env::temp_dir().join(deletable_tests::unique_name());
+        let dir = root.join("2026-12-07-000000_declare_rules");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("up.sql"), migration.up()).unwrap();
+        std::fs::write(dir.join("down.sql"), migration.down()).unwrap();
+        if let Some(metadata) = migration.metadata_toml() {
+            std::fs::write(dir.join("metadata.toml"), metadata).unwrap();
+        }
+        let migrations = FileBasedMigrations::from_path(&root).unwrap();
+
+        db.conn()
+            .run_pending_migrations(migrations.clone())
+            .unwrap();
+        assert_eq!(
+            User::plan().verify(db.conn()).unwrap(),
+            unmendable(),
+            "{}",
+            D::BACKEND
+        );
+        db.conn().revert_last_migration(migrations).unwrap();
+        assert_eq!(
+            User::plan().verify(db.conn()).unwrap(),
+            drifted,
+            "{}",
+            D::BACKEND
+        );
+        assert_eq!(catalog(&mut db), catalog_before, "{}", D::BACKEND);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    check::<deletable_tests::SqliteDb, diesel::sqlite::Sqlite>();
+    #[cfg(feature = "postgres")]
+    check::<deletable_tests::PgDb, diesel::pg::Pg>();
+    #[cfg(feature = "mysql")]
+    check::<deletable_tests::MysqlDb, diesel::mysql::Mysql>();
+    #[cfg(feature = "mariadb")]
+    check::<deletable_tests::MariadbDb, diesel::mariadb::Mariadb>();
+}
+
+/// `migration_async` on `diesel-async`'s own connections writes what `migration` writes, and
+/// its future is `Send`.
+#[test]
+fn migration_async_writes_what_migration_writes() {
+    use deletable_tests::asynchronous::{block_on, Blocking};
+
+    /// `D`'s asynchronous connection against `S`'s synchronous one, on the same schema.
+    fn check<D, C, S>()
+    where
+        D: TestDb<Conn = Blocking<C>>,
+        C: deletable::AsyncDeleteConnection,
+        S: TestDb,
+    {
+        let (Some(mut db), Some(mut sync)) = (D::open(DRIFTED), S::open(DRIFTED)) else {
+            return;
+        };
+        let written = block_on(User::plan().migration_async(&mut **db.conn())).unwrap();
+        assert_eq!(
+            written,
+            User::plan().migration(sync.conn()).unwrap(),
+            "{}",
+            D::BACKEND
+        );
+        assert!(!written.is_empty());
+    }
+
+    fn send<T: Send>(_: &T) {}
+
+    check::<deletable_tests::asynchronous::SqliteAsyncDb, _, deletable_tests::SqliteDb>();
+    #[cfg(feature = "postgres")]
+    {
+        check::<deletable_tests::asynchronous::PgAsyncDb, _, deletable_tests::PgDb>();
+        if let Some(mut db) = deletable_tests::asynchronous::PgAsyncDb::open(DRIFTED) {
+            send(&User::plan().migration_async(&mut **db.conn()));
+        }
+    }
+    #[cfg(feature = "mysql")]
+    check::<deletable_tests::asynchronous::MysqlAsyncDb, _, deletable_tests::MysqlDb>();
+    #[cfg(feature = "mariadb")]
+    check::<deletable_tests::asynchronous::MariadbAsyncDb, _, deletable_tests::MariadbDb>();
 }

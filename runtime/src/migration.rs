@@ -194,9 +194,8 @@ pub(crate) async fn write_migration<K: Catalog>(
     let mut keys = 0;
     let statements = match ddl {
         KeyDdl::Postgres | KeyDdl::InnoDb => {
-            let mut statements = Statements::default();
-            let mut downs = Vec::new();
             keys = changes.len();
+            let mut altered = Vec::new();
             for change in &changes {
                 let described = DescribedKey {
                     key: KeyColumn {
@@ -207,12 +206,16 @@ pub(crate) async fn write_migration<K: Catalog>(
                     parent_column: change.parent_column,
                 };
                 let existing = ask(plan, catalog, StatementKind::ExistingKeys(described)).await?;
-                let altered = alter_key(ddl, change, &existing);
-                statements.up.extend(altered.up);
-                downs.push(altered.down);
+                altered.push(alter_key(ddl, change, &existing));
             }
-            statements.down = downs.into_iter().rev().flatten().collect();
-            statements
+            // MySQL commits each ALTER as it goes: the keys only added, which rows that break
+            // them can refuse, come first, so that such a refusal leaves every key that was
+            // declared as it was.
+            altered.sort_by_key(|statements| statements.up.len() > 1);
+            Statements {
+                up: altered.iter().flat_map(|s| s.up.iter().cloned()).collect(),
+                down: altered.into_iter().rev().flat_map(|s| s.down).collect(),
+            }
         }
         KeyDdl::SqliteRebuild => {
             let mut rebuilt = Vec::new();

@@ -6,8 +6,11 @@
 //! The procedure needs foreign keys off: with them on, dropping the old table would first delete
 //! its rows and run their keys' actions on the tables that reference it. SQLite turns them off
 //! only outside a transaction, so the statements open their own (a Diesel migration with
-//! `run_in_transaction = false`), refuse to go on if keys are still on, and refuse to commit
-//! when a rebuilt table's rows break a key.
+//! `run_in_transaction = false`), refuse to go on if keys are still on, and roll back when a
+//! rebuilt table's rows break a key (`INSERT OR ROLLBACK` into a table whose checks say so).
+
+use std::cmp::Reverse;
+use std::ops::Range;
 
 use crate::sql::create_table::{CreateTable, Word};
 use crate::sql::ddl::{quote, KeyChange, Statements};
@@ -56,8 +59,17 @@ pub(crate) fn rebuild(
     let parsed = CreateTable::parse(&definition.create_table)?;
     let new_name = quote(KeyDdl::SqliteRebuild, &format!("_deletable_new_{table}"));
     let mut edits = vec![(name_span(&parsed)?, new_name.clone())];
+    let mut added = Vec::new();
     for change in changes {
-        edits.extend(key_edits(&parsed, change));
+        match key_edits(&parsed, change) {
+            Some(key_edits) => edits.extend(key_edits),
+            None => added.push(added_key(change)),
+        }
+    }
+    if !added.is_empty() {
+        // Last, so that it lands after an edit of the last definition at the same place.
+        let close = parsed.words[parsed.close].span.start;
+        edits.push((close..close, added.concat()));
     }
     let rewritten = apply(&definition.create_table, edits);
     let original = apply(
@@ -90,7 +102,8 @@ pub(crate) fn wrap(rebuilds: Vec<String>, tables: &[&'static str]) -> Vec<String
     statements.push("PRAGMA legacy_alter_table = OFF;".to_owned());
     statements.extend(tables.iter().map(|table| {
         format!(
-            "INSERT INTO {GUARD} (keys_violated) SELECT COUNT(*) FROM pragma_foreign_key_check('{}');",
+            "INSERT OR ROLLBACK INTO {GUARD} (keys_violated) \
+             SELECT COUNT(*) FROM pragma_foreign_key_check('{}');",
             table.replace('\'', "''")
         )
     }));
@@ -141,15 +154,15 @@ fn copy_into(
 }
 
 /// The bytes of the table's name in its text.
-fn name_span(parsed: &CreateTable) -> Option<std::ops::Range<usize>> {
+fn name_span(parsed: &CreateTable) -> Option<Range<usize>> {
     let words = &parsed.words[parsed.name.clone()];
     Some(words.first()?.span.start..words.last()?.span.end)
 }
 
 /// The edits that give `change`'s key its action: in each definition that declares it, the
-/// old `ON DELETE` clause out and the new one in after the referenced table; a table
-/// constraint added when none declares it.
-fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Vec<(std::ops::Range<usize>, String)> {
+/// old `ON DELETE` clause out and the new one in after the referenced table; `None` when no
+/// definition declares it.
+fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Option<Vec<(Range<usize>, String)>> {
     let column = change.column.to_ascii_uppercase();
     let parent = change.parent_table.to_ascii_uppercase();
     let parent_column = change.parent_column.to_ascii_uppercase();
@@ -190,26 +203,27 @@ fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Vec<(std::ops::Range<u
             }
         }
     }
-    if edits.is_empty() {
-        let close = parsed.words[parsed.close].span.start;
-        edits.push((
-            close..close,
-            format!(
-                ", FOREIGN KEY ({}) REFERENCES {} ({}){clause}",
-                quote(KeyDdl::SqliteRebuild, change.column),
-                quote(KeyDdl::SqliteRebuild, change.parent_table),
-                quote(KeyDdl::SqliteRebuild, change.parent_column)
-            ),
-        ));
-    }
-    edits
+    (!edits.is_empty()).then_some(edits)
 }
 
-/// `text` with each span replaced; the spans do not overlap.
-fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
-    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+/// A table constraint that declares `change`'s key.
+fn added_key(change: &KeyChange) -> String {
+    format!(
+        ", FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
+        quote(KeyDdl::SqliteRebuild, change.column),
+        quote(KeyDdl::SqliteRebuild, change.parent_table),
+        quote(KeyDdl::SqliteRebuild, change.parent_column),
+        change.on_delete
+    )
+}
+
+/// `text` with each span replaced; the spans do not overlap, and insertions at one place land
+/// in the order of `edits`.
+fn apply(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
+    let mut edits: Vec<(usize, (Range<usize>, String))> = edits.into_iter().enumerate().collect();
+    edits.sort_by_key(|(order, (span, _))| Reverse((span.start, *order)));
     let mut text = text.to_owned();
-    for (span, replacement) in edits {
+    for (_, (span, replacement)) in edits {
         text.replace_range(span, &replacement);
     }
     text
@@ -269,6 +283,27 @@ mod tests {
         assert_eq!(
             statements.down[0],
             format!("{};", sql.replacen("posts", "\"_deletable_new_posts\"", 1))
+        );
+    }
+
+    #[test]
+    fn an_added_key_comes_after_the_edit_of_the_last_definition() {
+        let sql = "CREATE TABLE posts (id INTEGER, user_id INTEGER, editor_id INTEGER, \
+                   FOREIGN KEY (user_id) REFERENCES users (id))";
+        let statements = rebuild(
+            "posts",
+            &definition(sql),
+            &[
+                &change("editor_id", "SET NULL"),
+                &change("user_id", "CASCADE"),
+            ],
+        )
+        .expect("a table");
+        assert_eq!(
+            statements.up[0],
+            "CREATE TABLE \"_deletable_new_posts\" (id INTEGER, user_id INTEGER, editor_id \
+             INTEGER, FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE, FOREIGN KEY \
+             (\"editor_id\") REFERENCES \"users\" (\"id\") ON DELETE SET NULL);"
         );
     }
 
