@@ -240,6 +240,7 @@ backends! {
         let rows_before = rows(&mut db);
 
         let migration = User::plan().migration(db.conn()).unwrap();
+        println!("{}:\n{migration}", Db::BACKEND);
         assert!(!migration.is_empty());
         // Every plan of the schema writes the same migration.
         assert_eq!(Folder::plan().migration(db.conn()).unwrap(), migration);

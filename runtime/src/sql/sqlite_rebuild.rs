@@ -94,7 +94,8 @@ pub(crate) fn wrap(rebuilds: Vec<String>, tables: &[&'static str]) -> Vec<String
              keys_violated INTEGER CHECK (keys_violated = 0));"
         ),
         format!(
-            "INSERT INTO {GUARD} (foreign_keys_off) SELECT foreign_keys FROM pragma_foreign_keys;"
+            "INSERT OR ROLLBACK INTO {GUARD} (foreign_keys_off) \
+             SELECT foreign_keys FROM pragma_foreign_keys;"
         ),
         "PRAGMA legacy_alter_table = ON;".to_owned(),
     ];
