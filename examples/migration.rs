@@ -82,10 +82,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // What `diesel migration run` does with `up.sql` under that `metadata.toml`.
     conn.batch_execute(migration.up())?;
+    let findings = User::plan().verify(&mut conn)?;
     println!(
         "after the migration, verify finds {} findings",
-        User::plan().verify(&mut conn)?.len()
+        findings.len()
     );
+    assert!(findings.is_empty(), "{findings:?}");
 
     // Raw SQL now follows the rules: linus's invoice protects him; ada's posts and their
     // comments go with her, and grace's post loses its editor.
@@ -93,6 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .batch_execute("DELETE FROM users WHERE id = 3")
         .is_err();
     println!("a raw DELETE of linus is refused: {refused}");
+    assert!(refused);
     conn.batch_execute("DELETE FROM users WHERE id = 1")?;
     let posts_left: Vec<(i32, Option<i32>)> = posts::table
         .select((posts::id, posts::editor_id))
@@ -101,5 +104,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "a raw DELETE of ada leaves posts (id, editor_id) {posts_left:?} and {comments_left} comment"
     );
+    assert_eq!((posts_left, comments_left), (vec![(3, None)], 1));
     Ok(())
 }
