@@ -3,7 +3,8 @@
 //!
 //! Each test takes one operation (a plan shape: a cascade chain, a diamond, `set_null`,
 //! `set_default`, a tree, a loop through a nullable `restrict` key, hooks, composite keys, soft
-//! delete, restore, purge, `delete_where` and keys past the bind limit through a temporary table),
+//! delete, restore, purge, `delete_where` and keys past the bind limit through a temporary table,
+//! and previews, which change nothing even when they succeed),
 //! runs it once to count its statements, then, for every `k` and every kind of [`Fault`], runs it
 //! again with the `k`-th statement failing, through a wrapper of the real connection (no
 //! trigger, no change to the schema), the [`FaultInjection`] of the module's connection:
@@ -1376,6 +1377,32 @@ fn many_keys(backend: &str) -> Vec<i32> {
     [1].into_iter().chain(3..3 + limit / 2).collect()
 }
 
+/// A preview changes nothing, so each of its failures must leave the tables as they were, and
+/// a caller's transaction able to go on.
+const PREVIEW: Case = Case {
+    name: "preview of a diamond with a restrict",
+    caller_rows: DIAMOND_CALLER_ROWS,
+    varying: &[],
+    temporary_table: false,
+    hooks_retried: false,
+};
+
+const PREVIEW_WHERE: Case = Case {
+    name: "preview of a delete_where on a chain",
+    caller_rows: CHAIN_CALLER_ROWS,
+    varying: &[],
+    temporary_table: true,
+    hooks_retried: false,
+};
+
+const SOFT_PREVIEW: Case = Case {
+    name: "preview of a soft delete",
+    caller_rows: SOFT_DELETE.caller_rows,
+    varying: &[],
+    temporary_table: false,
+    hooks_retried: false,
+};
+
 backends! {
     #[test]
     fn a_cascade_chain_fails_cleanly_at_every_statement() {
@@ -1453,6 +1480,28 @@ backends! {
     fn restore_where_fails_cleanly_everywhere() {
         prove::<Db>(&RESTORE_WHERE, &|conn| {
             SoftAuthor::restore_where(soft_authors::deleted_at.eq(timestamp(MARK)), conn)
+        });
+    }
+
+    #[test]
+    fn a_preview_fails_cleanly_at_every_statement() {
+        prove::<Db>(&PREVIEW, &|conn| {
+            DiaRoot::preview_delete_by_ids(&[1], conn).map(|preview| preview.rows().clone())
+        });
+    }
+
+    #[test]
+    fn a_preview_through_a_temporary_table_fails_cleanly_at_every_statement() {
+        prove::<Db>(&PREVIEW_WHERE, &|conn| {
+            ChainA::preview_delete_where(chain_a::name.like("doomed%"), conn)
+                .map(|preview| preview.rows().clone())
+        });
+    }
+
+    #[test]
+    fn a_soft_delete_preview_fails_cleanly_at_every_statement() {
+        prove::<Db>(&SOFT_PREVIEW, &|conn| {
+            SoftAuthor::preview_soft_delete_by_ids(&[1], conn).map(|preview| preview.rows().clone())
         });
     }
 

@@ -503,22 +503,31 @@ impl Plan {
     /// | `cascade` | `CASCADE`; `NO ACTION` into a table with hooks, which only `deletable` runs |
     /// | `protect` | `RESTRICT` (an existing `NO ACTION` is kept) |
     /// | `restrict` | `NO ACTION`, checked after the statement's own cascades (an existing `RESTRICT` is kept) |
-    /// | `set_null` | `SET NULL` |
+    /// | `set_null` | `SET NULL`; `NO ACTION` on a `NOT NULL` column, which no key can set to `NULL` |
     /// | `set_default` | `NO ACTION`: `SET DEFAULT` would take the column's default, not the model's value |
     /// | `do_nothing` | left as it is |
     ///
     /// A key whose action already agrees is left alone; any other key from the column to the
-    /// parent table is dropped by the name the database gave it, and the new key keeps that
-    /// name, its `ON UPDATE` action and its deferral. `down` puts every dropped key back as the
-    /// database described it. What the migration cannot declare (a missing table or column, a
-    /// `NOT NULL` column under `set_null`) is written into `up` as `--` comments.
+    /// parent's key is replaced, keeping its `ON UPDATE` action. PostgreSQL drops it and adds
+    /// the new one under its name and deferral, in the migration's transaction. MySQL and
+    /// MariaDB commit each `ALTER` as it goes, so the new key is added (under a name no key of
+    /// the database has) before the old one is dropped: rows that break it stop the migration
+    /// with the old key in place. A key no rule covers that cascades into a table with hooks
+    /// becomes `NO ACTION` too. `down` puts every replaced key back as the database described
+    /// it (on PostgreSQL, a key whose triggers were disabled comes back enabled). What the
+    /// migration cannot mend (a missing table or column, a `NOT NULL` column under `set_null`)
+    /// is written into `up` as `--` comments, one line each.
     ///
     /// SQLite cannot alter a foreign key: each table whose keys change is rebuilt from its own
-    /// `CREATE TABLE` text (SQLite's documented procedure: the rows copied, the indexes and
-    /// triggers created again). That needs foreign keys off, which SQLite allows only outside a
-    /// transaction, so the SQL opens its own: give the migration a `metadata.toml` saying
+    /// `CREATE TABLE` text (SQLite's documented procedure: the rows copied with their rowids,
+    /// the indexes and triggers created again, the `AUTOINCREMENT` count kept). That needs
+    /// foreign keys off, which SQLite allows only outside a transaction, so the SQL opens its
+    /// own: give the migration a `metadata.toml` saying
     /// [`metadata_toml`](Migration::metadata_toml) (`run_in_transaction = false`). Run inside
-    /// a transaction, it refuses before changing anything.
+    /// a transaction, it refuses before changing anything. Rows that break a key roll it back
+    /// and leave that connection with foreign keys off (the file's last statement, which turns
+    /// them on again, does not run); an error of another kind also leaves it inside the
+    /// migration's transaction: roll back, or drop the connection.
     ///
     /// ```
     /// # #[cfg(feature = "sqlite")]

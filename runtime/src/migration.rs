@@ -8,10 +8,10 @@ use crate::error::DeleteError;
 use crate::model::{ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
 use crate::sql::ddl::{alter_key, KeyChange, Statements};
-use crate::sql::dialect::{DescribedKey, KeyColumn, KeyDdl};
+use crate::sql::dialect::{KeyDdl, ReplacedKey};
 use crate::sql::sqlite_rebuild::{rebuild, wrap, TableDefinition};
 use crate::sql::statement::{NoFilter, Roots, Statement, StatementKind};
-use crate::verify::unruled_cascades;
+use crate::verify::{unruled_cascades, Finding};
 
 /// A Diesel migration that declares the models' rules as the database's own `ON DELETE`
 /// actions, written by [`Plan::migration`] for the backend it reads.
@@ -130,9 +130,28 @@ pub(crate) async fn write_migration<K: Catalog>(
     for model in plan.models.iter().filter(|m| !missing.contains(&m.table)) {
         if model.hooks.is_some() {
             for finding in unruled_cascades(plan, catalog, model).await? {
+                let Finding::UnruledCascade {
+                    table,
+                    column,
+                    parent_table,
+                } = finding
+                else {
+                    continue;
+                };
                 notes.push(format!(
-                    "{finding} (no rule covers the key: not changed here)"
+                    "{table}.{column} -> {parent_table} (no rule): declared ON DELETE NO ACTION: \
+                     the table has hooks, which only deletable runs, and a delete of the parent \
+                     is refused instead of deleting these rows without them"
                 ));
+                changes.push(KeyChange {
+                    key: ReplacedKey {
+                        table,
+                        column: column.into(),
+                        parent_table: parent_table.into(),
+                        parent_column: None,
+                    },
+                    on_delete: DeclaredAction::NoAction.sql(),
+                });
             }
         }
         for key in model.foreign_keys {
@@ -162,18 +181,24 @@ pub(crate) async fn write_migration<K: Catalog>(
                 notes.push(format!("column {table}.{column} is not in the database"));
                 continue;
             }
+            let wanted = if matches!(key.rule, Rule::SetNull) && facts.nullable == Some(false) {
+                Wanted {
+                    declare: DeclaredAction::NoAction,
+                    keeps: REFUSING,
+                    why: Some(
+                        "the column is NOT NULL, so neither a key nor deletable can set it to \
+                         NULL: a raw delete of the parent is refused instead (the column is not \
+                         changed here)",
+                    ),
+                }
+            } else {
+                wanted
+            };
             if let Some(why) = wanted.why {
                 notes.push(format!(
                     "{table}.{column} -> {parent_table} ({rule}): declared ON DELETE {}: {why}",
                     wanted.declare.sql()
                 ));
-            }
-            if matches!(key.rule, Rule::SetNull) && facts.nullable == Some(false) {
-                // A key cannot set it to NULL: InnoDB refuses to declare one.
-                notes.push(format!(
-                    "{table}.{column} is NOT NULL: set_null needs it nullable (not changed here)"
-                ));
-                continue;
             }
             let kept = !facts.declared.is_empty()
                 && facts
@@ -182,10 +207,12 @@ pub(crate) async fn write_migration<K: Catalog>(
                     .all(|declared| wanted.keeps.contains(declared));
             if !kept {
                 changes.push(KeyChange {
-                    table,
-                    column,
-                    parent_table,
-                    parent_column,
+                    key: ReplacedKey {
+                        table,
+                        column: column.into(),
+                        parent_table: parent_table.into(),
+                        parent_column: Some(parent_column),
+                    },
                     on_delete: wanted.declare.sql(),
                 });
             }
@@ -195,27 +222,17 @@ pub(crate) async fn write_migration<K: Catalog>(
     let statements = match ddl {
         KeyDdl::Postgres | KeyDdl::InnoDb => {
             keys = changes.len();
-            let mut altered = Vec::new();
+            let mut statements = Statements::default();
+            let mut downs = Vec::new();
             for change in &changes {
-                let described = DescribedKey {
-                    key: KeyColumn {
-                        table: change.table,
-                        column: change.column,
-                        parent_table: change.parent_table,
-                    },
-                    parent_column: change.parent_column,
-                };
-                let existing = ask(plan, catalog, StatementKind::ExistingKeys(described)).await?;
-                altered.push(alter_key(ddl, change, &existing));
+                let kind = StatementKind::ExistingKeys(change.key.clone());
+                let existing = ask(plan, catalog, kind).await?;
+                let altered = alter_key(ddl, change, &existing);
+                statements.up.extend(altered.up);
+                downs.push(altered.down);
             }
-            // MySQL commits each ALTER as it goes: the keys only added, which rows that break
-            // them can refuse, come first, so that such a refusal leaves every key that was
-            // declared as it was.
-            altered.sort_by_key(|statements| statements.up.len() > 1);
-            Statements {
-                up: altered.iter().flat_map(|s| s.up.iter().cloned()).collect(),
-                down: altered.into_iter().rev().flat_map(|s| s.down).collect(),
-            }
+            statements.down = downs.into_iter().rev().flatten().collect();
+            statements
         }
         KeyDdl::SqliteRebuild => {
             let mut rebuilt = Vec::new();
@@ -223,7 +240,7 @@ pub(crate) async fn write_migration<K: Catalog>(
             for model in plan.models {
                 let of_table: Vec<&KeyChange> = changes
                     .iter()
-                    .filter(|change| change.table == model.table)
+                    .filter(|change| change.key.table == model.table)
                     .collect();
                 if of_table.is_empty() {
                     continue;
@@ -293,7 +310,12 @@ fn render(ddl: KeyDdl, notes: &[String], statements: &[String], up: bool) -> Str
         );
     }
     for note in notes {
-        text.push_str(&format!("-- {note}\n"));
+        // Names read from the database may hold a line break: a note stays one comment line.
+        let line: String = note
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        text.push_str(&format!("-- {line}\n"));
     }
     if statements.is_empty() {
         text.push_str("-- nothing to change\n");

@@ -2,6 +2,8 @@
 //! statements a plan generates. Everything else is written once, through Diesel's `AstPass`,
 //! which already quotes identifiers and numbers bind parameters the backend's way.
 
+use std::borrow::Cow;
+
 use diesel::backend::Backend;
 use diesel::query_builder::AstPass;
 use diesel::result::DatabaseErrorInformation;
@@ -203,17 +205,19 @@ pub trait SqlDialect: Backend + Sized + 'static {
     const KEY_DDL: KeyDdl;
 
     /// A query answering with one row per foreign key of one column from `described`'s column
-    /// to its parent table, whatever column of the parent it references and whether or not it
-    /// is enforced: the keys [`migration`](crate::Plan::migration) replaces. Each row's fields
+    /// to its parent table's key, whether or not it is enforced: the keys
+    /// [`migration`](crate::Plan::migration) replaces (a key to another column is left). Each row's fields
     /// are separated by `char(31)`: on PostgreSQL the key's name, its deferral clause, its
     /// `ON UPDATE` letter and its definition (`pg_get_constraintdef`); on MySQL and MariaDB its
-    /// name, `UPDATE_RULE`, `DELETE_RULE` and referenced column, and then a row of an empty
-    /// name and an index's for each index the column leads. SQLite names no key.
+    /// name, `UPDATE_RULE`, `DELETE_RULE` and referenced column; then a row of an empty name
+    /// and an index's for each index the column leads, and a row of two empty fields and a
+    /// name for each foreign key of the database named as the table begins. SQLite names no
+    /// key.
     fn push_existing_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        described: &'b DescribedKey,
+        key: &'b ReplacedKey,
     ) -> QueryResult<()> {
-        let _ = (out, described);
+        let _ = (out, key);
         Err(no_key_ddl())
     }
 
@@ -331,6 +335,22 @@ pub struct DescribedKey {
     pub key: KeyColumn,
     /// The referenced column.
     pub parent_column: &'static str,
+}
+
+/// A foreign key a [`migration`](crate::Plan::migration) replaces: from `table.column` to
+/// `parent_table`, a rule's (to the parent's key) or one the models have no rule for, read from
+/// the database (to whichever column it references).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct ReplacedKey {
+    /// The referencing table.
+    pub table: &'static str,
+    /// Its column.
+    pub column: Cow<'static, str>,
+    /// The referenced table.
+    pub parent_table: Cow<'static, str>,
+    /// The referenced column: the parent's key; `None` for a key no rule covers.
+    pub parent_column: Option<&'static str>,
 }
 
 /// How the database declares a foreign key.
@@ -554,13 +574,12 @@ where
 #[cfg(any(feature = "mysql", feature = "mariadb"))]
 fn push_innodb_existing_keys<'b, DB>(
     out: &mut AstPass<'_, 'b, DB>,
-    described: &'b DescribedKey,
+    key: &'b ReplacedKey,
 ) -> QueryResult<()>
 where
     DB: Dialect,
     str: diesel::serialize::ToSql<Text, DB>,
 {
-    let key = &described.key;
     out.push_sql(
         "SELECT CONCAT_WS(CHAR(31 USING utf8mb4), k.CONSTRAINT_NAME, r.UPDATE_RULE, \
          r.DELETE_RULE, k.REFERENCED_COLUMN_NAME) \
@@ -571,9 +590,13 @@ where
     );
     out.push_bind_param::<Text, str>(key.table)?;
     out.push_sql(" AND k.COLUMN_NAME = ");
-    out.push_bind_param::<Text, str>(key.column)?;
+    out.push_bind_param::<Text, str>(&key.column)?;
     out.push_sql(" AND k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ");
-    out.push_bind_param::<Text, str>(key.parent_table)?;
+    out.push_bind_param::<Text, str>(&key.parent_table)?;
+    if let Some(parent_column) = &key.parent_column {
+        out.push_sql(" AND k.REFERENCED_COLUMN_NAME = ");
+        out.push_bind_param::<Text, str>(parent_column)?;
+    }
     out.push_sql(
         " AND (SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE k2 \
          WHERE k2.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND k2.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
@@ -587,8 +610,19 @@ where
     );
     out.push_bind_param::<Text, str>(key.table)?;
     out.push_sql(" AND COLUMN_NAME = ");
-    out.push_bind_param::<Text, str>(key.column)?;
-    out.push_sql(" AND SEQ_IN_INDEX = 1 ORDER BY 1");
+    out.push_bind_param::<Text, str>(&key.column)?;
+    out.push_sql(" AND SEQ_IN_INDEX = 1");
+    // Names of foreign keys the database holds that a new key of the table might take (InnoDB
+    // names them per database), as a row of two empty fields and the name.
+    out.push_sql(
+        " UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), CONSTRAINT_NAME) \
+         FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() \
+         AND CONSTRAINT_TYPE = 'FOREIGN KEY' AND LEFT(CONSTRAINT_NAME, CHAR_LENGTH(",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(")) = ");
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(" ORDER BY 1");
     Ok(())
 }
 
@@ -734,9 +768,10 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         );
         out.push_bind_param::<Text, _>(table)?;
         // `hidden`: 0 a stored column, 1 a virtual table's hidden one, 2 and 3 generated.
+        // The main schema's table, even when a temporary table of the same name hides it.
         out.push_sql(" COLLATE NOCASE UNION ALL SELECT 'C' || name FROM pragma_table_xinfo(");
         out.push_bind_param::<Text, _>(table)?;
-        out.push_sql(") WHERE hidden = 0");
+        out.push_sql(", 'main') WHERE hidden = 0");
         Ok(())
     }
 
@@ -908,18 +943,28 @@ impl SqlDialect for diesel::pg::Pg {
 
     fn push_existing_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        described: &'b DescribedKey,
+        key: &'b ReplacedKey,
     ) -> QueryResult<()> {
-        let key = &described.key;
         out.push_sql(
             "SELECT concat_ws(chr(31), k.conname, CASE WHEN NOT k.condeferrable THEN '' \
              WHEN k.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END, \
-             CAST(k.confupdtype AS TEXT), pg_catalog.pg_get_constraintdef(k.oid)) \
+             CAST(k.confupdtype AS TEXT), pg_catalog.pg_get_constraintdef(k.oid), p.attname) \
              FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
-             WHERE ",
+             JOIN pg_catalog.pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
+             WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 \
+             AND k.conrelid = to_regclass(quote_ident(",
         );
-        push_pg_key_match(out, &key.table, &key.column, &key.parent_table)?;
+        out.push_bind_param::<Text, str>(key.table)?;
+        out.push_sql(")) AND a.attname = ");
+        out.push_bind_param::<Text, str>(&key.column)?;
+        out.push_sql(" AND k.confrelid = to_regclass(quote_ident(");
+        out.push_bind_param::<Text, str>(&key.parent_table)?;
+        out.push_sql("))");
+        if let Some(parent_column) = &key.parent_column {
+            out.push_sql(" AND p.attname = ");
+            out.push_bind_param::<Text, str>(parent_column)?;
+        }
         out.push_sql(" ORDER BY k.conname");
         Ok(())
     }
@@ -1034,9 +1079,9 @@ impl SqlDialect for diesel::mysql::Mysql {
 
     fn push_existing_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        described: &'b DescribedKey,
+        key: &'b ReplacedKey,
     ) -> QueryResult<()> {
-        push_innodb_existing_keys(out, described)
+        push_innodb_existing_keys(out, key)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {
@@ -1095,9 +1140,9 @@ impl SqlDialect for diesel::mariadb::Mariadb {
 
     fn push_existing_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
-        described: &'b DescribedKey,
+        key: &'b ReplacedKey,
     ) -> QueryResult<()> {
-        push_innodb_existing_keys(out, described)
+        push_innodb_existing_keys(out, key)
     }
 
     fn push_value<'b>(out: &mut AstPass<'_, 'b, Self>, value: &'b SqlValue) -> QueryResult<()> {

@@ -57,13 +57,17 @@ pub(crate) fn rebuild(
     changes: &[&KeyChange],
 ) -> Option<Statements> {
     let parsed = CreateTable::parse(&definition.create_table)?;
-    let new_name = quote(KeyDdl::SqliteRebuild, &format!("_deletable_new_{table}"));
+    // In the main schema, even when a temporary table of the same name hides the table.
+    let new_name = format!(
+        "main.{}",
+        quote(KeyDdl::SqliteRebuild, &format!("_deletable_new_{table}"))
+    );
     let mut edits = vec![(name_span(&parsed)?, new_name.clone())];
     let mut added = Vec::new();
     for change in changes {
         match key_edits(&parsed, change) {
             Some(key_edits) => edits.extend(key_edits),
-            None => added.push(added_key(change)),
+            None => added.extend(added_key(change)),
         }
     }
     if !added.is_empty() {
@@ -104,7 +108,7 @@ pub(crate) fn wrap(rebuilds: Vec<String>, tables: &[&'static str]) -> Vec<String
     statements.extend(tables.iter().map(|table| {
         format!(
             "INSERT OR ROLLBACK INTO {GUARD} (keys_violated) \
-             SELECT COUNT(*) FROM pragma_foreign_key_check('{}');",
+             SELECT COUNT(*) FROM pragma_foreign_key_check('{}', 'main');",
             table.replace('\'', "''")
         )
     }));
@@ -123,35 +127,59 @@ fn copy_into(
     definition: &TableDefinition,
     parsed: &CreateTable,
 ) -> Vec<String> {
-    let old_name = quote(KeyDdl::SqliteRebuild, table);
-    let columns = definition
+    let old_name = format!("main.{}", quote(KeyDdl::SqliteRebuild, table));
+    let mut columns: Vec<String> = definition
         .columns
         .iter()
         .map(|column| quote(KeyDdl::SqliteRebuild, column))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect();
+    // The rowids too, where they are not the key: what refers to them (an index of full text
+    // over the table's content) stays right.
+    let without_rowid = parsed
+        .words
+        .windows(2)
+        .any(|w| w[0] == "WITHOUT" && w[1] == "ROWID");
+    let named_rowid = definition
+        .columns
+        .iter()
+        .any(|column| ["ROWID", "OID", "_ROWID_"].contains(&column.to_ascii_uppercase().as_str()));
+    if !without_rowid && !named_rowid {
+        columns.insert(0, "rowid".to_owned());
+    }
+    let columns = columns.join(", ");
     let mut statements = vec![
-        format!("{};", create_new.trim_end().trim_end_matches(';')),
+        terminated(create_new),
         format!("INSERT INTO {new_name} ({columns}) SELECT {columns} FROM {old_name};"),
     ];
     if parsed.words.iter().any(|word| *word == "AUTOINCREMENT") {
         // The new table would count from its highest key, not from the old one's last.
         statements.push(format!(
-            "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = '{}') \
-             WHERE name = '{}';",
+            "UPDATE main.sqlite_sequence SET seq = max(seq, COALESCE((SELECT seq \
+             FROM main.sqlite_sequence \
+             WHERE name = '{}' COLLATE NOCASE), 0)) WHERE name = '{}';",
             table.replace('\'', "''"),
             format!("_deletable_new_{table}").replace('\'', "''")
         ));
     }
     statements.push(format!("DROP TABLE {old_name};"));
-    statements.push(format!("ALTER TABLE {new_name} RENAME TO {old_name};"));
-    statements.extend(
-        definition
-            .dependents
-            .iter()
-            .map(|sql| format!("{};", sql.trim_end().trim_end_matches(';'))),
-    );
+    statements.push(format!(
+        "ALTER TABLE {new_name} RENAME TO {};",
+        quote(KeyDdl::SqliteRebuild, table)
+    ));
+    statements.extend(definition.dependents.iter().map(|sql| terminated(sql)));
     statements
+}
+
+/// A statement of the catalog ended by `;`: on a line of its own when its text ends in a
+/// comment, which would swallow it.
+fn terminated(sql: &str) -> String {
+    let sql = sql.trim_end().trim_end_matches(';').trim_end();
+    let last_line = sql.rsplit('\n').next().unwrap_or_default();
+    if last_line.contains("--") {
+        format!("{sql}\n;")
+    } else {
+        format!("{sql};")
+    }
 }
 
 /// The bytes of the table's name in its text.
@@ -164,58 +192,91 @@ fn name_span(parsed: &CreateTable) -> Option<Range<usize>> {
 /// old `ON DELETE` clause out and the new one in after the referenced table; `None` when no
 /// definition declares it.
 fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Option<Vec<(Range<usize>, String)>> {
-    let column = change.column.to_ascii_uppercase();
-    let parent = change.parent_table.to_ascii_uppercase();
-    let parent_column = change.parent_column.to_ascii_uppercase();
+    let column = change.key.column.to_ascii_uppercase();
+    let parent = change.key.parent_table.to_ascii_uppercase();
+    let parent_column = change.key.parent_column.map(str::to_ascii_uppercase);
     let clause = format!(" ON DELETE {}", change.on_delete);
     let mut edits = Vec::new();
     for words in parsed.key_definitions(&column, &parent) {
-        let Some(references) = words.iter().position(|word| *word == "REFERENCES") else {
-            continue;
-        };
-        // `REFERENCES parent`, then its columns if named: only the parent's key counts.
-        let mut end = references + 1;
-        if words.get(end + 1).is_some_and(|word| *word == "(") {
-            let named: Vec<&Word> = words[end + 2..]
-                .iter()
-                .take_while(|word| **word != ")")
-                .collect();
-            if named.len() != 1 || named[0].text != parent_column {
+        // A column may reference several tables: only the clause of `parent` is edited, up
+        // to the next `REFERENCES`.
+        let clauses: Vec<usize> = words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| **word == "REFERENCES")
+            .map(|(at, _)| at)
+            .collect();
+        for (index, &references) in clauses.iter().enumerate() {
+            if words
+                .get(references + 1)
+                .is_none_or(|word| word.text != parent)
+            {
                 continue;
             }
-            end += named.len() + 2;
-        }
-        let Some(after) = words.get(end).map(|word| word.span.end) else {
-            continue;
-        };
-        edits.push((after..after, clause.clone()));
-        let mut at = end + 1;
-        while at + 1 < words.len() {
-            if words[at] == "ON" && words[at + 1] == "DELETE" {
-                let length = match words.get(at + 2).map(|word| word.text.as_str()) {
-                    Some("SET" | "NO") => 4,
-                    _ => 3,
-                };
-                let last = (at + length - 1).min(words.len() - 1);
-                edits.push((words[at].span.start..words[last].span.end, String::new()));
-                at += length;
-            } else {
-                at += 1;
-            }
+            let clause_end = clauses.get(index + 1).copied().unwrap_or(words.len());
+            edits.extend(clause_edits(
+                &words[..clause_end],
+                references,
+                parent_column.as_deref(),
+                &clause,
+            ));
         }
     }
     (!edits.is_empty()).then_some(edits)
 }
 
-/// A table constraint that declares `change`'s key.
-fn added_key(change: &KeyChange) -> String {
-    format!(
+/// The edits of one `REFERENCES` clause (at `references` in `words`, which end with it): the
+/// new `ON DELETE` after the referenced table, every old one out; none when the clause names
+/// a column other than `parent_column` (any, for `None`).
+fn clause_edits(
+    words: &[Word],
+    references: usize,
+    parent_column: Option<&str>,
+    clause: &str,
+) -> Vec<(Range<usize>, String)> {
+    let mut end = references + 1;
+    if words.get(end + 1).is_some_and(|word| *word == "(") {
+        let named: Vec<&Word> = words[end + 2..]
+            .iter()
+            .take_while(|word| **word != ")")
+            .collect();
+        let other = parent_column.is_some_and(|column| named[0].text != column);
+        if named.len() != 1 || other {
+            return Vec::new();
+        }
+        end += named.len() + 2;
+    }
+    let Some(after) = words.get(end).map(|word| word.span.end) else {
+        return Vec::new();
+    };
+    let mut edits = vec![(after..after, clause.to_owned())];
+    let mut at = end + 1;
+    while at + 1 < words.len() {
+        if words[at] == "ON" && words[at + 1] == "DELETE" {
+            let length = match words.get(at + 2).map(|word| word.text.as_str()) {
+                Some("SET" | "NO") => 4,
+                _ => 3,
+            };
+            let last = (at + length - 1).min(words.len() - 1);
+            edits.push((words[at].span.start..words[last].span.end, String::new()));
+            at += length;
+        } else {
+            at += 1;
+        }
+    }
+    edits
+}
+
+/// A table constraint that declares `change`'s key (a rule's, to the parent's key).
+fn added_key(change: &KeyChange) -> Option<String> {
+    let key = &change.key;
+    Some(format!(
         ", FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
-        quote(KeyDdl::SqliteRebuild, change.column),
-        quote(KeyDdl::SqliteRebuild, change.parent_table),
-        quote(KeyDdl::SqliteRebuild, change.parent_column),
+        quote(KeyDdl::SqliteRebuild, &key.column),
+        quote(KeyDdl::SqliteRebuild, &key.parent_table),
+        quote(KeyDdl::SqliteRebuild, key.parent_column?),
         change.on_delete
-    )
+    ))
 }
 
 /// `text` with each span replaced; the spans do not overlap, and insertions at one place land
@@ -233,13 +294,16 @@ fn apply(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
 #[cfg(test)]
 mod tests {
     use super::{rebuild, KeyChange, TableDefinition};
+    use crate::sql::dialect::ReplacedKey;
 
     fn change(column: &'static str, on_delete: &'static str) -> KeyChange {
         KeyChange {
-            table: "posts",
-            column,
-            parent_table: "users",
-            parent_column: "id",
+            key: ReplacedKey {
+                table: "posts",
+                column: column.into(),
+                parent_table: "users".into(),
+                parent_column: Some("id"),
+            },
             on_delete,
         }
     }
@@ -266,7 +330,7 @@ mod tests {
             rebuild("posts", &definition(sql), &[&cascade, &no_action]).expect("a table");
         assert_eq!(
             statements.up[0],
-            "CREATE TABLE \"_deletable_new_posts\" (id INTEGER PRIMARY KEY, user_id INTEGER NOT \
+            "CREATE TABLE main.\"_deletable_new_posts\" (id INTEGER PRIMARY KEY, user_id INTEGER NOT \
              NULL REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE  DEFERRABLE \
              INITIALLY DEFERRED, editor_id INTEGER, \
              FOREIGN KEY (editor_id) REFERENCES \"users\" ON DELETE NO ACTION);"
@@ -274,16 +338,19 @@ mod tests {
         assert_eq!(
             statements.up[1..],
             [
-                "INSERT INTO \"_deletable_new_posts\" (\"id\", \"user_id\") SELECT \"id\", \
-                 \"user_id\" FROM \"posts\";",
-                "DROP TABLE \"posts\";",
-                "ALTER TABLE \"_deletable_new_posts\" RENAME TO \"posts\";",
+                "INSERT INTO main.\"_deletable_new_posts\" (rowid, \"id\", \"user_id\") SELECT rowid, \
+                 \"id\", \"user_id\" FROM main.\"posts\";",
+                "DROP TABLE main.\"posts\";",
+                "ALTER TABLE main.\"_deletable_new_posts\" RENAME TO \"posts\";",
                 "CREATE INDEX posts_user ON posts (user_id);",
             ]
         );
         assert_eq!(
             statements.down[0],
-            format!("{};", sql.replacen("posts", "\"_deletable_new_posts\"", 1))
+            format!(
+                "{};",
+                sql.replacen("posts", "main.\"_deletable_new_posts\"", 1)
+            )
         );
     }
 
@@ -302,9 +369,35 @@ mod tests {
         .expect("a table");
         assert_eq!(
             statements.up[0],
-            "CREATE TABLE \"_deletable_new_posts\" (id INTEGER, user_id INTEGER, editor_id \
+            "CREATE TABLE main.\"_deletable_new_posts\" (id INTEGER, user_id INTEGER, editor_id \
              INTEGER, FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE, FOREIGN KEY \
              (\"editor_id\") REFERENCES \"users\" (\"id\") ON DELETE SET NULL);"
+        );
+    }
+
+    #[test]
+    fn only_the_clause_of_the_parent_is_edited() {
+        let sql = "CREATE TABLE posts (id INTEGER, user_id INTEGER NOT NULL REFERENCES accounts \
+                   ON DELETE SET NULL REFERENCES users ON DELETE SET NULL)";
+        let statements =
+            rebuild("posts", &definition(sql), &[&change("user_id", "CASCADE")]).expect("a table");
+        assert_eq!(
+            statements.up[0],
+            "CREATE TABLE main.\"_deletable_new_posts\" (id INTEGER, user_id INTEGER NOT NULL \
+             REFERENCES accounts ON DELETE SET NULL REFERENCES users ON DELETE CASCADE );"
+        );
+    }
+
+    #[test]
+    fn a_text_ending_in_a_comment_is_ended_on_a_line_of_its_own() {
+        let mut definition = definition("CREATE TABLE posts (id INTEGER, user_id INTEGER)");
+        definition.dependents =
+            vec!["CREATE INDEX posts_user ON posts (user_id) -- by user".into()];
+        let statements =
+            rebuild("posts", &definition, &[&change("user_id", "CASCADE")]).expect("a table");
+        assert_eq!(
+            statements.up.last().map(String::as_str),
+            Some("CREATE INDEX posts_user ON posts (user_id) -- by user\n;")
         );
     }
 
@@ -315,7 +408,7 @@ mod tests {
             rebuild("posts", &definition(sql), &[&change("user_id", "SET NULL")]).expect("a table");
         assert_eq!(
             statements.up[0],
-            "CREATE TABLE \"_deletable_new_posts\" (id INTEGER, user_id INTEGER REFERENCES users \
+            "CREATE TABLE main.\"_deletable_new_posts\" (id INTEGER, user_id INTEGER REFERENCES users \
              (email), FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE SET NULL);"
         );
     }

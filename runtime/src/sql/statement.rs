@@ -14,7 +14,9 @@ use diesel::QueryResult;
 
 use crate::model::{ForeignKey, ModelMeta, Rule, SoftDeleteColumn, SoftDeleteKind};
 use crate::plan::{CheckKind, Plan, Step};
-use crate::sql::dialect::{push_column, CascadeEdge, DescribedKey, Dialect, KeyColumn};
+use crate::sql::dialect::{
+    push_column, CascadeEdge, DescribedKey, Dialect, KeyColumn, ReplacedKey,
+};
 use crate::value::SqlValue;
 
 /// The rows a delete starts from.
@@ -182,7 +184,7 @@ pub enum StatementKind {
     CascadingKeys(&'static str),
     /// Read the foreign keys from a column to its parent table that a migration replaces
     /// ([`SqlDialect::push_existing_keys`](crate::sql::dialect::SqlDialect)).
-    ExistingKeys(DescribedKey),
+    ExistingKeys(ReplacedKey),
     /// Read what a SQLite table is rebuilt from
     /// ([`SqlDialect::push_table_definition`](crate::sql::dialect::SqlDialect)).
     TableDefinition(&'static str),
@@ -751,7 +753,7 @@ where
             StatementKind::KeyDeclaration(key) => DB::push_key_declaration(&mut out, key),
             StatementKind::DescribeKey(described) => DB::push_key_description(&mut out, described),
             StatementKind::CascadingKeys(table) => DB::push_cascading_keys(&mut out, table),
-            StatementKind::ExistingKeys(described) => DB::push_existing_keys(&mut out, described),
+            StatementKind::ExistingKeys(key) => DB::push_existing_keys(&mut out, key),
             StatementKind::TableDefinition(table) => DB::push_table_definition(&mut out, table),
             StatementKind::CountLoopRows { node, fk, parent } => {
                 let model = plan.node_model(*node);
