@@ -32,6 +32,9 @@
 //! must be handed exactly the keys of the rows Django sends `pre_delete`/`post_delete` for (every
 //! deleted row, once; none when a blocker fails the delete).
 //!
+//! The same cases run once more after `Plan::migration` has declared the rules in the database:
+//! `deletable` must then give the same answers (the migration changes nothing of its results).
+//!
 //! The seed is random per run and printed; set `DELETABLE_SEED` to replay a run from that case,
 //! `DELETABLE_CASES` to run more (or fewer) cases than the default 300 on SQLite, 100 elsewhere.
 //! A failing case is shrunk (rows, roots and nullable keys removed while the same disagreement
@@ -45,7 +48,7 @@ use std::fmt::Write as _;
 
 use deletable::{Blocker, Deletable, DeleteError, DeleteOptions, DeleteReport, Preview};
 use deletable_tests::rng::Rng;
-use deletable_tests::{backends, TestDb};
+use deletable_tests::{backends, run_migration, TestDb};
 use diesel::prelude::*;
 use schema::*;
 
@@ -1253,10 +1256,25 @@ fn key_index(table: usize, column: &str) -> usize {
 
 /// Runs `cases` random cases from `DELETABLE_SEED` (or a random base seed) on `D`.
 /// Runs `cases` random cases; `chunked`, each in chunked mode with chunks of 1 to 3 rows.
-fn run<D: TestDb>(delete: DeleteFn<D::Conn>, cases: u64, chunked: bool) {
+fn run<D: TestDb>(
+    delete: DeleteFn<D::Conn>,
+    cases: u64,
+    chunked: bool,
+    migrated: Option<&'static deletable::Plan>,
+) {
     let Some(mut db) = D::open(&schema_sql()) else {
         return;
     };
+    if let Some(plan) = migrated {
+        // The rules declared in the database as `Plan::migration` writes them for `plan`'s
+        // models.
+        let migration = plan.migration(db.conn()).unwrap();
+        println!("{}: the migration\n{}", D::BACKEND, migration.up());
+        assert!(!migration.is_empty());
+        run_migration(&mut db, &migration, migration.up());
+        let findings = plan.verify(db.conn()).unwrap();
+        assert!(findings.is_empty(), "{findings:?}\n{migration}");
+    }
     let base = base_seed();
     println!("{}: {cases} cases from DELETABLE_SEED={base}", D::BACKEND);
     let started = std::time::Instant::now();
@@ -1636,15 +1654,32 @@ backends! {
     #[test]
     fn deletable_matches_djangos_collector() {
         let default = if <Db as TestDb>::BACKEND == "sqlite" { 300 } else { 100 };
-        run::<Db>(delete, cases(default), false);
+        run::<Db>(delete, cases(default), false, None);
     }
 
     /// The same cases in chunked mode: the same verdicts, blockers, reports, hook calls and
     /// tables (but after a database error, which stops a chunked delete with the chunks before
     /// it committed).
+    /// The same cases once the database declares the rules itself (`Plan::migration` of the
+    /// models with hooks applied, which leaves the hooked tables to `deletable`): the same
+    /// verdicts, blockers, reports, hook calls and tables.
+    #[test]
+    fn deletable_matches_djangos_collector_after_the_migration() {
+        let default = if <Db as TestDb>::BACKEND == "sqlite" { 300 } else { 100 };
+        run::<Db>(delete, cases(default), false, Some(hooked::Org::plan()));
+    }
+
+    /// The same after the migration of the models without hooks, which cascades into the
+    /// tables the other copy hooks: its deletes must still hand every row to the hooks.
+    #[test]
+    fn deletable_matches_djangos_collector_after_the_migration_without_hooks() {
+        let default = if <Db as TestDb>::BACKEND == "sqlite" { 300 } else { 100 };
+        run::<Db>(delete, cases(default), false, Some(plain::Org::plan()));
+    }
+
     #[test]
     fn chunked_mode_matches_djangos_collector() {
         let default = if <Db as TestDb>::BACKEND == "sqlite" { 300 } else { 100 };
-        run::<Db>(delete, cases(default), true);
+        run::<Db>(delete, cases(default), true, None);
     }
 }
