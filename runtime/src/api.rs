@@ -501,22 +501,28 @@ impl Plan {
     /// | rule | declared |
     /// |---|---|
     /// | `cascade` | `CASCADE`; `NO ACTION` into a table with hooks, which only `deletable` runs |
-    /// | `protect` | `RESTRICT` (an existing `NO ACTION` is kept) |
+    /// | `protect` | `RESTRICT` (an existing `NO ACTION` is kept)¹ |
     /// | `restrict` | `NO ACTION`, checked after the statement's own cascades (an existing `RESTRICT` is kept) |
     /// | `set_null` | `SET NULL`; `NO ACTION` on a `NOT NULL` column, which no key can set to `NULL` |
     /// | `set_default` | `NO ACTION`: `SET DEFAULT` would take the column's default, not the model's value |
     /// | `do_nothing` | left as it is |
     ///
+    /// ¹ A database cannot refuse a row that the same delete removes by another path, as
+    /// `protect` does: there a raw delete goes through where `deletable` refuses.
+    ///
     /// A key whose action already agrees is left alone; any other key from the column to the
     /// parent's key is replaced, keeping its `ON UPDATE` action. PostgreSQL drops it and adds
-    /// the new one under its name and deferral, in the migration's transaction. MySQL and
-    /// MariaDB commit each `ALTER` as it goes, so the new key is added (under a name no key of
-    /// the database has) before the old one is dropped: rows that break it stop the migration
-    /// with the old key in place. A key no rule covers that cascades into a table with hooks
-    /// becomes `NO ACTION` too. `down` puts every replaced key back as the database described
-    /// it (on PostgreSQL, a key whose triggers were disabled comes back enabled). What the
-    /// migration cannot mend (a missing table or column, a `NOT NULL` column under `set_null`)
-    /// is written into `up` as `--` comments, one line each.
+    /// the new one under its name and deferral, in the migration's transaction (a key it only
+    /// adds is named `table_column_fkey`, numbered when taken). MySQL and MariaDB commit each
+    /// `ALTER` as it goes, so the new key is added, under a name no key of the database and no
+    /// index of the table has, before the old one is dropped: rows that break it stop the
+    /// migration with the old key in place. A key no rule covers that cascades into a table
+    /// with hooks becomes `NO ACTION` too (one of several columns, or to another schema, cannot
+    /// be altered, and is noted). `down` puts every replaced key back as the database
+    /// described it (on PostgreSQL, a key whose triggers were disabled comes back enabled).
+    /// What the migration cannot mend (a missing table or column, a `NOT NULL` column under
+    /// `set_null`, a key whose catalog rows do not read back as written) is written into `up`
+    /// as `--` comments, one line each.
     ///
     /// SQLite cannot alter a foreign key: each table whose keys change is rebuilt from its own
     /// `CREATE TABLE` text (SQLite's documented procedure: the rows copied with their rowids,

@@ -130,6 +130,6 @@ pub(crate) async fn describe<K: Catalog>(
 }
 
 /// The first row of an answer of one text (empty for none).
-pub(crate) fn first(rows: Vec<String>) -> String {
+fn first(rows: Vec<String>) -> String {
     rows.into_iter().next().unwrap_or_default()
 }

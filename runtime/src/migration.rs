@@ -7,7 +7,7 @@ use crate::declared::{describe, Catalog, DeclaredAction};
 use crate::error::DeleteError;
 use crate::model::{ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
-use crate::sql::ddl::{alter_key, KeyChange, Statements};
+use crate::sql::ddl::{alter_key, ExistingKeys, KeyChange, Statements};
 use crate::sql::dialect::{KeyDdl, ReplacedKey};
 use crate::sql::sqlite_rebuild::{rebuild, wrap, TableDefinition};
 use crate::sql::statement::{NoFilter, Roots, Statement, StatementKind};
@@ -129,30 +129,8 @@ pub(crate) async fn write_migration<K: Catalog>(
     let mut changes = Vec::new();
     for model in plan.models.iter().filter(|m| !missing.contains(&m.table)) {
         if model.hooks.is_some() {
-            for finding in unruled_cascades(plan, catalog, model).await? {
-                let Finding::UnruledCascade {
-                    table,
-                    column,
-                    parent_table,
-                } = finding
-                else {
-                    continue;
-                };
-                notes.push(format!(
-                    "{table}.{column} -> {parent_table} (no rule): declared ON DELETE NO ACTION: \
-                     the table has hooks, which only deletable runs, and a delete of the parent \
-                     is refused instead of deleting these rows without them"
-                ));
-                changes.push(KeyChange {
-                    key: ReplacedKey {
-                        table,
-                        column: column.into(),
-                        parent_table: parent_table.into(),
-                        parent_column: None,
-                    },
-                    on_delete: DeclaredAction::NoAction.sql(),
-                });
-            }
+            let unruled = unruled_keys(plan, catalog, model, ddl, &mut notes).await?;
+            changes.extend(unruled);
         }
         for key in model.foreign_keys {
             let Some(wanted) = wanted(model, key, ddl) else {
@@ -211,9 +189,10 @@ pub(crate) async fn write_migration<K: Catalog>(
                         table,
                         column: column.into(),
                         parent_table: parent_table.into(),
-                        parent_column: Some(parent_column),
+                        parent_column: Some((*parent_column).into()),
                     },
                     on_delete: wanted.declare.sql(),
+                    only_cascading: false,
                 });
             }
         }
@@ -221,13 +200,18 @@ pub(crate) async fn write_migration<K: Catalog>(
     let mut keys = 0;
     let statements = match ddl {
         KeyDdl::Postgres | KeyDdl::InnoDb => {
-            keys = changes.len();
             let mut statements = Statements::default();
             let mut downs = Vec::new();
+            let mut used = Vec::new();
             for change in &changes {
                 let kind = StatementKind::ExistingKeys(change.key.clone());
-                let existing = ask(plan, catalog, kind).await?;
-                let altered = alter_key(ddl, change, &existing);
+                let rows = ask(plan, catalog, kind).await?;
+                let Some(existing) = ExistingKeys::read(ddl, &rows) else {
+                    notes.push(unreadable(change));
+                    continue;
+                };
+                let altered = alter_key(ddl, change, &existing, &mut used);
+                keys += 1;
                 statements.up.extend(altered.up);
                 downs.push(altered.down);
             }
@@ -278,6 +262,89 @@ pub(crate) async fn write_migration<K: Catalog>(
         keys,
         outside_transaction: ddl == KeyDdl::SqliteRebuild && !statements.up.is_empty(),
     })
+}
+
+/// The keys no rule of hooked `model` covers that the database cascades along into its table:
+/// each becomes `NO ACTION`, so that a delete of the parent is refused rather than taking the
+/// rows without their hooks. A key the migration cannot alter (of several columns, or to
+/// another schema or database) is noted as such.
+async fn unruled_keys<K: Catalog>(
+    plan: &Plan,
+    catalog: &mut K,
+    model: &'static ModelMeta,
+    ddl: KeyDdl,
+    notes: &mut Vec<String>,
+) -> Result<Vec<KeyChange>, DeleteError> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for finding in unruled_cascades(plan, catalog, model).await? {
+        if let Finding::UnruledCascade {
+            column,
+            parent_table,
+            ..
+        } = finding
+        {
+            if !pairs.contains(&(column.clone(), parent_table.clone())) {
+                pairs.push((column, parent_table));
+            }
+        }
+    }
+    let mut changes = Vec::new();
+    for (column, parent_table) in pairs {
+        let table = model.table;
+        let key = ReplacedKey {
+            table,
+            column: column.clone().into(),
+            parent_table: parent_table.clone().into(),
+            parent_column: None,
+        };
+        let rows = ask(plan, catalog, StatementKind::ExistingKeys(key)).await?;
+        let cascading: Vec<String> = ExistingKeys::read(ddl, &rows)
+            .map(|existing| {
+                existing
+                    .keys
+                    .into_iter()
+                    .filter(|old| old.on_delete == "CASCADE")
+                    .map(|old| old.referenced)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if cascading.is_empty() {
+            notes.push(format!(
+                "{table}.{column} -> {parent_table} (no rule): the database deletes the rows of a \
+                 hooked table itself, without their hooks, by a key the migration cannot alter \
+                 (of several columns, or to another schema): not changed here"
+            ));
+        }
+        for referenced in cascading {
+            notes.push(format!(
+                "{table}.{column} -> {parent_table} (no rule): declared ON DELETE NO ACTION: \
+                 the table has hooks, which only deletable runs, and a delete of the parent is \
+                 refused instead of deleting these rows without them"
+            ));
+            changes.push(KeyChange {
+                key: ReplacedKey {
+                    table,
+                    column: column.clone().into(),
+                    parent_table: parent_table.clone().into(),
+                    // SQLite names no column for a key to the parent's key.
+                    parent_column: (!referenced.is_empty()).then(|| referenced.into()),
+                },
+                on_delete: DeclaredAction::NoAction.sql(),
+                only_cascading: true,
+            });
+        }
+    }
+    Ok(changes)
+}
+
+/// The note of a key whose catalog rows do not read as the dialect writes them.
+fn unreadable(change: &KeyChange) -> String {
+    let key = &change.key;
+    format!(
+        "{}.{} -> {}: the database's keys of the column could not be read (a name holding a \
+         control character?): not changed here",
+        key.table, key.column, key.parent_table
+    )
 }
 
 /// The rows `kind`'s statement answers with.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::declared::{describe, first, Catalog, DeclaredAction, KeyFacts};
+use crate::declared::{describe, Catalog, DeclaredAction, KeyFacts};
 use crate::error::DeleteError;
 use crate::model::{Action, ForeignKey, ModelMeta, Rule};
 use crate::plan::Plan;
@@ -241,20 +241,21 @@ pub(crate) async fn unruled_cascades<K: Catalog>(
 ) -> Result<Vec<Finding>, DeleteError> {
     let no_roots = Roots::<NoFilter>::Keys(&[]);
     let kind = StatementKind::CascadingKeys(model.table);
-    let answer = first(catalog.rows(Statement::new(plan, &no_roots, kind)).await?);
-    Ok(answer
-        .split(',')
-        .filter_map(|key| key.split_once('>'))
-        .filter(|(column, _)| {
-            !model
-                .foreign_keys
-                .iter()
-                .any(|rule| rule.column.eq_ignore_ascii_case(column.trim()))
+    let rows = catalog.rows(Statement::new(plan, &no_roots, kind)).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| row.split_once('\u{1f}'))
+        // A rule covers the key when it names the same column and the same parent.
+        .filter(|(column, parent_table)| {
+            !model.foreign_keys.iter().any(|rule| {
+                rule.column.eq_ignore_ascii_case(column)
+                    && rule.parent_table.eq_ignore_ascii_case(parent_table)
+            })
         })
         .map(|(column, parent_table)| Finding::UnruledCascade {
             table: model.table,
-            column: column.trim().to_owned(),
-            parent_table: parent_table.trim().to_owned(),
+            column: column.to_owned(),
+            parent_table: parent_table.to_owned(),
         })
         .collect())
 }

@@ -13,11 +13,15 @@ pub(crate) struct Word {
     pub(crate) text: String,
     /// Its bytes in the text, quotes included.
     pub(crate) span: Range<usize>,
+    /// Whether it was quoted: a name or a string, never a keyword.
+    pub(crate) quoted: bool,
 }
 
+/// A word equals a keyword or a punctuation mark only unquoted: a column named `"references"`
+/// is no `REFERENCES`. Names are compared by [`Word::text`].
 impl PartialEq<&str> for Word {
     fn eq(&self, other: &&str) -> bool {
-        self.text == *other
+        !self.quoted && self.text == *other
     }
 }
 
@@ -110,6 +114,7 @@ fn words(sql: &str) -> Vec<Word> {
             words.push(Word {
                 text,
                 span: start..end,
+                quoted: false,
             });
         }
     };
@@ -151,6 +156,7 @@ fn words(sql: &str) -> Vec<Word> {
                 words.push(Word {
                     text,
                     span: at..end,
+                    quoted: true,
                 });
             }
             '(' | ')' | ',' => {
@@ -158,6 +164,7 @@ fn words(sql: &str) -> Vec<Word> {
                 words.push(Word {
                     text: c.to_string(),
                     span: at..at + 1,
+                    quoted: false,
                 });
             }
             c if c.is_whitespace() => end_word(&mut current, &mut words, at),

@@ -192,9 +192,9 @@ pub trait SqlDialect: Backend + Sized + 'static {
         described: &'b DescribedKey,
     ) -> QueryResult<()>;
 
-    /// A query answering with one text: the foreign keys of `table` the database declares
-    /// `ON DELETE CASCADE` (enforced, as [`push_key_description`](SqlDialect) counts them),
-    /// each as `column>parent_table`, separated by commas. Read by
+    /// A query answering with one row per foreign key of `table` the database declares
+    /// `ON DELETE CASCADE` (enforced, as [`push_key_description`](SqlDialect) counts them):
+    /// its column and its parent table, separated by `char(31)`. Read by
     /// [`verify`](crate::Plan::verify) for the tables with hooks.
     fn push_cascading_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
@@ -204,15 +204,16 @@ pub trait SqlDialect: Backend + Sized + 'static {
     /// How [`migration`](crate::Plan::migration) alters this backend's foreign keys.
     const KEY_DDL: KeyDdl;
 
-    /// A query answering with one row per foreign key of one column from `described`'s column
-    /// to its parent table's key, whether or not it is enforced: the keys
-    /// [`migration`](crate::Plan::migration) replaces (a key to another column is left). Each row's fields
-    /// are separated by `char(31)`: on PostgreSQL the key's name, its deferral clause, its
-    /// `ON UPDATE` letter and its definition (`pg_get_constraintdef`); on MySQL and MariaDB its
-    /// name, `UPDATE_RULE`, `DELETE_RULE` and referenced column; then a row of an empty name
-    /// and an index's for each index the column leads, and a row of two empty fields and a
-    /// name for each foreign key of the database named as the table begins. SQLite names no
-    /// key.
+    /// A query answering with one row per foreign key of one column from `key.column` to
+    /// `key.parent_table` (to its `parent_column`, if given), whether or not it is enforced:
+    /// the keys [`migration`](crate::Plan::migration) replaces. Each row's fields are
+    /// separated by `char(31)`: on PostgreSQL the key's name, its deferral clause, its
+    /// `ON UPDATE` letter, its definition (`pg_get_constraintdef`), the referenced column and
+    /// its `ON DELETE` letter; on MySQL and MariaDB its name, `UPDATE_RULE`, `DELETE_RULE` and
+    /// referenced column; on SQLite, which names no key, its number, `on_update`, `on_delete`
+    /// and `to`. Then, where the backend needs them, a row of an empty field and an index's
+    /// name for each index the column leads (InnoDB), and a row of two empty fields and a name
+    /// for each name a new key cannot take.
     fn push_existing_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
         key: &'b ReplacedKey,
@@ -349,8 +350,9 @@ pub struct ReplacedKey {
     pub column: Cow<'static, str>,
     /// The referenced table.
     pub parent_table: Cow<'static, str>,
-    /// The referenced column: the parent's key; `None` for a key no rule covers.
-    pub parent_column: Option<&'static str>,
+    /// The referenced column: the parent's key for a rule; for a key no rule covers, the one
+    /// the database names (`None` for the parent's key, on SQLite, or before it is read).
+    pub parent_column: Option<Cow<'static, str>>,
 }
 
 /// How the database declares a foreign key.
@@ -612,15 +614,15 @@ where
     out.push_sql(" AND COLUMN_NAME = ");
     out.push_bind_param::<Text, str>(&key.column)?;
     out.push_sql(" AND SEQ_IN_INDEX = 1");
-    // Names of foreign keys the database holds that a new key of the table might take (InnoDB
-    // names them per database), as a row of two empty fields and the name.
+    // The names a new key's must differ from: every foreign key's of the database (InnoDB
+    // names them per database) and every index's of the table.
     out.push_sql(
         " UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), CONSTRAINT_NAME) \
          FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() \
-         AND CONSTRAINT_TYPE = 'FOREIGN KEY' AND LEFT(CONSTRAINT_NAME, CHAR_LENGTH(",
+         AND CONSTRAINT_TYPE = 'FOREIGN KEY' \
+         UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), INDEX_NAME) \
+         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
     );
-    out.push_bind_param::<Text, str>(key.table)?;
-    out.push_sql(")) = ");
     out.push_bind_param::<Text, str>(key.table)?;
     out.push_sql(" ORDER BY 1");
     Ok(())
@@ -637,8 +639,8 @@ where
     str: diesel::serialize::ToSql<Text, DB>,
 {
     out.push_sql(
-        "SELECT COALESCE(GROUP_CONCAT(CONCAT(k.COLUMN_NAME, '>', k.REFERENCED_TABLE_NAME) \
-         SEPARATOR ','), '') FROM information_schema.REFERENTIAL_CONSTRAINTS r \
+        "SELECT CONCAT(k.COLUMN_NAME, CHAR(31 USING utf8mb4), k.REFERENCED_TABLE_NAME) \
+         FROM information_schema.REFERENTIAL_CONSTRAINTS r \
          JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA \
          AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME \
          WHERE r.DELETE_RULE = 'CASCADE' AND @@foreign_key_checks = 1 \
@@ -743,10 +745,7 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         out: &mut AstPass<'_, 'b, Self>,
         table: &'b &'static str,
     ) -> QueryResult<()> {
-        out.push_sql(
-            "SELECT COALESCE(group_concat(\"from\" || '>' || \"table\", ','), '') \
-             FROM pragma_foreign_key_list(",
-        );
+        out.push_sql("SELECT \"from\" || char(31) || \"table\" FROM pragma_foreign_key_list(");
         out.push_bind_param::<Text, _>(table)?;
         out.push_sql(
             ") WHERE on_delete = 'CASCADE' AND (SELECT foreign_keys FROM pragma_foreign_keys) = 1",
@@ -755,6 +754,31 @@ impl SqlDialect for diesel::sqlite::Sqlite {
     }
 
     const KEY_DDL: KeyDdl = KeyDdl::SqliteRebuild;
+
+    fn push_existing_keys<'b>(
+        out: &mut AstPass<'_, 'b, Self>,
+        key: &'b ReplacedKey,
+    ) -> QueryResult<()> {
+        // SQLite names no key: its number stands for the name.
+        out.push_sql(
+            "SELECT id || char(31) || on_update || char(31) || on_delete || char(31) || \
+             COALESCE(\"to\", '') FROM pragma_foreign_key_list(",
+        );
+        out.push_bind_param::<Text, str>(key.table)?;
+        out.push_sql(") WHERE \"from\" = ");
+        out.push_bind_param::<Text, str>(&key.column)?;
+        out.push_sql(" COLLATE NOCASE AND \"table\" = ");
+        out.push_bind_param::<Text, str>(&key.parent_table)?;
+        out.push_sql(" COLLATE NOCASE AND id IN (SELECT id FROM pragma_foreign_key_list(");
+        out.push_bind_param::<Text, str>(key.table)?;
+        out.push_sql(") GROUP BY id HAVING COUNT(*) = 1)");
+        if let Some(parent_column) = &key.parent_column {
+            out.push_sql(" AND \"to\" = ");
+            out.push_bind_param::<Text, str>(parent_column)?;
+            out.push_sql(" COLLATE NOCASE");
+        }
+        Ok(())
+    }
 
     fn push_table_definition<'b>(
         out: &mut AstPass<'_, 'b, Self>,
@@ -924,8 +948,7 @@ impl SqlDialect for diesel::pg::Pg {
         table: &'b &'static str,
     ) -> QueryResult<()> {
         out.push_sql(
-            "SELECT COALESCE(string_agg(a.attname || '>' || c.relname, ','), '') \
-             FROM pg_catalog.pg_constraint k \
+            "SELECT a.attname || chr(31) || c.relname FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
              JOIN pg_catalog.pg_class c ON c.oid = k.confrelid \
              WHERE k.contype = 'f' AND k.confdeltype = 'c' \
@@ -948,7 +971,8 @@ impl SqlDialect for diesel::pg::Pg {
         out.push_sql(
             "SELECT concat_ws(chr(31), k.conname, CASE WHEN NOT k.condeferrable THEN '' \
              WHEN k.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END, \
-             CAST(k.confupdtype AS TEXT), pg_catalog.pg_get_constraintdef(k.oid), p.attname) \
+             CAST(k.confupdtype AS TEXT), pg_catalog.pg_get_constraintdef(k.oid), p.attname, \
+             CAST(k.confdeltype AS TEXT)) \
              FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
              JOIN pg_catalog.pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
@@ -965,7 +989,13 @@ impl SqlDialect for diesel::pg::Pg {
             out.push_sql(" AND p.attname = ");
             out.push_bind_param::<Text, str>(parent_column)?;
         }
-        out.push_sql(" ORDER BY k.conname");
+        // Every constraint name of the table, which a new key's must differ from.
+        out.push_sql(
+            " UNION ALL SELECT chr(31) || chr(31) || conname FROM pg_catalog.pg_constraint \
+             WHERE conrelid = to_regclass(quote_ident(",
+        );
+        out.push_bind_param::<Text, str>(key.table)?;
+        out.push_sql(")) ORDER BY 1");
         Ok(())
     }
 

@@ -139,12 +139,15 @@ fn copy_into(
         .words
         .windows(2)
         .any(|w| w[0] == "WITHOUT" && w[1] == "ROWID");
-    let named_rowid = definition
-        .columns
-        .iter()
-        .any(|column| ["ROWID", "OID", "_ROWID_"].contains(&column.to_ascii_uppercase().as_str()));
-    if !without_rowid && !named_rowid {
-        columns.insert(0, "rowid".to_owned());
+    // The first of its names no column has taken.
+    let rowid = ["rowid", "oid", "_rowid_"].into_iter().find(|alias| {
+        !definition
+            .columns
+            .iter()
+            .any(|column| column.eq_ignore_ascii_case(alias))
+    });
+    if let (false, Some(rowid)) = (without_rowid, rowid) {
+        columns.insert(0, rowid.to_owned());
     }
     let columns = columns.join(", ");
     let mut statements = vec![
@@ -170,16 +173,62 @@ fn copy_into(
     statements
 }
 
-/// A statement of the catalog ended by `;`: on a line of its own when its text ends in a
-/// comment, which would swallow it.
+/// A statement of the catalog ended by `;`, where a comment it ends in cannot swallow it: on a
+/// line of its own after a `--` comment, after a closing `*/` in an unclosed `/*` one.
 fn terminated(sql: &str) -> String {
-    let sql = sql.trim_end().trim_end_matches(';').trim_end();
-    let last_line = sql.rsplit('\n').next().unwrap_or_default();
-    if last_line.contains("--") {
-        format!("{sql}\n;")
-    } else {
-        format!("{sql};")
+    let sql = sql.trim_end();
+    match open_comment(sql) {
+        Some(Comment::Line) => format!("{sql}\n;"),
+        Some(Comment::Block) => format!("{sql} */;"),
+        None => format!("{};", sql.trim_end_matches(';')),
     }
+}
+
+/// A comment a SQL text ends inside.
+#[derive(Debug, PartialEq, Eq)]
+enum Comment {
+    Line,
+    Block,
+}
+
+/// The comment `sql` ends inside, if any (string literals and quoted names skipped).
+fn open_comment(sql: &str) -> Option<Comment> {
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '-' if chars.peek() == Some(&'-') => {
+                let line_ended = chars.by_ref().any(|c| c == '\n');
+                if !line_ended {
+                    return Some(Comment::Line);
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        closed = true;
+                        break;
+                    }
+                    last = c;
+                }
+                if !closed {
+                    return Some(Comment::Block);
+                }
+            }
+            '\'' | '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                for c in chars.by_ref() {
+                    if c == close {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The bytes of the table's name in its text.
@@ -194,7 +243,11 @@ fn name_span(parsed: &CreateTable) -> Option<Range<usize>> {
 fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Option<Vec<(Range<usize>, String)>> {
     let column = change.key.column.to_ascii_uppercase();
     let parent = change.key.parent_table.to_ascii_uppercase();
-    let parent_column = change.key.parent_column.map(str::to_ascii_uppercase);
+    let parent_column = change
+        .key
+        .parent_column
+        .as_deref()
+        .map(str::to_ascii_uppercase);
     let clause = format!(" ON DELETE {}", change.on_delete);
     let mut edits = Vec::new();
     for words in parsed.key_definitions(&column, &parent) {
@@ -219,6 +272,7 @@ fn key_edits(parsed: &CreateTable, change: &KeyChange) -> Option<Vec<(Range<usiz
                 references,
                 parent_column.as_deref(),
                 &clause,
+                change.only_cascading,
             ));
         }
     }
@@ -233,6 +287,7 @@ fn clause_edits(
     references: usize,
     parent_column: Option<&str>,
     clause: &str,
+    only_cascading: bool,
 ) -> Vec<(Range<usize>, String)> {
     let mut end = references + 1;
     if words.get(end + 1).is_some_and(|word| *word == "(") {
@@ -240,8 +295,7 @@ fn clause_edits(
             .iter()
             .take_while(|word| **word != ")")
             .collect();
-        let other = parent_column.is_some_and(|column| named[0].text != column);
-        if named.len() != 1 || other {
+        if named.len() != 1 || parent_column.is_some_and(|column| named[0].text != column) {
             return Vec::new();
         }
         end += named.len() + 2;
@@ -250,6 +304,7 @@ fn clause_edits(
         return Vec::new();
     };
     let mut edits = vec![(after..after, clause.to_owned())];
+    let mut cascades = false;
     let mut at = end + 1;
     while at + 1 < words.len() {
         if words[at] == "ON" && words[at + 1] == "DELETE" {
@@ -257,12 +312,16 @@ fn clause_edits(
                 Some("SET" | "NO") => 4,
                 _ => 3,
             };
+            cascades |= words.get(at + 2).is_some_and(|word| *word == "CASCADE");
             let last = (at + length - 1).min(words.len() - 1);
             edits.push((words[at].span.start..words[last].span.end, String::new()));
             at += length;
         } else {
             at += 1;
         }
+    }
+    if only_cascading && !cascades {
+        return Vec::new();
     }
     edits
 }
@@ -274,7 +333,7 @@ fn added_key(change: &KeyChange) -> Option<String> {
         ", FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
         quote(KeyDdl::SqliteRebuild, &key.column),
         quote(KeyDdl::SqliteRebuild, &key.parent_table),
-        quote(KeyDdl::SqliteRebuild, key.parent_column?),
+        quote(KeyDdl::SqliteRebuild, key.parent_column.as_deref()?),
         change.on_delete
     ))
 }
@@ -293,7 +352,7 @@ fn apply(text: &str, edits: Vec<(Range<usize>, String)>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{rebuild, KeyChange, TableDefinition};
+    use super::{rebuild, terminated, KeyChange, TableDefinition};
     use crate::sql::dialect::ReplacedKey;
 
     fn change(column: &'static str, on_delete: &'static str) -> KeyChange {
@@ -302,9 +361,10 @@ mod tests {
                 table: "posts",
                 column: column.into(),
                 parent_table: "users".into(),
-                parent_column: Some("id"),
+                parent_column: Some("id".into()),
             },
             on_delete,
+            only_cascading: false,
         }
     }
 
@@ -385,6 +445,30 @@ mod tests {
             statements.up[0],
             "CREATE TABLE main.\"_deletable_new_posts\" (id INTEGER, user_id INTEGER NOT NULL \
              REFERENCES accounts ON DELETE SET NULL REFERENCES users ON DELETE CASCADE );"
+        );
+    }
+
+    #[test]
+    fn a_text_ending_inside_a_comment_is_ended_after_it() {
+        assert_eq!(
+            terminated("CREATE INDEX i ON t (c) -- note"),
+            "CREATE INDEX i ON t (c) -- note\n;"
+        );
+        assert_eq!(
+            terminated("CREATE INDEX i ON t (c) /* note"),
+            "CREATE INDEX i ON t (c) /* note */;"
+        );
+        assert_eq!(
+            terminated("CREATE INDEX i ON t (c) /* a */"),
+            "CREATE INDEX i ON t (c) /* a */;"
+        );
+        assert_eq!(
+            terminated("CREATE INDEX \"--x\" ON t (c);"),
+            "CREATE INDEX \"--x\" ON t (c);"
+        );
+        assert_eq!(
+            terminated("CREATE TABLE t (a TEXT DEFAULT '/*')"),
+            "CREATE TABLE t (a TEXT DEFAULT '/*');"
         );
     }
 
