@@ -1,6 +1,7 @@
 //! SQL that declares the models' rules in the database, written from the keys the database
 //! declares now: a Diesel migration's `up.sql` and `down.sql`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::declared::{describe, Catalog, DeclaredAction};
@@ -11,7 +12,7 @@ use crate::sql::ddl::{alter_key, ExistingKeys, KeyChange, Statements};
 use crate::sql::dialect::{KeyDdl, ReplacedKey};
 use crate::sql::sqlite_rebuild::{rebuild, wrap, TableDefinition};
 use crate::sql::statement::{NoFilter, Roots, Statement, StatementKind};
-use crate::verify::{unruled_cascades, Finding};
+use crate::verify::{unruled_cascades, UnruledKey};
 
 /// A Diesel migration that declares the models' rules as the database's own `ON DELETE`
 /// actions, written by [`Plan::migration`] for the backend it reads.
@@ -275,64 +276,44 @@ async fn unruled_keys<K: Catalog>(
     ddl: KeyDdl,
     notes: &mut Vec<String>,
 ) -> Result<Vec<KeyChange>, DeleteError> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for finding in unruled_cascades(plan, catalog, model).await? {
-        if let Finding::UnruledCascade {
+    let table = model.table;
+    let mut changes = Vec::new();
+    for unruled in unruled_cascades(plan, catalog, model).await? {
+        let UnruledKey {
             column,
             parent_table,
-            ..
-        } = finding
-        {
-            if !pairs.contains(&(column.clone(), parent_table.clone())) {
-                pairs.push((column, parent_table));
-            }
-        }
-    }
-    let mut changes = Vec::new();
-    for (column, parent_table) in pairs {
-        let table = model.table;
+            referenced,
+        } = unruled;
+        // SQLite names no column for a key to the parent's key.
+        let parent_column: Option<Cow<'static, str>> =
+            (!referenced.is_empty()).then(|| referenced.clone().into());
         let key = ReplacedKey {
             table,
             column: column.clone().into(),
             parent_table: parent_table.clone().into(),
-            parent_column: None,
+            parent_column: parent_column.clone(),
         };
-        let rows = ask(plan, catalog, StatementKind::ExistingKeys(key)).await?;
-        let cascading: Vec<String> = ExistingKeys::read(ddl, &rows)
-            .map(|existing| {
-                existing
-                    .keys
-                    .into_iter()
-                    .filter(|old| old.on_delete == "CASCADE")
-                    .map(|old| old.referenced)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if cascading.is_empty() {
+        let rows = ask(plan, catalog, StatementKind::ExistingKeys(key.clone())).await?;
+        let alterable = ExistingKeys::read(ddl, &rows)
+            .is_some_and(|existing| existing.keys.iter().any(|old| old.on_delete == "CASCADE"));
+        if !alterable {
             notes.push(format!(
                 "{table}.{column} -> {parent_table} (no rule): the database deletes the rows of a \
                  hooked table itself, without their hooks, by a key the migration cannot alter \
                  (of several columns, or to another schema): not changed here"
             ));
+            continue;
         }
-        for referenced in cascading {
-            notes.push(format!(
-                "{table}.{column} -> {parent_table} (no rule): declared ON DELETE NO ACTION: \
-                 the table has hooks, which only deletable runs, and a delete of the parent is \
-                 refused instead of deleting these rows without them"
-            ));
-            changes.push(KeyChange {
-                key: ReplacedKey {
-                    table,
-                    column: column.clone().into(),
-                    parent_table: parent_table.clone().into(),
-                    // SQLite names no column for a key to the parent's key.
-                    parent_column: (!referenced.is_empty()).then(|| referenced.into()),
-                },
-                on_delete: DeclaredAction::NoAction.sql(),
-                only_cascading: true,
-            });
-        }
+        notes.push(format!(
+            "{table}.{column} -> {parent_table} (no rule): declared ON DELETE NO ACTION: the \
+             table has hooks, which only deletable runs, and a delete of the parent is refused \
+             instead of deleting these rows without them"
+        ));
+        changes.push(KeyChange {
+            key,
+            on_delete: DeclaredAction::NoAction.sql(),
+            only_cascading: true,
+        });
     }
     Ok(changes)
 }

@@ -223,7 +223,18 @@ pub(crate) async fn verify_schema<K: Catalog>(
             found.extend(findings(model, key, &facts));
         }
         if model.hooks.is_some() {
-            found.extend(unruled_cascades(plan, catalog, model).await?);
+            let mut reported: Vec<(String, String)> = Vec::new();
+            for key in unruled_cascades(plan, catalog, model).await? {
+                let pair = (key.column, key.parent_table);
+                if !reported.contains(&pair) {
+                    found.push(Finding::UnruledCascade {
+                        table: model.table,
+                        column: pair.0.clone(),
+                        parent_table: pair.1.clone(),
+                    });
+                    reported.push(pair);
+                }
+            }
         }
     }
     if !enforced {
@@ -232,30 +243,55 @@ pub(crate) async fn verify_schema<K: Catalog>(
     Ok(found)
 }
 
-/// The keys into a hooked model's table that the database cascades along and no rule of the
+/// A key into a hooked model's table that the database cascades along and no rule of the
 /// model covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnruledKey {
+    /// Its column.
+    pub(crate) column: String,
+    /// The table it references.
+    pub(crate) parent_table: String,
+    /// The column it references (empty on SQLite for the parent's key).
+    pub(crate) referenced: String,
+}
+
+/// The keys into a hooked model's table that the database cascades along and no rule of the
+/// model covers: a rule covers a key of its column to its parent's key.
 pub(crate) async fn unruled_cascades<K: Catalog>(
     plan: &Plan,
     catalog: &mut K,
     model: &'static ModelMeta,
-) -> Result<Vec<Finding>, DeleteError> {
+) -> Result<Vec<UnruledKey>, DeleteError> {
     let no_roots = Roots::<NoFilter>::Keys(&[]);
     let kind = StatementKind::CascadingKeys(model.table);
     let rows = catalog.rows(Statement::new(plan, &no_roots, kind)).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| row.split_once('\u{1f}'))
-        // A rule covers the key when it names the same column and the same parent.
-        .filter(|(column, parent_table)| {
-            !model.foreign_keys.iter().any(|rule| {
-                rule.column.eq_ignore_ascii_case(column)
-                    && rule.parent_table.eq_ignore_ascii_case(parent_table)
-            })
-        })
-        .map(|(column, parent_table)| Finding::UnruledCascade {
-            table: model.table,
-            column: column.to_owned(),
-            parent_table: parent_table.to_owned(),
-        })
-        .collect())
+    let parent_key = |parent_table: &str| {
+        plan.models
+            .iter()
+            .find(|parent| parent.table.eq_ignore_ascii_case(parent_table))
+            .and_then(|parent| parent.primary_key.first().copied())
+    };
+    let mut keys: Vec<UnruledKey> = Vec::new();
+    for row in rows {
+        let fields: Vec<&str> = row.split('\u{1f}').collect();
+        let [column, parent_table, referenced] = fields.as_slice() else {
+            continue;
+        };
+        let covered = model.foreign_keys.iter().any(|rule| {
+            rule.column.eq_ignore_ascii_case(column)
+                && rule.parent_table.eq_ignore_ascii_case(parent_table)
+                && (referenced.is_empty()
+                    || parent_key(parent_table)
+                        .is_some_and(|key| key.eq_ignore_ascii_case(referenced)))
+        });
+        let key = UnruledKey {
+            column: (*column).to_owned(),
+            parent_table: (*parent_table).to_owned(),
+            referenced: (*referenced).to_owned(),
+        };
+        if !covered && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
 }

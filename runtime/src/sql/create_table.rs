@@ -54,6 +54,10 @@ impl CreateTable {
         let mut definitions = Vec::new();
         let (mut depth, mut start) = (0usize, open + 1);
         for (at, word) in words.iter().enumerate().skip(open + 1) {
+            // A quoted name that reads `(`, `)` or `,` is a name.
+            if word.quoted {
+                continue;
+            }
             match word.text.as_str() {
                 "(" => depth += 1,
                 ")" if depth == 0 => {

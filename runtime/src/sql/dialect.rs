@@ -194,7 +194,8 @@ pub trait SqlDialect: Backend + Sized + 'static {
 
     /// A query answering with one row per foreign key of `table` the database declares
     /// `ON DELETE CASCADE` (enforced, as [`push_key_description`](SqlDialect) counts them):
-    /// its column and its parent table, separated by `char(31)`. Read by
+    /// its column, its parent table and the referenced column (empty on SQLite for the
+    /// parent's key), separated by `char(31)`. Read by
     /// [`verify`](crate::Plan::verify) for the tables with hooks.
     fn push_cascading_keys<'b>(
         out: &mut AstPass<'_, 'b, Self>,
@@ -615,12 +616,15 @@ where
     out.push_bind_param::<Text, str>(&key.column)?;
     out.push_sql(" AND SEQ_IN_INDEX = 1");
     // The names a new key's must differ from: every foreign key's of the database (InnoDB
-    // names them per database) and every index's of the table.
+    // names them per database), and every constraint's and index's of the table.
     out.push_sql(
         " UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), CONSTRAINT_NAME) \
          FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() \
-         AND CONSTRAINT_TYPE = 'FOREIGN KEY' \
-         UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), INDEX_NAME) \
+         AND (CONSTRAINT_TYPE = 'FOREIGN KEY' OR TABLE_NAME = ",
+    );
+    out.push_bind_param::<Text, str>(key.table)?;
+    out.push_sql(
+        ") UNION ALL SELECT CONCAT(CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4), INDEX_NAME) \
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
     );
     out.push_bind_param::<Text, str>(key.table)?;
@@ -639,7 +643,8 @@ where
     str: diesel::serialize::ToSql<Text, DB>,
 {
     out.push_sql(
-        "SELECT CONCAT(k.COLUMN_NAME, CHAR(31 USING utf8mb4), k.REFERENCED_TABLE_NAME) \
+        "SELECT CONCAT_WS(CHAR(31 USING utf8mb4), k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, \
+         k.REFERENCED_COLUMN_NAME) \
          FROM information_schema.REFERENTIAL_CONSTRAINTS r \
          JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA \
          AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME \
@@ -745,7 +750,10 @@ impl SqlDialect for diesel::sqlite::Sqlite {
         out: &mut AstPass<'_, 'b, Self>,
         table: &'b &'static str,
     ) -> QueryResult<()> {
-        out.push_sql("SELECT \"from\" || char(31) || \"table\" FROM pragma_foreign_key_list(");
+        out.push_sql(
+            "SELECT \"from\" || char(31) || \"table\" || char(31) || COALESCE(\"to\", '') \
+             FROM pragma_foreign_key_list(",
+        );
         out.push_bind_param::<Text, _>(table)?;
         out.push_sql(
             ") WHERE on_delete = 'CASCADE' AND (SELECT foreign_keys FROM pragma_foreign_keys) = 1",
@@ -948,8 +956,10 @@ impl SqlDialect for diesel::pg::Pg {
         table: &'b &'static str,
     ) -> QueryResult<()> {
         out.push_sql(
-            "SELECT a.attname || chr(31) || c.relname FROM pg_catalog.pg_constraint k \
+            "SELECT a.attname || chr(31) || c.relname || chr(31) || p.attname \
+             FROM pg_catalog.pg_constraint k \
              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+             JOIN pg_catalog.pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
              JOIN pg_catalog.pg_class c ON c.oid = k.confrelid \
              WHERE k.contype = 'f' AND k.confdeltype = 'c' \
              AND current_setting('session_replication_role') <> 'replica' \

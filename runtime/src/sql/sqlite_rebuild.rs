@@ -66,7 +66,15 @@ pub(crate) fn rebuild(
     let mut added = Vec::new();
     for change in changes {
         match key_edits(&parsed, change) {
-            Some(key_edits) => edits.extend(key_edits),
+            // Two changes may reach one clause (a key to the parent's key, with its column
+            // named and without): its edits are made once.
+            Some(key_edits) => {
+                for edit in key_edits {
+                    if !edits.contains(&edit) {
+                        edits.push(edit);
+                    }
+                }
+            }
             None => added.extend(added_key(change)),
         }
     }
