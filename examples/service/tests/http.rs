@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use deletable_service::database::DEMO_ROWS;
-use deletable_service::models::schema::{audit_log, comments, invoices, posts, users};
+use deletable_service::models::schema::audit_log;
 use deletable_service::{app, Database};
 use diesel::prelude::*;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
@@ -82,14 +82,32 @@ macro_rules! on_connection {
     };
 }
 
-/// The row count of every table, and the audit log.
+/// The row counts of the tables, read by one statement: one moment of the database even while
+/// a delete commits.
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    users: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    posts: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    comments: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    invoices: i64,
+}
+
+/// The row count of every table, and the audit log (read after them).
 async fn snapshot(database: &Database) -> (Vec<i64>, Vec<String>) {
     on_connection!(database, |conn| {
-        let mut counts = Vec::new();
-        counts.push(users::table.count().get_result(conn).await.unwrap());
-        counts.push(posts::table.count().get_result(conn).await.unwrap());
-        counts.push(comments::table.count().get_result(conn).await.unwrap());
-        counts.push(invoices::table.count().get_result(conn).await.unwrap());
+        let counts: Counts = diesel::sql_query(
+            "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM posts) AS posts, \
+             (SELECT COUNT(*) FROM comments) AS comments, \
+             (SELECT COUNT(*) FROM invoices) AS invoices",
+        )
+        .get_result(conn)
+        .await
+        .unwrap();
+        let counts = vec![counts.users, counts.posts, counts.comments, counts.invoices];
         let audit = audit_log::table
             .select(audit_log::event)
             .order(audit_log::id)
